@@ -1,0 +1,1 @@
+"""Award categories, candidates, jury scoring and certificates."""

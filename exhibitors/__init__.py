@@ -1,0 +1,1 @@
+"""Enterprises, nominations by trade bodies, reviews and exhibitors."""

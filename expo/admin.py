@@ -1,0 +1,159 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .forms import InvitationForm
+from .models import Cluster, Expo, Invitation, OutboundEmail, Sector, TradeBody, TradeBodyMembership, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (gettext_lazy("Personal details"), {"fields": ["full_name"]}),
+        (
+            gettext_lazy("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Expo)
+class ExpoAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "venue", "start_date", "end_date", "is_current"]
+    list_filter = ["is_current"]
+    search_fields = ["name", "venue", "city"]
+
+
+class ClusterInline(admin.TabularInline):
+    model = Cluster
+    extra = 0
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_ur", "slug"]
+    search_fields = ["name", "name_ur"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ClusterInline]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "city", "province"]
+    list_filter = ["province", "sector"]
+    search_fields = ["name", "city", "sector__name"]
+    list_select_related = ["sector"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = TradeBodyMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    fk_name = "trade_body"
+    extra = 0
+    can_delete = False
+    fields = ["email", "created_at", "expires_at", "accepted_at", "invited_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TradeBody)
+class TradeBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "city", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "short_name", "city"]
+    inlines = [MembershipInline, InvitationInline]
+    change_form_template = "admin/expo/tradebody/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite/",
+                self.admin_site.admin_view(self.invite_view),
+                name="expo_tradebody_invite",
+            )
+        ] + super().get_urls()
+
+    def invite_view(self, request, pk: int):
+        """Staff invite a person to the trade body; the email goes out through the outbox."""
+        if not request.user.has_perm("expo.add_invitation"):
+            raise PermissionDenied
+        trade_body = get_object_or_404(TradeBody, pk=pk)
+        form = InvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.invitation_create(
+                    trade_body=trade_body,
+                    email=form.cleaned_data["email"],
+                    invited_by=request.user,
+                    site_url=request.build_absolute_uri("/"),
+                )
+            except services.ExpoError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect(reverse("admin:expo_tradebody_change", args=[trade_body.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": trade_body,
+            "form": form,
+            "title": _("Invite a member of %(name)s") % {"name": trade_body},
+        }
+        return render(request, "admin/expo/tradebody/invite.html", context)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "trade_body", "created_at", "expires_at", "accepted_at", "invited_by"]
+    list_filter = ["trade_body"]
+    search_fields = ["email", "trade_body__name"]
+    list_select_related = ["trade_body", "invited_by"]
+    readonly_fields = ["email", "trade_body", "created_at", "expires_at", "accepted_at", "accepted_by", "invited_by"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        # Invitations are made from the trade body page, which emails the link.
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "template", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Send the selected failed emails again"), permissions=["view"])
+    def send_again(self, request, queryset):
+        count = services.emails_retry_failed(ids=list(queryset.values_list("pk", flat=True)))
+        messages.success(request, _("%(count)d emails queued again.") % {"count": count})

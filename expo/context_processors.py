@@ -1,0 +1,14 @@
+"""What every page of the site shell needs: the current expo and the user's roles."""
+
+from django.conf import settings
+
+from . import selectors
+
+
+def site(request) -> dict:
+    user = request.user
+    return {
+        "current_expo": selectors.expo_current(),
+        "user_trade_bodies": list(selectors.trade_bodies_for_user(user)) if user.is_authenticated else [],
+        "staff_mfa_off": user.is_authenticated and user.is_staff and not settings.EXPO_STAFF_MFA_REQUIRED,
+    }

@@ -1,0 +1,198 @@
+"""Writes of the core app: the email outbox and trade body invitations."""
+
+import datetime
+import hashlib
+import logging
+import secrets
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from .models import Invitation, OutboundEmail, TradeBody, TradeBodyMembership, User
+
+logger = logging.getLogger(__name__)
+
+
+class ExpoError(Exception):
+    """A domain error whose message can be shown to the user as it is."""
+
+
+# --- Email outbox -------------------------------------------------------------
+
+
+def _enqueue_email(email_id: int) -> None:
+    from .tasks import send_email
+
+    try:
+        send_email.delay(email_id)
+    except BrokerUnavailable:
+        # The row stays queued; `emails_requeue_stale` sends it once the broker is back.
+        logger.warning("Broker unavailable; email %s left queued for the sweep.", email_id)
+
+
+def email_queue(*, to: str, template: str, context: dict, language: str | None = None) -> OutboundEmail:
+    """Render ``emails/<template>`` now and send it from a task after the transaction commits.
+
+    The message is rendered at once so that what is logged is exactly what is sent,
+    in the language the recipient used.
+    """
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        body_text = render_to_string(f"emails/{template}.txt", context)
+        body_html = render_to_string(f"emails/{template}.html", context)
+    email = OutboundEmail.objects.create(
+        to=to, template=template, subject=subject, body_text=body_text, body_html=body_html
+    )
+    transaction.on_commit(partial(_enqueue_email, email.pk))
+    return email
+
+
+def email_deliver(*, email_id: int, final_attempt: bool) -> None:
+    """Send one queued email. Safe to call twice: a sent email is not sent again.
+
+    On failure the error is recorded and re-raised so that the task retries;
+    after the final attempt the email is marked failed for staff to see.
+    """
+    failure = None
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        if email.status == OutboundEmail.Status.SENT:
+            return
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried
+            failure = exc
+            email.last_error = f"{type(exc).__name__}: {exc}"
+            email.status = OutboundEmail.Status.FAILED if final_attempt else OutboundEmail.Status.QUEUED
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if failure is not None:
+        raise failure
+
+
+def emails_requeue_stale(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Enqueue again every email still queued after ``older_than``: lost to a broker outage or a killed worker."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for email_id in ids:
+        _enqueue_email(email_id)
+    return len(ids)
+
+
+def emails_retry_failed(*, ids: list[int]) -> int:
+    """Queue failed emails among ``ids`` again, for staff after fixing the mail server."""
+    with transaction.atomic():
+        failed = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=ids, status=OutboundEmail.Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=failed).update(status=OutboundEmail.Status.QUEUED)
+        for email_id in failed:
+            transaction.on_commit(partial(_enqueue_email, email_id))
+    return len(failed)
+
+
+# --- Invitations --------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("trade_body").filter(token_hash=_token_hash(token)).first()
+
+
+def invitation_create(*, trade_body: TradeBody, email: str, invited_by: User, site_url: str) -> Invitation:
+    """Invite ``email`` to join ``trade_body`` and email a one-time link that expires.
+
+    Earlier unused invitations of the same person to the same trade body stop working.
+    """
+    email = User.objects.normalize_email(email).lower()
+    if TradeBodyMembership.objects.filter(trade_body=trade_body, user__email__iexact=email).exists():
+        raise ExpoError(_("%(email)s is already a member of %(trade_body)s.") % {"email": email, "trade_body": trade_body})
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(
+            trade_body=trade_body, email__iexact=email, accepted_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
+        invitation = Invitation.objects.create(
+            email=email,
+            trade_body=trade_body,
+            token_hash=_token_hash(token),
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=settings.EXPO_INVITATION_DAYS),
+        )
+        email_queue(
+            to=email,
+            template="invitation",
+            context={
+                "trade_body": trade_body,
+                "accept_url": site_url.rstrip("/") + reverse("invitation_accept", args=[token]),
+                "expires_at": invitation.expires_at,
+                "invited_by": invited_by,
+            },
+        )
+    return invitation
+
+
+def _invitation_claim(invitation: Invitation) -> Invitation:
+    """Lock the invitation and check it can still be used; raise a readable error if not."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ExpoError(_("This invitation has already been used."))
+    if locked.is_expired:
+        raise ExpoError(_("This invitation has expired."))
+    return locked
+
+
+def invitation_accept(*, invitation: Invitation, password: str, full_name: str) -> User:
+    """Create the invitee's account with a verified email and make them a member of the trade body."""
+    with transaction.atomic():
+        invitation = _invitation_claim(invitation)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ExpoError(_("An account with this email address already exists. Sign in, then open the link again."))
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        _invitation_complete(invitation, user)
+    return user
+
+
+def invitation_accept_as(*, invitation: Invitation, user: User) -> None:
+    """Let a signed-in user whose email the invitation names join the trade body."""
+    with transaction.atomic():
+        invitation = _invitation_claim(invitation)
+        if user.email.lower() != invitation.email.lower():
+            raise ExpoError(_("This invitation was sent to another email address."))
+        _invitation_complete(invitation, user)
+
+
+def _invitation_complete(invitation: Invitation, user: User) -> None:
+    TradeBodyMembership.objects.get_or_create(trade_body=invitation.trade_body, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])

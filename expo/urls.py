@@ -1,0 +1,27 @@
+"""URLs of the portal. Pages for people are under a language-neutral path; the language is kept in a cookie."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "SME Cluster Expo Portal"
+admin.site.site_title = "SME Cluster Expo"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("soon/<slug:feature>/", views.coming_soon, name="coming_soon"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("trade-bodies/<int:pk>/", views.trade_body_dashboard, name="trade_body_dashboard"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/login/", views.admin_login, name="admin_login"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

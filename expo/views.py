@@ -1,0 +1,123 @@
+"""Views of the site shell: home, dashboards, invitations, health."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .celery import app as celery_app
+from .forms import InvitationAcceptForm
+
+COMING_SOON = {
+    "register": gettext_lazy("Visitor registration"),
+    "directory": gettext_lazy("Exhibitor directory"),
+    "floor-plan": gettext_lazy("Floor plan"),
+}
+
+
+def home(request):
+    return render(request, "expo/home.html", {"sectors": selectors.sectors_with_clusters()})
+
+
+def coming_soon(request, feature: str):
+    if feature not in COMING_SOON:
+        raise Http404
+    return render(request, "expo/coming_soon.html", {"feature": COMING_SOON[feature]})
+
+
+@login_required
+def dashboard(request):
+    """Send each person to the page their role starts from."""
+    if request.user.is_staff:
+        return redirect("admin:index")
+    trade_bodies = list(selectors.trade_bodies_for_user(request.user))
+    if len(trade_bodies) == 1:
+        return redirect("trade_body_dashboard", pk=trade_bodies[0].pk)
+    return render(request, "expo/dashboard.html", {"trade_bodies": trade_bodies})
+
+
+@login_required
+def trade_body_dashboard(request, pk: int):
+    trade_body = selectors.trade_body_for_user(request.user, pk)
+    return render(request, "expo/trade_body_dashboard.html", {"trade_body": trade_body})
+
+
+@never_cache
+def invitation_accept(request, token: str):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "expo/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    if invitation.accepted_at is not None:
+        return render(request, "expo/invitation_invalid.html", {"reason": "used"}, status=410)
+    if invitation.is_expired:
+        return render(request, "expo/invitation_invalid.html", {"reason": "expired"}, status=410)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept_as(invitation=invitation, user=request.user)
+            except services.ExpoError as error:
+                messages.error(request, str(error))
+                return redirect("home")
+            messages.success(request, _("You are now a member of %(name)s.") % {"name": invitation.trade_body})
+            return redirect("trade_body_dashboard", pk=invitation.trade_body_id)
+        return render(request, "expo/invitation_join.html", {"invitation": invitation})
+
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except services.ExpoError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("trade_body_dashboard", pk=invitation.trade_body_id)
+    return render(request, "expo/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def admin_login(request):
+    """The admin signs in through allauth, so that MFA and rate limits apply there too."""
+    return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Report the state of the database, the cache and the broker as JSON; 503 if any is down."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure, whatever its type
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: value not kept"
+    except Exception as exc:  # noqa: BLE001 - as above
+        checks["cache"] = f"error: {type(exc).__name__}"
+    if celery_app.conf.task_always_eager:
+        checks["broker"] = "eager"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - as above
+            checks["broker"] = f"error: {type(exc).__name__}"
+    healthy = all(value in {"ok", "eager"} for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

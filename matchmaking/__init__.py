@@ -1,0 +1,1 @@
+"""Buyer and investor profiles, B2B meetings, the scheduler and leads."""

@@ -1,0 +1,1 @@
+"""Halls, pavilions and stalls, stall allocation and the floor plan."""

@@ -1,0 +1,1 @@
+"""Visitor registration, badges and gate check-in."""
