@@ -85,13 +85,8 @@ class TradeBodyAdmin(admin.ModelAdmin):
     change_form_template = "admin/expo/tradebody/change_form.html"
 
     def get_urls(self):
-        return [
-            path(
-                "<int:pk>/invite/",
-                self.admin_site.admin_view(self.invite_view),
-                name="expo_tradebody_invite",
-            )
-        ] + super().get_urls()
+        invite = path("<int:pk>/invite/", self.admin_site.admin_view(self.invite_view), name="expo_tradebody_invite")
+        return [invite, *super().get_urls()]
 
     def invite_view(self, request, pk: int):
         """Staff invite a person to the trade body; the email goes out through the outbox."""
@@ -110,9 +105,7 @@ class TradeBodyAdmin(admin.ModelAdmin):
             except services.ExpoError as error:
                 form.add_error("email", str(error))
             else:
-                messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-                )
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect(reverse("admin:expo_tradebody_change", args=[trade_body.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -50,8 +50,15 @@ SECTORS: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("Leather and leather products", "چمڑا اور چمڑے کی مصنوعات"): [("Kasur", P.PUNJAB), ("Karachi", P.SINDH)],
     ("Furniture", "فرنیچر"): [("Chiniot", P.PUNJAB), ("Peshawar", P.KHYBER_PAKHTUNKHWA)],
     ("Marble and granite", "ماربل اور گرینائٹ"): [("Buner", P.KHYBER_PAKHTUNKHWA), ("Mohmand", P.KHYBER_PAKHTUNKHWA)],
-    ("ICT and services", "آئی سی ٹی اور خدمات"): [("Lahore", P.PUNJAB), ("Islamabad", P.ISLAMABAD), ("Karachi", P.SINDH)],
-    ("Gems and jewellery", "قیمتی پتھر اور زیورات"): [("Peshawar", P.KHYBER_PAKHTUNKHWA), ("Gilgit", P.GILGIT_BALTISTAN)],
+    ("ICT and services", "آئی سی ٹی اور خدمات"): [
+        ("Lahore", P.PUNJAB),
+        ("Islamabad", P.ISLAMABAD),
+        ("Karachi", P.SINDH),
+    ],
+    ("Gems and jewellery", "قیمتی پتھر اور زیورات"): [
+        ("Peshawar", P.KHYBER_PAKHTUNKHWA),
+        ("Gilgit", P.GILGIT_BALTISTAN),
+    ],
     ("Auto parts", "آٹو پارٹس"): [("Lahore", P.PUNJAB), ("Karachi", P.SINDH)],
     ("Household appliances", "گھریلو برقی آلات"): [("Gujrat", P.PUNJAB)],
     ("Plastics", "پلاسٹک"): [("Karachi", P.SINDH)],
@@ -127,6 +134,4 @@ def load_demo(*, admin_password: str) -> dict[str, int]:
 
 
 def _verify_email(user: User) -> None:
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

@@ -100,7 +100,9 @@ class Expo(models.Model):
         verbose_name_plural = _("expo editions")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="one_current_expo"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_expo"
+            ),
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="expo_dates_ordered"),
         ]
 

@@ -132,7 +132,9 @@ def invitation_create(*, trade_body: TradeBody, email: str, invited_by: User, si
     """
     email = User.objects.normalize_email(email).lower()
     if TradeBodyMembership.objects.filter(trade_body=trade_body, user__email__iexact=email).exists():
-        raise ExpoError(_("%(email)s is already a member of %(trade_body)s.") % {"email": email, "trade_body": trade_body})
+        raise ExpoError(
+            _("%(email)s is already a member of %(trade_body)s.") % {"email": email, "trade_body": trade_body}
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():

@@ -11,7 +11,7 @@ EMAIL_MAX_RETRIES = 5
 def send_email(self, email_id: int) -> None:
     try:
         services.email_deliver(email_id=email_id, final_attempt=self.request.retries >= self.max_retries)
-    except Exception as exc:  # noqa: BLE001 - the service recorded it; retry with a bounded backoff
+    except Exception as exc:
         if self.request.retries >= self.max_retries:
             return
         raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc

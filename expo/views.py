@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -90,7 +91,12 @@ def invitation_accept(request, token: str):
 
 
 def admin_login(request):
-    """The admin signs in through allauth, so that MFA and rate limits apply there too."""
+    """The admin signs in through allauth, so that MFA and rate limits apply there too.
+
+    A signed-in person who is not staff is refused outright rather than sent round a login loop.
+    """
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied
     return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
 
 

@@ -21,4 +21,6 @@ class Command(BaseCommand):
         else:
             counts = load_demo(admin_password=password)
             self.stdout.write(", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items()))
-        self.stdout.write(self.style.SUCCESS(f"Admin login: {ADMIN_EMAIL} / {password}  (http://127.0.0.1:8000/admin/)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin login: {ADMIN_EMAIL} / {password}  (http://127.0.0.1:8000/admin/)")
+        )

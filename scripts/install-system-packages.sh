@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages the full test suite needs, if missing: PostgreSQL, Redis,
+# Chromium, and the libraries and fonts WeasyPrint renders PDFs with.
+# As root it installs them; otherwise it names what is missing (those tests are then skipped,
+# or fail under CI=true).
+set -euo pipefail
+
+packages=(
+  postgresql redis-server chromium
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
+  gettext wrk
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The Debian package starts a system cluster and server; the tests run their own throwaway ones.
+else
+  echo "Missing Debian packages (install them as root to run every test): ${missing[*]}" >&2
+fi

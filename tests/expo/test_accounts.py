@@ -1,0 +1,109 @@
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.urls import reverse
+
+from expo.models import User
+from tests.factories import PASSWORD, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse("account_login")
+
+
+def _login(client, email, password):
+    return client.post(LOGIN_URL, {"login": email, "password": password})
+
+
+def test_login_by_email_signs_in_and_goes_to_dashboard(client):
+    user = UserFactory(email="amna@sialkotchamber.pk")
+
+    response = _login(client, "Amna@SialkotChamber.pk", PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_login_wrong_password_is_refused_with_a_clear_message(client):
+    UserFactory(email="amna@sialkotchamber.pk")
+
+    response = _login(client, "amna@sialkotchamber.pk", "not the password")
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "The email address and/or password you specified are not correct." in response.content.decode()
+
+
+def test_login_repeated_failures_are_rate_limited_even_with_the_right_password(client):
+    UserFactory(email="amna@sialkotchamber.pk")
+    for _attempt in range(5):
+        _login(client, "amna@sialkotchamber.pk", "wrong guess")
+
+    response = _login(client, "amna@sialkotchamber.pk", PASSWORD)
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_signup_is_closed_accounts_come_from_invitations(client):
+    response = client.post(
+        reverse("account_signup"), {"email": "new@example.pk", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert "Sign Up Closed" in response.content.decode()
+    assert not User.objects.filter(email="new@example.pk").exists()
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/expo/tradebody/", "/admin/expo/outboundemail/"])
+def test_staff_without_mfa_is_sent_to_mfa_setup_before_any_admin_page(client, path):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_staff_who_set_up_mfa_and_passed_it_reaches_the_admin(client, staff_with_mfa):
+    response = _login(client, staff_with_mfa.email, PASSWORD)
+    assert response.url == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(staff_with_mfa.totp_secret, next(yield_hotp_counters_from_time())))
+
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_login_without_the_mfa_code_does_not_reach_the_admin(client, staff_with_mfa):
+    _login(client, staff_with_mfa.email, PASSWORD)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_goes_through_the_portal_login(client):
+    response = client.get("/admin/login/?next=/admin/expo/expo/")
+
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN_URL}?next=/admin/expo/expo/"
+
+
+def test_local_mode_lets_staff_in_without_mfa_and_says_so(client, settings):
+    settings.EXPO_STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory(is_superuser=True))
+
+    admin_page = client.get("/admin/")
+    home_page = client.get("/")
+
+    assert admin_page.status_code == 200
+    assert 'data-testid="mfa-off-banner"' in admin_page.content.decode()
+    assert 'data-testid="mfa-off-banner"' in home_page.content.decode()
+
+
+def test_mfa_banner_is_absent_when_mfa_is_required(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+
+    assert 'data-testid="mfa-off-banner"' not in client.get("/").content.decode()

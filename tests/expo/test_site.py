@@ -1,0 +1,119 @@
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ClusterFactory, ExpoFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_the_current_expo_with_its_sectors_and_calls_to_action(client):
+    ExpoFactory(name="Made in Pakistan Expo", venue="Lahore Expo Centre", year=2040, is_current=False)
+    expo = ExpoFactory(name="SME Cluster Showcase 2041", year=2041)
+    ClusterFactory(sector=SectorFactory(name="Surgical instruments"), city="Sialkot")
+
+    page = client.get("/").content.decode()
+
+    assert expo.name in page
+    assert "Made in Pakistan Expo" not in page
+    assert "24 January" in page
+    assert "26 January 2041" in page
+    assert "Surgical instruments" in page
+    assert "Sialkot" in page
+    for feature in ("register", "directory", "floor-plan"):
+        assert reverse("coming_soon", args=[feature]) in page
+
+
+def test_home_page_without_an_edition_says_so(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "has not been announced yet" in response.content.decode()
+
+
+def test_home_page_has_a_skip_link_and_landmarks(client):
+    ExpoFactory()
+
+    page = client.get("/").content.decode()
+
+    assert '<a class="visually-hidden-focusable skip-link" href="#main">' in page
+    assert '<main id="main"' in page
+    assert "<header>" in page
+    assert "<footer" in page
+    assert '<html lang="en" dir="ltr">' in page
+
+
+def test_home_page_in_urdu_is_right_to_left_with_translated_navigation(client):
+    ExpoFactory()
+    SectorFactory(name="Surgical instruments", name_ur="جراحی کے آلات")
+
+    response = client.post(reverse("set_language"), {"language": "ur", "next": "/"}, follow=True)
+    page = response.content.decode()
+
+    assert '<html lang="ur" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert "جراحی کے آلات" in page
+    assert "Register to visit" not in page
+    assert "Sign in" not in page
+    assert "English" in page or "انگریزی" in page
+
+
+def test_home_page_query_count_does_not_grow_with_sectors(client, django_assert_max_num_queries):
+    ExpoFactory()
+    ClusterFactory()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for _ in range(30):
+        ClusterFactory()
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_static_assets_are_served_from_the_project_not_a_cdn(client):
+    ExpoFactory()
+
+    page = client.get("/").content.decode()
+
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in page
+    assert "/static/vendor/htmx/htmx.min.js" in page
+    assert "https://" not in page.split("<body>")[0]
+
+
+def test_coming_soon_pages_exist_only_for_known_features(client):
+    assert client.get(reverse("coming_soon", args=["floor-plan"])).status_code == 200
+    assert client.get(reverse("coming_soon", args=["nothing-here"])).status_code == 404
+
+
+def test_pages_send_a_content_security_policy(client):
+    response = client.get("/")
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_healthz_reports_database_cache_and_broker(client):
+    response = client.get("/healthz")
+
+    body = json.loads(response.content)
+    assert response.status_code == 200
+    assert body == {"status": "ok", "database": "ok", "cache": "ok", "broker": body["broker"]}
+    assert body["broker"] in {"ok", "eager"}
+
+
+def test_healthz_reports_a_broker_that_is_down(client, settings):
+    from expo.celery import app
+
+    original = app.conf.broker_url
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.update(broker_url=original, task_always_eager=True)
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["broker"].startswith("error")
