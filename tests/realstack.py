@@ -135,6 +135,14 @@ class ThrowawayRedis:
             self.process.wait(timeout=10)
 
 
+class TemporaryDirectory:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def stop(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 # --- Plugin hooks -------------------------------------------------------------
 
 
@@ -145,8 +153,11 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     # Persistent connections from the live server's thread would block dropping the test database.
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
-    var_dir = Path(os.environ.setdefault("EXPO_VAR_DIR", tempfile.mkdtemp(prefix="expo-test-var-")))
-    (var_dir / "static").mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("EXPO_VAR_DIR"):
+        var_dir = tempfile.mkdtemp(prefix="expo-test-var-")
+        os.environ["EXPO_VAR_DIR"] = var_dir
+        _started.append(TemporaryDirectory(var_dir))
+    (Path(os.environ["EXPO_VAR_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DATABASE_URL") and _pg_bin("initdb") and _pg_bin("pg_ctl"):
         postgres = ThrowawayPostgres()
         os.environ["DATABASE_URL"] = postgres.start()

@@ -107,3 +107,10 @@ def test_mfa_banner_is_absent_when_mfa_is_required(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
 
     assert 'data-testid="mfa-off-banner"' not in client.get("/").content.decode()
+
+
+def test_sign_in_page_offers_no_sign_up(client):
+    page = client.get(LOGIN_URL).content.decode()
+
+    assert reverse("account_signup") not in page
+    assert "Visitors do not need an account" in page

@@ -1,0 +1,36 @@
+"""Every user-facing string has an Urdu translation, and the compiled catalogue is the current one."""
+
+import gettext
+import re
+
+from django.conf import settings
+
+PO = settings.BASE_DIR / "locale/ur/LC_MESSAGES/django.po"
+MO = PO.with_suffix(".mo")
+
+
+def _entries() -> dict[str, str]:
+    entries = {}
+    for block in PO.read_text().split("\n\n"):
+        if "#, fuzzy" in block and 'msgid ""\nmsgstr ""' not in block:
+            entries[block] = ""
+            continue
+        match = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.MULTILINE)
+        if match:
+            msgid, msgstr = ("".join(re.findall(r'"(.*)"', part)) for part in match.groups())
+            if msgid:
+                entries[msgid] = msgstr
+    return entries
+
+
+def test_every_string_has_an_urdu_translation():
+    untranslated = [msgid for msgid, msgstr in _entries().items() if not msgstr]
+
+    assert untranslated == []
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    with MO.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+
+    assert {key for key in catalogue if key} == set(_entries())
