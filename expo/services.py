@@ -48,6 +48,11 @@ def email_queue(*, to: str, template: str, context: dict, language: str | None =
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         body_text = render_to_string(f"emails/{template}.txt", context)
         body_html = render_to_string(f"emails/{template}.html", context)
+    return email_queue_rendered(to=to, template=template, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def email_queue_rendered(*, to: str, template: str, subject: str, body_text: str, body_html: str = "") -> OutboundEmail:
+    """Log an already rendered email and send it from a task after the transaction commits."""
     email = OutboundEmail.objects.create(
         to=to, template=template, subject=subject, body_text=body_text, body_html=body_html
     )

@@ -114,3 +114,22 @@ def test_sign_in_page_offers_no_sign_up(client):
 
     assert reverse("account_signup") not in page
     assert "Visitors do not need an account" in page
+
+
+def test_password_reset_goes_through_the_outbox_and_sets_a_new_password(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from expo.models import OutboundEmail
+
+    UserFactory(email="amna@sialkotchamber.pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "amna@sialkotchamber.pk"})
+
+    logged = OutboundEmail.objects.get(to="amna@sialkotchamber.pk")
+    assert logged.status == OutboundEmail.Status.SENT
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/key/" in line)
+    form_url = client.get(link.strip().removeprefix("http://testserver")).url
+    new_password = "a new and long enough password"
+    client.post(form_url, {"password1": new_password, "password2": new_password})
+
+    assert _login(client, "amna@sialkotchamber.pk", new_password).url == reverse("dashboard")
