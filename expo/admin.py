@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -64,9 +65,10 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(GenericTabularInline):
     model = Invitation
-    fk_name = "trade_body"
+    ct_field = "organisation_type"
+    ct_fk_field = "organisation_id"
     extra = 0
     can_delete = False
     fields = ["email", "created_at", "expires_at", "accepted_at", "invited_by"]
@@ -76,28 +78,28 @@ class InvitationInline(admin.TabularInline):
         return False
 
 
-@admin.register(TradeBody)
-class TradeBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "city", "province", "is_active"]
-    list_filter = ["kind", "province", "is_active"]
-    search_fields = ["name", "short_name", "city"]
-    inlines = [MembershipInline, InvitationInline]
-    change_form_template = "admin/expo/tradebody/change_form.html"
+class InviteMemberMixin:
+    """Adds an "Invite a member" page to the change page of an organisation (trade body, exhibitor)."""
+
+    change_form_template = "admin/invite_member_change_form.html"
 
     def get_urls(self):
-        invite = path("<int:pk>/invite/", self.admin_site.admin_view(self.invite_view), name="expo_tradebody_invite")
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        invite = path(
+            "<int:pk>/invite/", self.admin_site.admin_view(self.invite_view), name="{}_{}_invite".format(*info)
+        )
         return [invite, *super().get_urls()]
 
     def invite_view(self, request, pk: int):
-        """Staff invite a person to the trade body; the email goes out through the outbox."""
+        """Staff invite a person; the email goes out through the outbox."""
         if not request.user.has_perm("expo.add_invitation"):
             raise PermissionDenied
-        trade_body = get_object_or_404(TradeBody, pk=pk)
+        organisation = get_object_or_404(self.model, pk=pk)
         form = InvitationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.invitation_create(
-                    trade_body=trade_body,
+                    organisation=organisation,
                     email=form.cleaned_data["email"],
                     invited_by=request.user,
                     site_url=request.build_absolute_uri("/"),
@@ -106,28 +108,37 @@ class TradeBodyAdmin(admin.ModelAdmin):
                 form.add_error("email", str(error))
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-                return redirect(reverse("admin:expo_tradebody_change", args=[trade_body.pk]))
+                info = (self.model._meta.app_label, self.model._meta.model_name)
+                return redirect(reverse("admin:{}_{}_change".format(*info), args=[organisation.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "original": trade_body,
+            "original": organisation,
             "form": form,
-            "title": _("Invite a member of %(name)s") % {"name": trade_body},
+            "title": _("Invite a member of %(name)s") % {"name": organisation},
         }
-        return render(request, "admin/expo/tradebody/invite.html", context)
+        return render(request, "admin/invite_member.html", context)
+
+
+@admin.register(TradeBody)
+class TradeBodyAdmin(InviteMemberMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "city", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "short_name", "city"]
+    inlines = [MembershipInline, InvitationInline]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "trade_body", "created_at", "expires_at", "accepted_at", "invited_by"]
-    list_filter = ["trade_body"]
-    search_fields = ["email", "trade_body__name"]
-    list_select_related = ["trade_body", "invited_by"]
-    readonly_fields = ["email", "trade_body", "created_at", "expires_at", "accepted_at", "accepted_by", "invited_by"]
-    exclude = ["token_hash"]
+    list_display = ["email", "organisation", "organisation_type", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["organisation_type"]
+    search_fields = ["email"]
+    list_select_related = ["organisation_type"]
+    readonly_fields = ["email", "organisation", "created_at", "expires_at", "accepted_at", "accepted_by", "invited_by"]
+    exclude = ["token_hash", "organisation_type", "organisation_id"]
 
     def has_add_permission(self, request) -> bool:
-        # Invitations are made from the trade body page, which emails the link.
+        # Invitations are made from the organisation's admin page, which emails the link.
         return False
 
 

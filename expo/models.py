@@ -3,9 +3,12 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +196,9 @@ class TradeBody(models.Model):
     members = models.ManyToManyField(
         User, through="TradeBodyMembership", related_name="trade_bodies", verbose_name=_("members")
     )
+    invitations = GenericRelation(
+        "Invitation", content_type_field="organisation_type", object_id_field="organisation_id"
+    )
 
     class Meta:
         verbose_name = _("trade body")
@@ -201,6 +207,9 @@ class TradeBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("trade_body_dashboard", args=[self.pk])
 
 
 class TradeBodyMembership(models.Model):
@@ -218,15 +227,17 @@ class TradeBodyMembership(models.Model):
 
 
 class Invitation(models.Model):
-    """A one-time link that lets a person set a password and join a trade body.
+    """A one-time link that lets a person set a password and join an organisation.
 
+    The organisation is a trade body or an exhibitor: any model with a ``members``
+    many-to-many to users and a ``get_absolute_url`` leading to its dashboard.
     Only a hash of the token is stored, so a leaked database does not leak working links.
     """
 
     email = models.EmailField(_("email address"))
-    trade_body = models.ForeignKey(
-        TradeBody, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("trade body")
-    )
+    organisation_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    organisation_id = models.PositiveBigIntegerField()
+    organisation = GenericForeignKey("organisation_type", "organisation_id")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
@@ -242,9 +253,10 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation_type", "organisation_id"])]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.trade_body}"
+        return f"{self.email} → {self.organisation}"
 
     @property
     def is_expired(self) -> bool:

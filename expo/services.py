@@ -8,6 +8,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from .models import Invitation, OutboundEmail, TradeBody, TradeBodyMembership, User
+from .models import Invitation, OutboundEmail, User
 
 logger = logging.getLogger(__name__)
 
@@ -127,28 +128,32 @@ def _token_hash(token: str) -> str:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("trade_body").filter(token_hash=_token_hash(token)).first()
+    return Invitation.objects.filter(token_hash=_token_hash(token)).first()
 
 
-def invitation_create(*, trade_body: TradeBody, email: str, invited_by: User, site_url: str) -> Invitation:
-    """Invite ``email`` to join ``trade_body`` and email a one-time link that expires.
+def invitation_create(*, organisation, email: str, invited_by: User, site_url: str) -> Invitation:
+    """Invite ``email`` to join ``organisation`` (a trade body or an exhibitor) by a one-time link that expires.
 
-    Earlier unused invitations of the same person to the same trade body stop working.
+    Earlier unused invitations of the same person to the same organisation stop working.
     """
     email = User.objects.normalize_email(email).lower()
-    if TradeBodyMembership.objects.filter(trade_body=trade_body, user__email__iexact=email).exists():
-        raise ExpoError(
-            _("%(email)s is already a member of %(trade_body)s.") % {"email": email, "trade_body": trade_body}
-        )
+    if organisation.members.filter(email__iexact=email).exists():
+        raise ExpoError(_("%(email)s is already a member of %(name)s.") % {"email": email, "name": organisation})
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    organisation_type = ContentType.objects.get_for_model(organisation)
     with transaction.atomic():
         Invitation.objects.filter(
-            trade_body=trade_body, email__iexact=email, accepted_at__isnull=True, expires_at__gt=now
+            organisation_type=organisation_type,
+            organisation_id=organisation.pk,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            expires_at__gt=now,
         ).update(expires_at=now)
         invitation = Invitation.objects.create(
             email=email,
-            trade_body=trade_body,
+            organisation_type=organisation_type,
+            organisation_id=organisation.pk,
             token_hash=_token_hash(token),
             invited_by=invited_by,
             created_at=now,
@@ -158,10 +163,10 @@ def invitation_create(*, trade_body: TradeBody, email: str, invited_by: User, si
             to=email,
             template="invitation",
             context={
-                "trade_body": trade_body,
+                "organisation": organisation,
+                "kind": organisation_type.model,
                 "accept_url": site_url.rstrip("/") + reverse("invitation_accept", args=[token]),
                 "expires_at": invitation.expires_at,
-                "invited_by": invited_by,
             },
         )
     return invitation
@@ -178,7 +183,7 @@ def _invitation_claim(invitation: Invitation) -> Invitation:
 
 
 def invitation_accept(*, invitation: Invitation, password: str, full_name: str) -> User:
-    """Create the invitee's account with a verified email and make them a member of the trade body."""
+    """Create the invitee's account with a verified email and make them a member of the organisation."""
     with transaction.atomic():
         invitation = _invitation_claim(invitation)
         if User.objects.filter(email__iexact=invitation.email).exists():
@@ -190,7 +195,7 @@ def invitation_accept(*, invitation: Invitation, password: str, full_name: str) 
 
 
 def invitation_accept_as(*, invitation: Invitation, user: User) -> None:
-    """Let a signed-in user whose email the invitation names join the trade body."""
+    """Let a signed-in user whose email the invitation names join the organisation."""
     with transaction.atomic():
         invitation = _invitation_claim(invitation)
         if user.email.lower() != invitation.email.lower():
@@ -199,7 +204,7 @@ def invitation_accept_as(*, invitation: Invitation, user: User) -> None:
 
 
 def _invitation_complete(invitation: Invitation, user: User) -> None:
-    TradeBodyMembership.objects.get_or_create(trade_body=invitation.trade_body, user=user)
+    invitation.organisation.members.add(user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

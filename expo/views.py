@@ -69,8 +69,8 @@ def invitation_accept(request, token: str):
             except services.ExpoError as error:
                 messages.error(request, str(error))
                 return redirect("home")
-            messages.success(request, _("You are now a member of %(name)s.") % {"name": invitation.trade_body})
-            return redirect("trade_body_dashboard", pk=invitation.trade_body_id)
+            messages.success(request, _("You are now a member of %(name)s.") % {"name": invitation.organisation})
+            return redirect(invitation.organisation)
         return render(request, "expo/invitation_join.html", {"invitation": invitation})
 
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
@@ -86,7 +86,7 @@ def invitation_accept(request, token: str):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("trade_body_dashboard", pk=invitation.trade_body_id)
+            return redirect(invitation.organisation)
     return render(request, "expo/invitation_accept.html", {"invitation": invitation, "form": form})
 
 

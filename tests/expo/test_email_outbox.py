@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _queue(**overrides):
     context = {
-        "trade_body": TradeBodyFactory(name="Lahore Chamber"),
+        "organisation": TradeBodyFactory(name="Lahore Chamber"),
         "accept_url": "http://x/",
         "expires_at": timezone.now(),
     }

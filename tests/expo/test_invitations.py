@@ -18,7 +18,7 @@ def _invite(trade_body, email="naila@sialkotchamber.pk", **kwargs):
     with_commit = kwargs.pop("django_capture_on_commit_callbacks")
     with with_commit(execute=True):
         invitation = services.invitation_create(
-            trade_body=trade_body, email=email, invited_by=StaffFactory(), site_url="http://testserver/"
+            organisation=trade_body, email=email, invited_by=StaffFactory(), site_url="http://testserver/"
         )
     token = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
     return invitation, token
