@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
+from . import images
 from .models import User
 
 
@@ -33,3 +36,53 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class UploadedImage:
+    """A checked upload: the re-encoded image and its thumbnail, ready to save into ImageFields."""
+
+    def __init__(self, clean: images.CleanImage):
+        self.image = ContentFile(clean.content, name=f"image.{clean.extension}")
+        self.thumbnail = ContentFile(clean.thumbnail, name=f"thumbnail.{clean.extension}")
+
+
+class ImageUploadField(forms.FileField):
+    """A file field that accepts only real JPEG, PNG or WebP images within bounds (see ``expo.images``).
+
+    ``cleaned_data`` holds an ``UploadedImage`` (or None when nothing was uploaded).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("JPEG, PNG or WebP, up to 5 MB."))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", "image/jpeg,image/png,image/webp")
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        if upload.size > settings.EXPO_IMAGE_MAX_BYTES:
+            raise forms.ValidationError(_IMAGE_MESSAGES["too_large"]())
+        try:
+            clean = images.clean_image(
+                upload.read(),
+                max_bytes=settings.EXPO_IMAGE_MAX_BYTES,
+                max_pixels=settings.EXPO_IMAGE_MAX_PIXELS,
+                messages={key: str(message()) for key, message in _IMAGE_MESSAGES.items()},
+            )
+        except images.ImageRejected as error:
+            raise forms.ValidationError(str(error)) from error
+        return UploadedImage(clean)
+
+
+_IMAGE_MESSAGES = {
+    "too_large": lambda: _("The file is larger than %(size)d MB.") % {"size": settings.EXPO_IMAGE_MAX_BYTES // 2**20},
+    "not_image": lambda: _("This file is not an image. Upload a JPEG, PNG or WebP photo."),
+    "wrong_format": lambda: _("Upload a JPEG, PNG or WebP image; other formats (such as SVG or GIF) are not accepted."),
+    "markup": lambda: _("This file contains web page code (HTML or SVG) and cannot be accepted as an image."),
+    "too_many_pixels": lambda: (
+        _("The image is too large: at most %(megapixels)d megapixels.")
+        % {"megapixels": settings.EXPO_IMAGE_MAX_PIXELS // 1_000_000}
+    ),
+    "broken": lambda: _("The image file is damaged or incomplete."),
+}

@@ -14,13 +14,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("soon/<slug:feature>/", views.coming_soon, name="coming_soon"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("trade-bodies/<int:pk>/", views.trade_body_dashboard, name="trade_body_dashboard"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("", include("exhibitors.urls")),
 ]
 
 if settings.DEBUG:

@@ -41,15 +41,10 @@ def dashboard(request):
     if request.user.is_staff:
         return redirect("admin:index")
     trade_bodies = list(selectors.trade_bodies_for_user(request.user))
-    if len(trade_bodies) == 1:
-        return redirect("trade_body_dashboard", pk=trade_bodies[0].pk)
-    return render(request, "expo/dashboard.html", {"trade_bodies": trade_bodies})
-
-
-@login_required
-def trade_body_dashboard(request, pk: int):
-    trade_body = selectors.trade_body_for_user(request.user, pk)
-    return render(request, "expo/trade_body_dashboard.html", {"trade_body": trade_body})
+    exhibitors = list(request.user.exhibitors.order_by("-expo__year", "name"))
+    if len(trade_bodies) + len(exhibitors) == 1:
+        return redirect((trade_bodies + exhibitors)[0])
+    return render(request, "expo/dashboard.html", {"trade_bodies": trade_bodies, "exhibitors": exhibitors})
 
 
 @never_cache

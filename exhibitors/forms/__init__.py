@@ -1,0 +1,1 @@
+"""Forms of the exhibitors app, one module per area."""

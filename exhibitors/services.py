@@ -1,0 +1,465 @@
+"""Writes of the exhibitors app: the nomination lifecycle, reviews, decisions, exhibitor profiles.
+
+Every function takes keyword arguments, runs in one transaction and raises
+``NominationError`` with a message the user can read.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from expo import services as core
+from expo.forms import UploadedImage
+from expo.models import Expo, TradeBody, User
+
+from .models import (
+    BoothStaff,
+    Enterprise,
+    Exhibitor,
+    ExhibitorProduct,
+    Nomination,
+    NominationProduct,
+    NominationRules,
+    Review,
+    ReviewCriterion,
+    SizeClass,
+    TradeBodyQuota,
+    normalise_name,
+)
+
+Status = Nomination.Status
+DIRECTORY_VERSION_KEY = "exhibitors:directory-version"
+
+DEFAULT_CRITERIA = [
+    ("quality", "Product quality", Decimal("1.0")),
+    ("innovation", "Innovation", Decimal("1.0")),
+    ("market_readiness", "Market readiness", Decimal("1.0")),
+    ("export_potential", "Export potential", Decimal("1.0")),
+]
+
+# Fields each step of the form fills, and those that must be filled before submitting.
+REQUIRED_TO_SUBMIT = {
+    Nomination.Step.ENTERPRISE: ["legal_name", "turnover_band", "city", "province", "cluster", "description"],
+    Nomination.Step.OWNER: ["owner_name", "contact_name", "contact_email", "contact_phone"],
+    Nomination.Step.JUSTIFICATION: ["justification", "requested_stall_size"],
+}
+# Statuses that use up a slot of the trade body's quota.
+COUNTS_AGAINST_QUOTA = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED, Status.REJECTED]
+DECISIONS = {Status.APPROVED, Status.WAITLISTED, Status.REJECTED}
+DECIDABLE_FROM = {Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED}
+
+
+class NominationError(core.ExpoError):
+    """A nomination operation that cannot be done; the message says why."""
+
+
+# --- Rules of an edition ------------------------------------------------------------------
+
+
+def nomination_rules_ensure(*, expo: Expo) -> NominationRules:
+    """The edition's nomination rules, made with the national defaults and the standard rubric if missing."""
+    rules, created = NominationRules.objects.get_or_create(expo=expo)
+    if created or not ReviewCriterion.objects.filter(expo=expo).exists():
+        for order, (key, name, weight) in enumerate(DEFAULT_CRITERIA):
+            ReviewCriterion.objects.get_or_create(
+                expo=expo, key=key, defaults={"name": name, "weight": weight, "order": order}
+            )
+    return rules
+
+
+def quota_for(*, expo: Expo, trade_body: TradeBody) -> int:
+    quota = TradeBodyQuota.objects.filter(expo=expo, trade_body=trade_body).values_list("limit", flat=True).first()
+    return quota if quota is not None else nomination_rules_ensure(expo=expo).default_quota
+
+
+def quota_used(*, expo: Expo, trade_body: TradeBody) -> int:
+    return Nomination.objects.filter(expo=expo, trade_body=trade_body, status__in=COUNTS_AGAINST_QUOTA).count()
+
+
+def _check_quota(expo: Expo, trade_body: TradeBody) -> None:
+    limit = quota_for(expo=expo, trade_body=trade_body)
+    if quota_used(expo=expo, trade_body=trade_body) >= limit:
+        raise NominationError(
+            _(
+                "%(trade_body)s has used all %(limit)d of its nominations for %(expo)s. "
+                "Withdraw a nomination or ask the SMEDA expo team for a larger quota."
+            )
+            % {"trade_body": trade_body, "limit": limit, "expo": expo}
+        )
+
+
+# --- Nominations by trade bodies ----------------------------------------------------------
+
+
+def _apply(nomination: Nomination, data: dict) -> list[str]:
+    """Copy form data onto the nomination; images arrive as ``UploadedImage``. Return the m2m fields to set."""
+    deferred = []
+    for field, value in data.items():
+        if field == "logo":
+            if isinstance(value, UploadedImage):
+                nomination.logo.save(value.image.name, value.image, save=False)
+                nomination.logo_thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
+            elif value is False:  # the "clear" checkbox
+                nomination.logo = nomination.logo_thumbnail = ""
+        elif field == "certifications":
+            deferred.append(field)
+        else:
+            setattr(nomination, field, value)
+    return deferred
+
+
+def _derive(nomination: Nomination) -> None:
+    if nomination.turnover_band:
+        nomination.size_class = nomination_rules_ensure(expo=nomination.expo).size_class_for(nomination.turnover_band)
+    if not nomination.women_led:
+        nomination.wants_women_pavilion = False
+
+
+def nomination_create(*, expo: Expo, trade_body: TradeBody, user: User, data: dict) -> Nomination:
+    """Start a draft from the first step's data. Refused when nominations are closed or the quota is used up."""
+    with transaction.atomic():
+        TradeBody.objects.select_for_update().get(pk=trade_body.pk)
+        if not nomination_rules_ensure(expo=expo).nominations_open:
+            raise NominationError(_("Nominations for %(expo)s are closed.") % {"expo": expo})
+        _check_quota(expo, trade_body)
+        nomination = Nomination(expo=expo, trade_body=trade_body, created_by=user)
+        deferred = _apply(nomination, data)
+        _derive(nomination)
+        nomination.steps_done = Nomination.Step.ENTERPRISE
+        nomination.save()
+        for field in deferred:
+            getattr(nomination, field).set(data[field])
+    return nomination
+
+
+def nomination_update(*, nomination: Nomination, step: int, data: dict, products: list[dict] | None = None) -> None:
+    """Save one step of a draft. ``products`` (step 3) lists dicts with ``id`` (None for new),
+    ``name``, ``description``, ``hs_code``, ``photo`` (an ``UploadedImage`` or None) and ``delete``.
+    """
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if not locked.is_editable:
+            raise NominationError(_("This nomination has been submitted and can no longer be changed."))
+        deferred = _apply(nomination, data)
+        _derive(nomination)
+        nomination.steps_done = max(locked.steps_done, step)
+        nomination.save()
+        for field in deferred:
+            getattr(nomination, field).set(data[field])
+        for product in products or []:
+            _product_save(nomination, product)
+
+
+def _product_save(nomination: Nomination, product: dict) -> None:
+    existing = nomination.products.filter(pk=product["id"]).first() if product.get("id") else None
+    if product.get("delete"):
+        if existing:
+            existing.delete()
+        return
+    row = existing or NominationProduct(nomination=nomination)
+    row.name, row.description, row.hs_code = product["name"], product.get("description", ""), product.get("hs_code", "")
+    photo = product.get("photo")
+    if isinstance(photo, UploadedImage):
+        row.photo.save(photo.image.name, photo.image, save=False)
+        row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+    row.save()
+
+
+def nomination_missing(nomination: Nomination) -> list[tuple[int, str]]:
+    """What must still be filled in before submitting: (step, field label) pairs."""
+    missing = []
+    for step, fields in REQUIRED_TO_SUBMIT.items():
+        for field in fields:
+            if not getattr(nomination, field if field != "cluster" else "cluster_id"):
+                missing.append((step, str(Nomination._meta.get_field(field).verbose_name)))
+    if not nomination.products.exists():
+        missing.append((Nomination.Step.PRODUCTS, str(_("at least one product"))))
+    return missing
+
+
+def nomination_submit(*, nomination: Nomination, user: User) -> Nomination:
+    """Submit a complete draft for review: checks the quota, links the enterprise, tells the trade body."""
+    with transaction.atomic():
+        TradeBody.objects.select_for_update().get(pk=nomination.trade_body_id)
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status != Status.DRAFT:
+            raise NominationError(_("Only a draft can be submitted."))
+        missing = nomination_missing(nomination)
+        if missing:
+            raise NominationError(
+                _("Please complete: %(fields)s.") % {"fields": ", ".join(label for _step, label in missing)}
+            )
+        if nomination.size_class == SizeClass.LARGE:
+            raise NominationError(_("Enterprises with a turnover above the medium threshold are not SMEs."))
+        _check_quota(nomination.expo, nomination.trade_body)
+        nomination.enterprise = _enterprise_for(nomination)
+        nomination.status = Status.SUBMITTED
+        nomination.submitted_at = timezone.now()
+        nomination.save()
+        _notify_trade_body(nomination, "nomination_submitted")
+    return nomination
+
+
+def nomination_withdraw(*, nomination: Nomination, user: User) -> None:
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if not nomination.is_withdrawable:
+            raise NominationError(_("A nomination can be withdrawn only until its review begins."))
+        nomination.status = Status.WITHDRAWN
+        nomination.save()
+
+
+def enterprise_find(*, ntn: str, legal_name: str, city: str) -> Enterprise | None:
+    """The enterprise already known by this NTN, or by the same name in the same city."""
+    ntn = ntn.replace("-", "")
+    if ntn:
+        found = Enterprise.objects.filter(ntn=ntn).first()
+        if found:
+            return found
+    return Enterprise.objects.filter(normalised_name=normalise_name(legal_name), city__iexact=city.strip()).first()
+
+
+def _enterprise_for(nomination: Nomination) -> Enterprise:
+    found = enterprise_find(ntn=nomination.ntn, legal_name=nomination.legal_name, city=nomination.city)
+    if found:
+        if nomination.ntn and not found.ntn:
+            found.ntn = nomination.ntn.replace("-", "")
+            found.save(update_fields=["ntn"])
+        return found
+    return Enterprise.objects.create(
+        legal_name=nomination.legal_name,
+        normalised_name=normalise_name(nomination.legal_name),
+        ntn=nomination.ntn.replace("-", "") or None,
+        city=nomination.city.strip(),
+        province=nomination.province,
+        cluster=nomination.cluster,
+        women_led=nomination.women_led,
+        size_class=nomination.size_class,
+    )
+
+
+def _notify_trade_body(nomination: Nomination, template: str) -> None:
+    for email in nomination.trade_body.members.filter(is_active=True).values_list("email", flat=True):
+        core.email_queue(to=email, template=template, context={"nomination": nomination})
+
+
+# --- Reviews and decisions by staff -------------------------------------------------------
+
+
+def weighted_score(*, scores: dict[str, int], criteria: list[ReviewCriterion]) -> Decimal:
+    total_weight = sum(criterion.weight for criterion in criteria)
+    total = sum(criterion.weight * scores[criterion.key] for criterion in criteria)
+    return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def review_save(*, nomination: Nomination, reviewer: User, scores: dict[str, int], comment: str = "") -> Review:
+    """Record (or revise) one reviewer's rubric scores. The first review puts the nomination under review."""
+    criteria = list(ReviewCriterion.objects.filter(expo=nomination.expo))
+    expected = {criterion.key for criterion in criteria}
+    if set(scores) != expected:
+        raise NominationError(_("Score every criterion of the rubric."))
+    if any(not isinstance(value, int) or not 1 <= value <= 5 for value in scores.values()):
+        raise NominationError(_("Scores run from 1 to 5."))
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED):
+            raise NominationError(_("Only submitted nominations can be scored."))
+        review, _created = Review.objects.update_or_create(
+            nomination=nomination,
+            reviewer=reviewer,
+            defaults={
+                "scores": scores,
+                "comment": comment,
+                "weighted_score": weighted_score(scores=scores, criteria=criteria),
+            },
+        )
+        if nomination.status == Status.SUBMITTED:
+            nomination.status = Status.UNDER_REVIEW
+            nomination.save(update_fields=["status"])
+    return review
+
+
+def nomination_decide(*, nomination: Nomination, decision: str, reason: str, user: User, site_url: str) -> None:
+    """Approve, waitlist or reject. Approval makes the exhibitor and invites its contact; the trade body is told."""
+    if decision not in DECISIONS:
+        raise NominationError(_("Choose approve, waitlist or reject."))
+    if decision != Status.APPROVED and not reason.strip():
+        raise NominationError(_("Give the trade body a reason for waitlisting or rejecting."))
+    if not user.has_perm("exhibitors.decide_nomination"):
+        raise NominationError(_("You may score nominations but not decide on them."))
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().select_related("expo", "trade_body").get(pk=nomination.pk)
+        if nomination.status not in DECIDABLE_FROM:
+            raise NominationError(
+                _("%(name)s is %(status)s and cannot be decided on now.")
+                % {"name": nomination, "status": nomination.get_status_display().lower()}
+            )
+        nomination.status = decision
+        nomination.decision_reason = reason.strip()
+        nomination.decided_at = timezone.now()
+        nomination.save()
+        if decision == Status.APPROVED:
+            exhibitor = _exhibitor_create(nomination)
+            core.invitation_create(
+                organisation=exhibitor, email=nomination.contact_email, invited_by=user, site_url=site_url
+            )
+        _notify_trade_body(nomination, "nomination_decided")
+
+
+def nominations_decide(*, nominations, decision: str, reason: str, user: User, site_url: str) -> tuple[int, list[str]]:
+    """Decide on several nominations; each in its own transaction. Return how many were decided and the errors."""
+    decided, errors = 0, []
+    for nomination in nominations:
+        try:
+            nomination_decide(nomination=nomination, decision=decision, reason=reason, user=user, site_url=site_url)
+        except NominationError as error:
+            errors.append(str(error))
+        else:
+            decided += 1
+    return decided, errors
+
+
+def _copy_image(source, target) -> None:
+    """Copy a private upload into public media (approval publishes what was nominated)."""
+    if source:
+        with source.open("rb") as handle:
+            target.save(source.name.rsplit("/", 1)[-1], ContentFile(handle.read()), save=False)
+
+
+def _unique_slug(expo: Expo, name: str) -> str:
+    base = slugify(name)[:200] or "exhibitor"
+    slug, number = base, 2
+    while Exhibitor.objects.filter(expo=expo, slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _exhibitor_create(nomination: Nomination) -> Exhibitor:
+    name = nomination.brand_name or nomination.legal_name
+    exhibitor = Exhibitor(
+        expo=nomination.expo,
+        enterprise=nomination.enterprise,
+        nomination=nomination,
+        trade_body=nomination.trade_body,
+        name=name,
+        slug=_unique_slug(nomination.expo, name),
+        cluster=nomination.cluster,
+        city=nomination.city,
+        province=nomination.province,
+        women_led=nomination.women_led,
+        size_class=nomination.size_class,
+        stall_size=nomination.requested_stall_size,
+        wants_women_pavilion=nomination.wants_women_pavilion,
+        description=nomination.description,
+        export_experience=nomination.export_experience,
+        export_markets=nomination.export_markets,
+        website=nomination.website,
+        public_email=nomination.contact_email,
+    )
+    _copy_image(nomination.logo, exhibitor.logo)
+    _copy_image(nomination.logo_thumbnail, exhibitor.logo_thumbnail)
+    exhibitor.save()
+    exhibitor.certifications.set(nomination.certifications.all())
+    for product in nomination.products.all():
+        copy = ExhibitorProduct(
+            exhibitor=exhibitor, name=product.name, description=product.description, hs_code=product.hs_code
+        )
+        _copy_image(product.photo, copy.photo)
+        _copy_image(product.thumbnail, copy.thumbnail)
+        copy.save()
+    enterprise = nomination.enterprise
+    enterprise.women_led, enterprise.size_class, enterprise.cluster = (
+        nomination.women_led,
+        nomination.size_class,
+        nomination.cluster,
+    )
+    enterprise.save(update_fields=["women_led", "size_class", "cluster"])
+    return exhibitor
+
+
+# --- Exhibitors' own profiles ---------------------------------------------------------------
+
+
+def directory_changed() -> None:
+    """Invalidate every cached directory page: their cache keys carry this version."""
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+
+
+def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:
+    """Save the public profile. A profile with a description is listed in the public directory."""
+    with transaction.atomic():
+        deferred = []
+        for field, value in data.items():
+            if field == "logo":
+                if isinstance(value, UploadedImage):
+                    exhibitor.logo.save(value.image.name, value.image, save=False)
+                    exhibitor.logo_thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
+                elif value is False:
+                    exhibitor.logo = exhibitor.logo_thumbnail = ""
+            elif field == "certifications":
+                deferred.append(field)
+            else:
+                setattr(exhibitor, field, value)
+        exhibitor.listed = bool(exhibitor.description.strip())
+        exhibitor.save()
+        for field in deferred:
+            getattr(exhibitor, field).set(data[field])
+        transaction.on_commit(directory_changed)
+
+
+def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | None, data: dict) -> ExhibitorProduct:
+    with transaction.atomic():
+        product = product or ExhibitorProduct(exhibitor=exhibitor)
+        if product.exhibitor_id != exhibitor.pk:
+            raise NominationError(_("This product belongs to another exhibitor."))
+        for field, value in data.items():
+            if field == "photo":
+                if isinstance(value, UploadedImage):
+                    product.photo.save(value.image.name, value.image, save=False)
+                    product.thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
+            else:
+                setattr(product, field, value)
+        product.save()
+        transaction.on_commit(directory_changed)
+    return product
+
+
+def exhibitor_product_delete(*, product: ExhibitorProduct) -> None:
+    with transaction.atomic():
+        product.delete()
+        transaction.on_commit(directory_changed)
+
+
+def booth_staff_save(*, exhibitor: Exhibitor, person: BoothStaff | None, data: dict) -> BoothStaff:
+    """Add or change a booth staff member; the number of people is capped by the stall size."""
+    with transaction.atomic():
+        exhibitor = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
+        if person is None:
+            if exhibitor.booth_staff.count() >= exhibitor.booth_staff_cap:
+                raise NominationError(
+                    _("A %(size)s stall has badges for %(cap)d booth staff; remove someone to add another.")
+                    % {"size": exhibitor.get_stall_size_display(), "cap": exhibitor.booth_staff_cap}
+                )
+            person = BoothStaff(exhibitor=exhibitor)
+        if (
+            BoothStaff.objects.filter(exhibitor=exhibitor, id_number=data.get("id_number"))
+            .exclude(pk=person.pk)
+            .exists()
+        ):
+            raise NominationError(_("Someone with this CNIC or passport number is already on your booth staff."))
+        for field, value in data.items():
+            setattr(person, field, value)
+        person.save()
+    return person
+
+
+def booth_staff_remove(*, person: BoothStaff) -> None:
+    person.delete()
