@@ -197,7 +197,7 @@ def nomination_submit(*, nomination: Nomination, user: User) -> Nomination:
         if nomination.size_class == SizeClass.LARGE:
             raise NominationError(_("Enterprises with a turnover above the medium threshold are not SMEs."))
         _check_quota(nomination.expo, nomination.trade_body)
-        nomination.enterprise = _enterprise_for(nomination)
+        nomination.enterprise = enterprise_for_nomination(nomination)
         nomination.status = Status.SUBMITTED
         nomination.submitted_at = timezone.now()
         nomination.save()
@@ -224,7 +224,8 @@ def enterprise_find(*, ntn: str, legal_name: str, city: str) -> Enterprise | Non
     return Enterprise.objects.filter(normalised_name=normalise_name(legal_name), city__iexact=city.strip()).first()
 
 
-def _enterprise_for(nomination: Nomination) -> Enterprise:
+def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
+    """The enterprise this nomination is of: found by NTN or name and city, else made from the nomination."""
     found = enterprise_find(ntn=nomination.ntn, legal_name=nomination.legal_name, city=nomination.city)
     if found:
         if nomination.ntn and not found.ntn:
