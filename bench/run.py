@@ -340,6 +340,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: 2)")
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="default: sync")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker with gthread (default: 4)")
+    parser.add_argument("--exhibitors", type=int, default=0, help="listed exhibitors to add to the demo data")
+    parser.add_argument("--products", type=int, default=0, help="products to add among those exhibitors")
+    parser.add_argument("--no-cache", action="store_true", help="serve with no cache at all (uncached figures)")
     args = parser.parse_args()
     for page in args.pages:
         # Paths only, so that the target is always the gunicorn this script started on loopback.
@@ -382,6 +385,26 @@ def main() -> int:
         }
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
+        if args.exhibitors:
+            log(f"adding {args.exhibitors} exhibitors with {args.products} products")
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "bench/seed_directory.py",
+                    "--exhibitors",
+                    str(args.exhibitors),
+                    "--products",
+                    str(args.products),
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"seeding the directory failed:\n{done.stdout}{done.stderr}")
+        if args.no_cache:
+            env["BENCH_NO_CACHE"] = "1"
         manage(env, "collectstatic", "--noinput")
 
         gunicorn = Gunicorn(workdir, env, workers=args.workers, worker_class=args.worker_class, threads=args.threads)
@@ -438,6 +461,9 @@ def main() -> int:
             "gunicorn_workers": args.workers,
             "gunicorn_worker_class": args.worker_class,
             "gunicorn_threads": args.threads if args.worker_class == "gthread" else 1,
+            "extra_exhibitors": args.exhibitors,
+            "extra_products": args.products,
+            "cache": not args.no_cache,
         },
         "results": results,
     }

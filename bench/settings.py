@@ -3,3 +3,7 @@
 from expo.settings import *  # noqa: F403 - the benchmark must run exactly the product's settings
 
 ROOT_URLCONF = "bench.urls"
+
+# `bench/run.py --no-cache` measures the pages as they are rendered, with no cache at all.
+if os.environ.get("BENCH_NO_CACHE") == "1":  # noqa: F405 - os comes with the portal's settings
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

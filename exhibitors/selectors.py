@@ -9,17 +9,21 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-from expo.models import Expo, TradeBody, User
+from expo.models import Cluster, Expo, TradeBody, User
 
 from . import ranking
 from .models import (
     EXPORT_READY,
+    BoothStaff,
     ClusterCapacity,
     Exhibitor,
     ExhibitorProduct,
     Nomination,
     NominationRules,
+    Review,
+    ReviewCriterion,
     SizeClass,
 )
 
@@ -40,6 +44,17 @@ def nomination_for_user(user: User, pk: int) -> Nomination:
     if nomination is None:
         raise Http404
     return nomination
+
+
+def nomination_for_viewer(user: User, pk: int) -> Nomination:
+    """The nomination ``pk`` for a member of its trade body, or for staff allowed to view nominations
+    (the admin shows the files to reviewers); 404 for anyone else, exactly like a missing one."""
+    if user.is_authenticated and user.is_active and user.has_perm("exhibitors.view_nomination"):
+        nomination = Nomination.objects.filter(pk=pk).first()
+        if nomination is None:
+            raise Http404
+        return nomination
+    return nomination_for_user(user, pk)
 
 
 def exhibitor_for_user(user: User, pk: int) -> Exhibitor:
@@ -154,12 +169,14 @@ def cluster_fill(*, expo: Expo) -> list[ClusterFill]:
     """Approved nominations per cluster against the pavilion's capacity, for the ranked view."""
     approved = dict(
         Nomination.objects.filter(expo=expo, status=Nomination.Status.APPROVED)
-        .values_list("cluster__name")
+        .values_list("cluster_id")
         .annotate(count=Count("pk"))
     )
-    capacity = dict(ClusterCapacity.objects.filter(expo=expo).values_list("cluster__name", "exhibitors"))
-    names = sorted(set(approved) | set(capacity))
-    return [ClusterFill(name, approved.get(name, 0), capacity.get(name)) for name in names]
+    capacity = dict(ClusterCapacity.objects.filter(expo=expo).values_list("cluster_id", "exhibitors"))
+    names = dict(Cluster.objects.filter(pk__in=set(approved) | set(capacity)).values_list("pk", "name"))
+    return [
+        ClusterFill(names[pk], approved.get(pk, 0), capacity.get(pk)) for pk in sorted(names, key=lambda pk: names[pk])
+    ]
 
 
 def nominations_of_same_enterprise(*, nomination: Nomination) -> QuerySet[Nomination]:
@@ -172,3 +189,93 @@ def nominations_of_same_enterprise(*, nomination: Nomination) -> QuerySet[Nomina
         .select_related("trade_body", "expo")
         .order_by("-created_at")
     )
+
+
+# --- An exhibitor's own records -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+    url_name: str
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    items: list[ChecklistItem]
+
+    @property
+    def done(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+_CHECKLIST_LABELS = {
+    "logo": gettext_lazy("A logo"),
+    "description": gettext_lazy("A description in English"),
+    "description_ur": gettext_lazy("A description in Urdu"),
+    "product_photo": gettext_lazy("At least one product with a photo"),
+    "contact": gettext_lazy("A way for visitors to contact you (email, phone or WhatsApp)"),
+}
+
+
+def exhibitor_profile_completeness(*, exhibitor: Exhibitor) -> tuple[ProfileCompleteness, dict[str, int]]:
+    """The profile checklist of the dashboard and the counts it needs (products, photos, booth staff): 2 queries."""
+    counts = ExhibitorProduct.objects.filter(exhibitor=exhibitor).aggregate(
+        products=Count("pk"), with_photo=Count("pk", filter=~Q(photo=""))
+    )
+    counts["booth_staff"] = BoothStaff.objects.filter(exhibitor=exhibitor).count()
+    done = {
+        "logo": bool(exhibitor.logo),
+        "description": bool(exhibitor.description.strip()),
+        "description_ur": bool(exhibitor.description_ur.strip()),
+        "product_photo": counts["with_photo"] > 0,
+        "contact": bool(exhibitor.public_email or exhibitor.public_phone or exhibitor.whatsapp),
+    }
+    url_names = {"product_photo": "exhibitor_products"}
+    items = [
+        ChecklistItem(key, str(label), done[key], url_names.get(key, "exhibitor_profile"))
+        for key, label in _CHECKLIST_LABELS.items()
+    ]
+    return ProfileCompleteness(items), counts
+
+
+def exhibitor_products(*, exhibitor: Exhibitor):
+    return ExhibitorProduct.objects.filter(exhibitor=exhibitor).order_by("pk")
+
+
+def exhibitor_product_for(*, exhibitor: Exhibitor, pk: int) -> ExhibitorProduct:
+    """A product of ``exhibitor``; 404 for another exhibitor's product, like for a missing one."""
+    product = ExhibitorProduct.objects.filter(exhibitor=exhibitor, pk=pk).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def exhibitor_booth_staff(*, exhibitor: Exhibitor):
+    return BoothStaff.objects.filter(exhibitor=exhibitor).order_by("pk")
+
+
+def booth_staff_member_for(*, exhibitor: Exhibitor, pk: int) -> BoothStaff:
+    """A booth staff member of ``exhibitor``; 404 otherwise."""
+    person = BoothStaff.objects.filter(exhibitor=exhibitor, pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def review_criteria(*, expo: Expo) -> list[ReviewCriterion]:
+    return list(ReviewCriterion.objects.filter(expo=expo).order_by("order", "pk"))
+
+
+def reviews_of_nomination(*, nomination: Nomination) -> QuerySet[Review]:
+    return Review.objects.filter(nomination=nomination).select_related("reviewer").order_by("created_at")

@@ -182,8 +182,9 @@ def nomination_missing(nomination: Nomination) -> list[tuple[int, str]]:
     return missing
 
 
-def nomination_submit(*, nomination: Nomination, user: User) -> Nomination:
-    """Submit a complete draft for review: checks the quota, links the enterprise, tells the trade body."""
+def nomination_submit(*, nomination: Nomination, user: User, notify: bool = True) -> Nomination:
+    """Submit a complete draft for review: checks the quota, links the enterprise, tells the trade body
+    (unless ``notify`` is off: a spreadsheet import sends one summary instead of an email per row)."""
     with transaction.atomic():
         TradeBody.objects.select_for_update().get(pk=nomination.trade_body_id)
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
@@ -201,7 +202,8 @@ def nomination_submit(*, nomination: Nomination, user: User) -> Nomination:
         nomination.status = Status.SUBMITTED
         nomination.submitted_at = timezone.now()
         nomination.save()
-        _notify_trade_body(nomination, "nomination_submitted")
+        if notify:
+            _notify_trade_body(nomination, "nomination_submitted")
     return nomination
 
 
@@ -245,8 +247,17 @@ def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
 
 
 def _notify_trade_body(nomination: Nomination, template: str) -> None:
-    for email in nomination.trade_body.members.filter(is_active=True).values_list("email", flat=True):
-        core.email_queue(to=email, template=template, context={"nomination": nomination})
+    _email_trade_body(nomination.trade_body, template, {"nomination": nomination})
+
+
+def _email_trade_body(trade_body: TradeBody, template: str, context: dict) -> None:
+    for email in trade_body.members.filter(is_active=True).values_list("email", flat=True):
+        core.email_queue(to=email, template=template, context=context)
+
+
+def nominations_imported_notify(*, trade_body: TradeBody, expo: Expo, count: int) -> None:
+    """One email to the trade body's members for a whole spreadsheet import."""
+    _email_trade_body(trade_body, "nominations_imported", {"trade_body": trade_body, "expo": expo, "count": count})
 
 
 # --- Reviews and decisions by staff -------------------------------------------------------
@@ -264,7 +275,7 @@ def review_save(*, nomination: Nomination, reviewer: User, scores: dict[str, int
     expected = {criterion.key for criterion in criteria}
     if set(scores) != expected:
         raise NominationError(_("Score every criterion of the rubric."))
-    if any(not isinstance(value, int) or not 1 <= value <= 5 for value in scores.values()):
+    if any(type(value) is not int or not 1 <= value <= 5 for value in scores.values()):
         raise NominationError(_("Scores run from 1 to 5."))
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)

@@ -6,10 +6,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import InvitationForm
 from .models import Cluster, Expo, Invitation, OutboundEmail, Sector, TradeBody, TradeBodyMembership, User
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History shown, never restored: simple-history's history form saves the old version on any POST
+    by a user who may merely *view* the object, which would bypass the services (a reviewer could
+    restore an earlier status). Restoring is refused here; changes go through the normal pages.
+    """
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)

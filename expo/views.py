@@ -1,5 +1,6 @@
 """Views of the site shell: home, dashboards, invitations, health."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -20,7 +22,6 @@ from .forms import InvitationAcceptForm
 
 COMING_SOON = {
     "register": gettext_lazy("Visitor registration"),
-    "directory": gettext_lazy("Exhibitor directory"),
     "floor-plan": gettext_lazy("Floor plan"),
 }
 
@@ -83,6 +84,31 @@ def invitation_accept(request, token: str):
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(invitation.organisation)
     return render(request, "expo/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@require_GET
+def language_switch(request, code: str):
+    """Switch the interface language by a plain link: public pages then carry no per-visitor token and can be cached.
+
+    Only a preference cookie changes, so a GET is safe here.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 def admin_login(request):

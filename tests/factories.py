@@ -80,3 +80,136 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     trade_body = factory.SubFactory(TradeBodyFactory)
     user = factory.SubFactory(UserFactory)
+
+
+# --- exhibitors (appended; models named by string so the file's imports stay as they are) ---
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.Enterprise"
+
+    legal_name = factory.Sequence(lambda n: f"Enterprise {n} (Pvt) Ltd")
+    city = "Sialkot"
+    province = Province.PUNJAB
+    cluster = factory.SubFactory(ClusterFactory)
+    women_led = False
+    size_class = "small"
+
+    @factory.lazy_attribute
+    def normalised_name(self):
+        from exhibitors.models import normalise_name
+
+        return normalise_name(self.legal_name)
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A complete nomination of the current edition, submitted (pass ``status``/``enterprise=None`` for a draft)."""
+
+    class Meta:
+        model = "exhibitors.Nomination"
+
+    expo = factory.LazyFunction(lambda: Expo.objects.filter(is_current=True).first() or ExpoFactory())
+    trade_body = factory.SubFactory(TradeBodyFactory)
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)
+    legal_name = factory.Sequence(lambda n: f"Nominee {n} (Pvt) Ltd")
+    turnover_band = "30-75"
+    size_class = "small"
+    city = "Sialkot"
+    province = Province.PUNJAB
+    cluster = factory.SubFactory(ClusterFactory)
+    description = "Hand-forged surgical instruments."
+    owner_name = factory.Faker("name")
+    women_led = False
+    contact_name = factory.Faker("name")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@nominee.example.pk")
+    contact_phone = "+92 300 1234567"
+    justification = "Exports to Germany; ISO 13485 certified."
+    enterprise = factory.SubFactory(
+        EnterpriseFactory,
+        legal_name=factory.SelfAttribute("..legal_name"),
+        city=factory.SelfAttribute("..city"),
+        province=factory.SelfAttribute("..province"),
+        cluster=factory.SelfAttribute("..cluster"),
+        women_led=factory.SelfAttribute("..women_led"),
+        size_class=factory.SelfAttribute("..size_class"),
+    )
+
+
+class NominationProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.NominationProduct"
+
+    nomination = factory.SubFactory(NominationFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    description = "Stainless steel, autoclavable."
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review written straight to the table (tests of the scoring path use ``services.review_save``)."""
+
+    class Meta:
+        model = "exhibitors.Review"
+
+    nomination = factory.SubFactory(NominationFactory, status="under_review")
+    reviewer = factory.SubFactory(StaffFactory)
+    scores = factory.LazyFunction(lambda: {"quality": 4, "innovation": 4, "market_readiness": 4, "export_potential": 4})
+    weighted_score = "4.00"
+
+
+class ExhibitorFactory(factory.django.DjangoModelFactory):
+    """An exhibitor made from an approved nomination, listed in the directory."""
+
+    class Meta:
+        model = "exhibitors.Exhibitor"
+
+    nomination = factory.SubFactory(NominationFactory, status="approved")
+    expo = factory.SelfAttribute("nomination.expo")
+    enterprise = factory.SelfAttribute("nomination.enterprise")
+    trade_body = factory.SelfAttribute("nomination.trade_body")
+    cluster = factory.SelfAttribute("nomination.cluster")
+    name = factory.SelfAttribute("nomination.legal_name")
+    slug = factory.Sequence(lambda n: f"exhibitor-{n}")
+    city = factory.SelfAttribute("nomination.city")
+    province = factory.SelfAttribute("nomination.province")
+    women_led = factory.SelfAttribute("nomination.women_led")
+    size_class = factory.SelfAttribute("nomination.size_class")
+    stall_size = "9"
+    description = "Hand-forged surgical instruments for hospitals in Europe."
+    listed = True
+
+
+class ExhibitorMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.ExhibitorMembership"
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ExhibitorProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.ExhibitorProduct"
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    name = factory.Sequence(lambda n: f"Exhibited product {n}")
+    description = "Stainless steel, autoclavable."
+
+
+class BoothStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.BoothStaff"
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    full_name = factory.Faker("name")
+    designation = "Sales manager"
+    id_number = factory.Sequence(lambda n: f"35202-{n:07d}-1")
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exhibitors.Certification"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"ISO {9000 + n}")

@@ -34,13 +34,13 @@ def test_the_language_switcher_turns_the_page_urdu_and_right_to_left(page):
     ExpoFactory(name="SME Cluster Showcase 2041")
     page.goto("/")
 
-    page.locator("button[name=language][value=ur]").click()
+    page.locator("a[data-language=ur]").click()
 
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ur")
     expect(page.get_by_role("link", name="وزٹ کے لیے رجسٹر کریں").first).to_be_visible()
 
-    page.locator("button[name=language][value=en]").click()
+    page.locator("a[data-language=en]").click()
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
 
 

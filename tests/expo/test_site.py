@@ -23,8 +23,12 @@ def test_home_page_shows_the_current_expo_with_its_sectors_and_calls_to_action(c
     assert "26 January 2041" in page
     assert "Surgical instruments" in page
     assert "Sialkot" in page
-    for feature in ("register", "directory", "floor-plan"):
-        assert reverse("coming_soon", args=[feature]) in page
+    for url in (
+        reverse("coming_soon", args=["register"]),
+        reverse("directory"),
+        reverse("coming_soon", args=["floor-plan"]),
+    ):
+        assert url in page
 
 
 def test_home_page_without_an_edition_says_so(client):
@@ -50,7 +54,7 @@ def test_home_page_in_urdu_is_right_to_left_with_translated_navigation(client):
     ExpoFactory()
     SectorFactory(name="Surgical instruments", name_ur="جراحی کے آلات")
 
-    response = client.post(reverse("set_language"), {"language": "ur", "next": "/"}, follow=True)
+    response = client.get(reverse("language_switch", args=["ur"]), {"next": "/"}, follow=True)
     page = response.content.decode()
 
     assert '<html lang="ur" dir="rtl">' in page
@@ -117,3 +121,16 @@ def test_healthz_reports_a_broker_that_is_down(client, settings):
 
     assert response.status_code == 503
     assert json.loads(response.content)["broker"].startswith("error")
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_language_switch_never_redirects_off_site(client, next_url):
+    response = client.get(reverse("language_switch", args=["ur"]), {"next": next_url})
+
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert response.cookies["django_language"].value == "ur"
+
+
+def test_language_switch_refuses_an_unknown_language(client):
+    assert client.get(reverse("language_switch", args=["xx"])).status_code == 404

@@ -15,7 +15,11 @@ def _entries() -> dict[str, str]:
         if "#, fuzzy" in block and 'msgid ""\nmsgstr ""' not in block:
             entries[block] = ""
             continue
-        match = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.MULTILINE)
+        match = re.search(
+            r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)',
+            block + "\n",
+            re.MULTILINE,
+        )
         if match:
             msgid, msgstr = ("".join(re.findall(r'"(.*)"', part)) for part in match.groups())
             if msgid:
@@ -33,4 +37,5 @@ def test_the_compiled_catalogue_matches_the_source():
     with MO.open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)._catalog
 
-    assert {key for key in catalogue if key} == set(_entries())
+    # Plural entries are compiled as (msgid, form) keys.
+    assert {key[0] if isinstance(key, tuple) else key for key in catalogue if key} == set(_entries())
