@@ -182,13 +182,13 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{tail(self.log_path)}")
             try:
-                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=5) as response:
+                with urllib.request.urlopen(f"{self.base_url}{BARE_PATH}", timeout=5) as response:
                     if response.status == 200:
                         return
             except (OSError, urllib.error.URLError):
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{tail(self.log_path)}")
+        raise RuntimeError(f"gunicorn did not answer {BARE_PATH} within 60 s:\n{tail(self.log_path)}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

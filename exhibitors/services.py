@@ -6,13 +6,13 @@ Every function takes keyword arguments, runs in one transaction and raises
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from expo import caching
 from expo import services as core
 from expo.forms import UploadedImage
 from expo.models import Expo, TradeBody, User
@@ -398,11 +398,8 @@ def _exhibitor_create(nomination: Nomination) -> Exhibitor:
 
 
 def directory_changed() -> None:
-    """Invalidate every cached directory page: their cache keys carry this version."""
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    """Invalidate every cached directory page."""
+    caching.bump(DIRECTORY_VERSION_KEY)
 
 
 def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import caching, selectors, services
 from .celery import app as celery_app
 from .forms import InvitationAcceptForm
 
@@ -26,8 +26,17 @@ COMING_SOON = {
 }
 
 
+HOME_VERSION_KEY = "expo:home-version"
+
+
+@require_GET
 def home(request):
-    return render(request, "expo/home.html", {"sectors": selectors.sectors_with_clusters()})
+    """The current edition's home page, cached for anonymous visitors until an edition, sector or cluster changes."""
+    return caching.cached_public_page(
+        request,
+        version_key=HOME_VERSION_KEY,
+        build=lambda: render(request, "expo/home.html", {"sectors": selectors.sectors_with_clusters()}),
+    )
 
 
 def coming_soon(request, feature: str):

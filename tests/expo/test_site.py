@@ -134,3 +134,27 @@ def test_language_switch_never_redirects_off_site(client, next_url):
 
 def test_language_switch_refuses_an_unknown_language(client):
     assert client.get(reverse("language_switch", args=["xx"])).status_code == 404
+
+
+def test_home_page_is_cached_for_anonymous_visitors_until_an_edition_changes(client, django_assert_num_queries):
+    expo = ExpoFactory(name="SME Cluster Showcase 2041")
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        cached = client.get("/")
+    expo.name = "SME Cluster Showcase 2041, renamed"
+    expo.save()
+
+    assert "SME Cluster Showcase 2041" in cached.content.decode()
+    assert "renamed" in client.get("/").content.decode()
+
+
+def test_home_page_is_not_shared_with_signed_in_users(client, member):
+    ExpoFactory()
+    client.get("/")
+    client.force_login(member)
+
+    page = client.get("/").content.decode()
+
+    assert member.email in page
+    assert "private" in client.get("/")["Cache-Control"]
