@@ -65,6 +65,10 @@ def directory(settings, tmp_path):
 
 
 def _loaded(page, selector: str) -> list[int]:
+    """The natural widths of the images, once the browser has finished loading them."""
+    page.wait_for_function(
+        "selector => [...document.querySelectorAll(selector)].every(image => image.complete)", arg=selector
+    )
     return page.eval_on_selector_all(selector, "images => images.map(image => image.complete ? image.naturalWidth : 0)")
 
 

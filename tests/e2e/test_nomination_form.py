@@ -72,7 +72,7 @@ def nominate_in_browser(page, *, user, trade_body, tmp_path) -> None:
         page.get_by_alt_text("Photo of Dissecting forceps"),
     ):
         expect(image).to_be_visible()
-        assert image.evaluate("element => element.complete && element.naturalWidth > 0")
+        page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=image.element_handle())
     page.get_by_role("button", name="Submit the nomination").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(trade_body.name)

@@ -141,7 +141,10 @@ def test_nomination_import_good_csv_previews_then_imports_every_row_as_submitted
     assert list(first.products.values_list("name", flat=True)) == ["Forceps", "Scissors"]
     assert (first.women_led, first.cluster, first.owner_gender, first.steps_done) == (True, cluster, "female", 4)
     assert first.enterprise == Enterprise.objects.get(ntn="12345611")
-    assert OutboundEmail.objects.filter(template="nomination_submitted", to=member.email).count() == 3
+    # One summary for the whole file, not an email per row.
+    assert not OutboundEmail.objects.filter(template="nomination_submitted").exists()
+    summary = OutboundEmail.objects.get(template="nominations_imported", to=member.email)
+    assert summary.subject.startswith("3 nominations imported")
     assert resources.upload_read(trade_body=trade_body, user=member, token=token) is None
 
 
