@@ -5,7 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from expo.models import Cluster, Expo, TradeBody
+from expo.demo import ADMIN_EMAIL
+from expo.models import Cluster, Expo, TradeBody, User
 
 from . import services
 from .models import (
@@ -15,6 +16,8 @@ from .models import (
     ExportExperience,
     Nomination,
     NominationProduct,
+    Review,
+    ReviewCriterion,
     StallSize,
     TurnoverBand,
     normalise_name,
@@ -190,7 +193,7 @@ SMES = [
         ExportExperience.OCCASIONAL,
         "Energy-efficient DC ceiling and pedestal fans.",
         ["DC inverter ceiling fan"],
-        Nomination.Status.SUBMITTED,
+        Nomination.Status.UNDER_REVIEW,
     ),
     (
         "Quetta Dry Fruit Traders",
@@ -203,7 +206,7 @@ SMES = [
         ExportExperience.INDIRECT,
         "Sorted and packed almonds, pine nuts and dried apricots from Balochistan.",
         ["Pine nuts (chilgoza)", "Dried apricots"],
-        Nomination.Status.SUBMITTED,
+        Nomination.Status.UNDER_REVIEW,
     ),
     (
         "Faisalabad Home Textiles",
@@ -216,7 +219,7 @@ SMES = [
         ExportExperience.REGULAR,
         "Bed linen and towels in organic cotton.",
         ["Percale bed sheet set"],
-        Nomination.Status.SUBMITTED,
+        Nomination.Status.UNDER_REVIEW,
     ),
     (
         "Sargodha Kinnow Juices",
@@ -229,9 +232,20 @@ SMES = [
         ExportExperience.NONE,
         "Fresh kinnow juice and concentrate from a women-led cooperative.",
         ["Kinnow juice concentrate"],
-        Nomination.Status.SUBMITTED,
+        Nomination.Status.UNDER_REVIEW,
     ),
 ]
+
+
+def _review(nomination: Nomination, reviewer: User, number: int) -> None:
+    """A deterministic demo score, so that the ranked view has something to rank."""
+    criteria = list(ReviewCriterion.objects.filter(expo=nomination.expo))
+    scores = {criterion.key: 3 + (number + position) % 3 for position, criterion in enumerate(criteria)}
+    Review.objects.update_or_create(
+        nomination=nomination,
+        reviewer=reviewer,
+        defaults={"scores": scores, "weighted_score": services.weighted_score(scores=scores, criteria=criteria)},
+    )
 
 
 @transaction.atomic
@@ -241,6 +255,7 @@ def load(*, expo: Expo) -> dict[str, int]:
     for cluster in Cluster.objects.all():
         ClusterCapacity.objects.get_or_create(expo=expo, cluster=cluster, defaults={"exhibitors": 6})
     trade_bodies = {trade_body.short_name: trade_body for trade_body in TradeBody.objects.all()}
+    reviewer = User.objects.get(email=ADMIN_EMAIL)
     submitted_at = timezone.make_aware(datetime.datetime(2025, 12, 10, 10, 0))
     for number, row in enumerate(SMES):
         legal, brand, sector, city, body, band, women, exports, description, products, status = row
@@ -274,6 +289,7 @@ def load(*, expo: Expo) -> dict[str, int]:
         )
         for name in products:
             NominationProduct.objects.get_or_create(nomination=nomination, name=name)
+        _review(nomination, reviewer, number)
         enterprise = services.enterprise_for_nomination(nomination)
         Nomination.objects.filter(pk=nomination.pk).update(enterprise=enterprise)
         if status == Nomination.Status.APPROVED:
