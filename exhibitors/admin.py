@@ -25,7 +25,7 @@ from expo.admin import InvitationInline, InviteMemberMixin, ReadOnlyHistoryAdmin
 from expo.models import Expo
 
 from . import selectors, services
-from .forms.review import BulkDecisionForm, DecisionForm, ReviewForm
+from .forms.review import BulkDecisionForm, DecisionForm, ReviewForm, TradeBodyChoiceForm
 from .models import (
     BoothStaff,
     Certification,
@@ -255,10 +255,26 @@ class NominationAdmin(ReadOnlyHistoryAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("ranked/", wrap(self.ranked_view), name="{}_{}_ranked".format(*info)),
+            path("import/", wrap(self.import_view), name="{}_{}_import".format(*info)),
             path("<path:object_id>/score/", wrap(self.score_view), name="{}_{}_score".format(*info)),
             path("<path:object_id>/decide/", wrap(self.decide_view), name="{}_{}_decide".format(*info)),
             *super().get_urls(),
         ]
+
+    def import_view(self, request):
+        """Staff upload a trade body's spreadsheet: choose the trade body, then its upload page checks and imports."""
+        if not request.user.has_perm("exhibitors.add_nomination"):
+            raise PermissionDenied
+        form = TradeBodyChoiceForm(request.GET or None)
+        if form.is_valid():
+            return redirect("nomination_import", form.cleaned_data["trade_body"].pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Upload a spreadsheet of nominations"),
+        }
+        return TemplateResponse(request, "admin/exhibitors/nomination/import.html", context)
 
     def _nomination_or_404(self, request, object_id: str) -> Nomination:
         if not self.has_view_permission(request):

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from expo import selectors as core_selectors
 from expo.models import Cluster, Expo, TradeBody, User
 
 from . import ranking
@@ -55,6 +56,17 @@ def nomination_for_viewer(user: User, pk: int) -> Nomination:
             raise Http404
         return nomination
     return nomination_for_user(user, pk)
+
+
+def trade_body_for_import(user: User, pk: int) -> TradeBody:
+    """The trade body a spreadsheet of nominations is uploaded for: the user's own, or any active one for
+    staff allowed to add nominations (they upload files trade bodies send by email); 404 otherwise."""
+    if user.is_authenticated and user.is_active and user.is_staff and user.has_perm("exhibitors.add_nomination"):
+        trade_body = TradeBody.objects.filter(pk=pk, is_active=True).first()
+        if trade_body is None:
+            raise Http404
+        return trade_body
+    return core_selectors.trade_body_for_user(user, pk)
 
 
 def exhibitor_for_user(user: User, pk: int) -> Exhibitor:

@@ -9,6 +9,8 @@ from django.contrib.admin.widgets import AdminRadioSelect
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from expo.models import TradeBody
+
 from ..models import Nomination, Review, ReviewCriterion
 
 Status = Nomination.Status
@@ -116,3 +118,11 @@ class BulkDecisionForm(forms.Form):
         if self.decision != Status.APPROVED and not reason:
             raise forms.ValidationError(REASON_REQUIRED)
         return reason
+
+
+class TradeBodyChoiceForm(forms.Form):
+    """The trade body whose spreadsheet staff upload."""
+
+    trade_body = forms.ModelChoiceField(
+        label=_("Trade body"), queryset=TradeBody.objects.filter(is_active=True).order_by("name")
+    )

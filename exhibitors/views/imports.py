@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from expo import selectors as core_selectors
 
-from .. import resources
+from .. import resources, selectors
 from ..forms.imports import ConfirmImportForm, NominationImportForm
 
 
@@ -33,7 +33,7 @@ def _preview(request, *, trade_body, report, token, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nomination_import(request, trade_body_pk: int):
-    trade_body = core_selectors.trade_body_for_user(request.user, trade_body_pk)
+    trade_body = selectors.trade_body_for_import(request.user, trade_body_pk)
     expo = core_selectors.expo_current()
     if expo is None:
         messages.error(request, _("No expo edition is open for nominations yet."))
@@ -87,7 +87,7 @@ def nomination_import(request, trade_body_pk: int):
 @login_required
 @require_GET
 def nomination_import_template(request, trade_body_pk: int, fmt: str):
-    core_selectors.trade_body_for_user(request.user, trade_body_pk)
+    selectors.trade_body_for_import(request.user, trade_body_pk)
     if fmt not in resources.FORMATS:
         raise Http404
     response = HttpResponse(resources.template_file(fmt), content_type=resources.CONTENT_TYPES[fmt])

@@ -480,3 +480,29 @@ def test_nomination_import_template_of_another_format_is_not_found(owner_client,
     response = owner_client.get(reverse("nomination_import_template", args=[trade_body.pk, "xls"]))
 
     assert response.status_code == 404
+
+
+def test_staff_allowed_to_add_nominations_upload_for_any_trade_body(client, staff_with_mfa, trade_body):
+    from tests.factories import ExpoFactory
+
+    ExpoFactory()
+    client.force_login(staff_with_mfa)
+
+    chosen = client.get(reverse("admin:exhibitors_nomination_import"), {"trade_body": trade_body.pk})
+    page = client.get(reverse("nomination_import", args=[trade_body.pk]))
+
+    assert chosen.url == reverse("nomination_import", args=[trade_body.pk])
+    assert page.status_code == 200
+
+
+def test_staff_without_the_permission_cannot_upload_for_a_trade_body(client, trade_body):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+
+    assert client.get(reverse("admin:exhibitors_nomination_import")).status_code == 403
+    assert client.get(reverse("nomination_import", args=[trade_body.pk])).status_code == 404
