@@ -37,7 +37,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# With nothing set the portal runs in its local mode; production sets DJANGO_DEBUG=0 (docker-compose.yml does).
+DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

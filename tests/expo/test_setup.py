@@ -31,6 +31,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         SECRET_KEY="x7#Kq9!vR2$mN5@pL8^wT3&zB6*cF1(hJ4)dG0-sY_uE+iO-deploy-check-only-4Fz",
         ALLOWED_HOSTS="expo.smeda.example",
         DJANGO_SETTINGS_MODULE="expo.settings",
+        DJANGO_DEBUG="0",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -38,7 +39,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _manage("check", SECRET_KEY="", DJANGO_SETTINGS_MODULE="expo.settings")
+    result = _manage("check", SECRET_KEY="", DJANGO_SETTINGS_MODULE="expo.settings", DJANGO_DEBUG="0")
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
