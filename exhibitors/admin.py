@@ -27,6 +27,7 @@ from expo.models import Expo
 from . import selectors, services
 from .forms.review import BulkDecisionForm, DecisionForm, ReviewForm, TradeBodyChoiceForm
 from .models import (
+    STEP_FIELDS,
     BoothStaff,
     Certification,
     ClusterCapacity,
@@ -164,49 +165,17 @@ class NominationAdmin(ReadOnlyHistoryAdmin):
         ),
         (
             gettext_lazy("Enterprise"),
-            {
-                "fields": [
-                    "legal_name",
-                    "brand_name",
-                    "ntn",
-                    "legal_form",
-                    "year_founded",
-                    "employees",
-                    "turnover_band",
-                    "size_class",
-                    "city",
-                    "province",
-                    "cluster",
-                    "description",
-                    "website",
-                    "facebook",
-                    "instagram",
-                    "linkedin",
-                    "logo_file",
-                ]
-            },
+            {"fields": [*STEP_FIELDS[Nomination.Step.ENTERPRISE], "size_class", "logo_file"]},
         ),
         (
             gettext_lazy("Owner and contact"),
-            {
-                "fields": [
-                    "owner_name",
-                    "owner_gender",
-                    "women_led",
-                    "owner_cnic",
-                    "owner_phone",
-                    "contact_name",
-                    "contact_designation",
-                    "contact_email",
-                    "contact_phone",
-                ]
-            },
+            {"fields": STEP_FIELDS[Nomination.Step.OWNER]},
         ),
         (
             gettext_lazy("Certifications and exports"),
-            {"fields": ["certifications", "export_experience", "export_markets"]},
+            {"fields": STEP_FIELDS[Nomination.Step.PRODUCTS]},
         ),
-        (gettext_lazy("Justification"), {"fields": ["justification", "requested_stall_size", "wants_women_pavilion"]}),
+        (gettext_lazy("Justification"), {"fields": STEP_FIELDS[Nomination.Step.JUSTIFICATION]}),
     ]
 
     # Trade bodies write nominations; staff only score and decide, through their own views.

@@ -387,6 +387,41 @@ class Nomination(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
 
 
+# The fields each step of the nomination form fills: the form, the admin and the review page follow these.
+STEP_FIELDS = {
+    Nomination.Step.ENTERPRISE: [
+        "legal_name",
+        "brand_name",
+        "ntn",
+        "legal_form",
+        "year_founded",
+        "employees",
+        "turnover_band",
+        "city",
+        "province",
+        "cluster",
+        "description",
+        "website",
+        "facebook",
+        "instagram",
+        "linkedin",
+    ],
+    Nomination.Step.OWNER: [
+        "owner_name",
+        "owner_gender",
+        "women_led",
+        "owner_cnic",
+        "owner_phone",
+        "contact_name",
+        "contact_designation",
+        "contact_email",
+        "contact_phone",
+    ],
+    Nomination.Step.PRODUCTS: ["certifications", "export_experience", "export_markets"],
+    Nomination.Step.JUSTIFICATION: ["justification", "requested_stall_size", "wants_women_pavilion"],
+}
+
+
 class NominationProduct(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(_("product name"), max_length=120)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expo.forms import ImageUploadField
 
-from ..models import Certification, Nomination, NominationProduct, StallSize
+from ..models import STEP_FIELDS, Certification, Nomination, NominationProduct, StallSize
 
 MAX_PRODUCTS = 10
 
@@ -56,23 +56,7 @@ class EnterpriseForm(NominationStepForm):
 
     class Meta:
         model = Nomination
-        fields = [
-            "legal_name",
-            "brand_name",
-            "ntn",
-            "legal_form",
-            "year_founded",
-            "employees",
-            "turnover_band",
-            "city",
-            "province",
-            "cluster",
-            "description",
-            "website",
-            "facebook",
-            "instagram",
-            "linkedin",
-        ]
+        fields = STEP_FIELDS[Nomination.Step.ENTERPRISE]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "turnover_band": _("Decides the size class: micro, small or medium."),
@@ -112,17 +96,7 @@ class OwnerForm(NominationStepForm):
 
     class Meta:
         model = Nomination
-        fields = [
-            "owner_name",
-            "owner_gender",
-            "women_led",
-            "owner_cnic",
-            "owner_phone",
-            "contact_name",
-            "contact_designation",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = STEP_FIELDS[Nomination.Step.OWNER]
         widgets = {
             "owner_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
@@ -158,7 +132,7 @@ class ProductsForm(NominationStepForm):
 
     class Meta:
         model = Nomination
-        fields = ["certifications", "export_experience", "export_markets"]
+        fields = STEP_FIELDS[Nomination.Step.PRODUCTS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,7 +225,7 @@ class JustificationForm(NominationStepForm):
 
     class Meta:
         model = Nomination
-        fields = ["justification", "requested_stall_size", "wants_women_pavilion"]
+        fields = STEP_FIELDS[Nomination.Step.JUSTIFICATION]
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 6}),
             "requested_stall_size": forms.RadioSelect,
