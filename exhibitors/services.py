@@ -96,21 +96,33 @@ def _check_quota(expo: Expo, trade_body: TradeBody) -> None:
 # --- Nominations by trade bodies ----------------------------------------------------------
 
 
-def _apply(nomination: Nomination, data: dict) -> list[str]:
-    """Copy form data onto the nomination; images arrive as ``UploadedImage``. Return the m2m fields to set."""
-    deferred = []
+# Each image field and the field holding its thumbnail.
+THUMBNAIL_OF = {"logo": "logo_thumbnail", "photo": "thumbnail"}
+
+
+def _assign(instance, data: dict) -> dict:
+    """Copy form data onto ``instance``. Images arrive as ``UploadedImage`` (saved with their thumbnail)
+    or ``False`` (the "clear" checkbox). Return the many-to-many values, to set once the row is saved."""
+    many_to_many = {}
     for field, value in data.items():
-        if field == "logo":
+        if field in THUMBNAIL_OF:
+            thumbnail = THUMBNAIL_OF[field]
             if isinstance(value, UploadedImage):
-                nomination.logo.save(value.image.name, value.image, save=False)
-                nomination.logo_thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
-            elif value is False:  # the "clear" checkbox
-                nomination.logo = nomination.logo_thumbnail = ""
-        elif field == "certifications":
-            deferred.append(field)
+                getattr(instance, field).save(value.image.name, value.image, save=False)
+                getattr(instance, thumbnail).save(value.thumbnail.name, value.thumbnail, save=False)
+            elif value is False:
+                setattr(instance, field, "")
+                setattr(instance, thumbnail, "")
+        elif instance._meta.get_field(field).many_to_many:
+            many_to_many[field] = value
         else:
-            setattr(nomination, field, value)
-    return deferred
+            setattr(instance, field, value)
+    return many_to_many
+
+
+def _set_many_to_many(instance, values: dict) -> None:
+    for field, value in values.items():
+        getattr(instance, field).set(value)
 
 
 def _derive(nomination: Nomination) -> None:
@@ -128,12 +140,11 @@ def nomination_create(*, expo: Expo, trade_body: TradeBody, user: User, data: di
             raise NominationError(_("Nominations for %(expo)s are closed.") % {"expo": expo})
         _check_quota(expo, trade_body)
         nomination = Nomination(expo=expo, trade_body=trade_body, created_by=user)
-        deferred = _apply(nomination, data)
+        many_to_many = _assign(nomination, data)
         _derive(nomination)
         nomination.steps_done = Nomination.Step.ENTERPRISE
         nomination.save()
-        for field in deferred:
-            getattr(nomination, field).set(data[field])
+        _set_many_to_many(nomination, many_to_many)
     return nomination
 
 
@@ -145,12 +156,11 @@ def nomination_update(*, nomination: Nomination, step: int, data: dict, products
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if not locked.is_editable:
             raise NominationError(_("This nomination has been submitted and can no longer be changed."))
-        deferred = _apply(nomination, data)
+        many_to_many = _assign(nomination, data)
         _derive(nomination)
         nomination.steps_done = max(locked.steps_done, step)
         nomination.save()
-        for field in deferred:
-            getattr(nomination, field).set(data[field])
+        _set_many_to_many(nomination, many_to_many)
         for product in products or []:
             _product_save(nomination, product)
 
@@ -162,11 +172,8 @@ def _product_save(nomination: Nomination, product: dict) -> None:
             existing.delete()
         return
     row = existing or NominationProduct(nomination=nomination)
-    row.name, row.description, row.hs_code = product["name"], product.get("description", ""), product.get("hs_code", "")
-    photo = product.get("photo")
-    if isinstance(photo, UploadedImage):
-        row.photo.save(photo.image.name, photo.image, save=False)
-        row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+    fields = {key: value for key, value in product.items() if key not in ("id", "delete")}
+    _assign(row, {"description": "", "hs_code": "", **fields})
     row.save()
 
 
@@ -405,22 +412,10 @@ def directory_changed() -> None:
 def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:
     """Save the public profile. A profile with a description is listed in the public directory."""
     with transaction.atomic():
-        deferred = []
-        for field, value in data.items():
-            if field == "logo":
-                if isinstance(value, UploadedImage):
-                    exhibitor.logo.save(value.image.name, value.image, save=False)
-                    exhibitor.logo_thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
-                elif value is False:
-                    exhibitor.logo = exhibitor.logo_thumbnail = ""
-            elif field == "certifications":
-                deferred.append(field)
-            else:
-                setattr(exhibitor, field, value)
+        many_to_many = _assign(exhibitor, data)
         exhibitor.listed = bool(exhibitor.description.strip())
         exhibitor.save()
-        for field in deferred:
-            getattr(exhibitor, field).set(data[field])
+        _set_many_to_many(exhibitor, many_to_many)
         transaction.on_commit(directory_changed)
 
 
@@ -429,13 +424,7 @@ def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | 
         product = product or ExhibitorProduct(exhibitor=exhibitor)
         if product.exhibitor_id != exhibitor.pk:
             raise NominationError(_("This product belongs to another exhibitor."))
-        for field, value in data.items():
-            if field == "photo":
-                if isinstance(value, UploadedImage):
-                    product.photo.save(value.image.name, value.image, save=False)
-                    product.thumbnail.save(value.thumbnail.name, value.thumbnail, save=False)
-            else:
-                setattr(product, field, value)
+        _assign(product, data)
         product.save()
         transaction.on_commit(directory_changed)
     return product
@@ -464,8 +453,7 @@ def booth_staff_save(*, exhibitor: Exhibitor, person: BoothStaff | None, data: d
             .exists()
         ):
             raise NominationError(_("Someone with this CNIC or passport number is already on your booth staff."))
-        for field, value in data.items():
-            setattr(person, field, value)
+        _assign(person, data)
         person.save()
     return person
 
