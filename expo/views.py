@@ -22,7 +22,6 @@ from .forms import InvitationAcceptForm
 
 COMING_SOON = {
     "register": gettext_lazy("Visitor registration"),
-    "floor-plan": gettext_lazy("Floor plan"),
 }
 
 

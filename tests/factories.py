@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -213,3 +214,50 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"ISO {9000 + n}")
+
+
+class HallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pavilions.Hall"
+
+    expo = factory.SubFactory(ExpoFactory)
+    code = factory.Sequence(lambda n: f"H{n + 1}")
+    name = factory.LazyAttribute(lambda hall: f"Hall {hall.code[1:]}")
+    width = Decimal("60")
+    depth = Decimal("40")
+
+
+class PavilionFactory(factory.django.DjangoModelFactory):
+    """A 20 × 12 m cluster pavilion at the hall's front-left corner, hosting ``clusters``."""
+
+    class Meta:
+        model = "pavilions.Pavilion"
+        skip_postgeneration_save = True
+
+    hall = factory.SubFactory(HallFactory)
+    code = factory.Sequence(lambda n: "ABCDEFGHJKLMNPQR"[n % 16])
+    name = factory.Sequence(lambda n: f"Pavilion {n + 1}")
+    kind = "cluster"
+    x = Decimal("2")
+    y = Decimal("2")
+    width = Decimal("20")
+    depth = Decimal("12")
+
+    @factory.post_generation
+    def clusters(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.clusters.set(extracted)
+
+
+class StallFactory(factory.django.DjangoModelFactory):
+    """A 3 × 3 m stall inside its pavilion; give x and y to place it."""
+
+    class Meta:
+        model = "pavilions.Stall"
+
+    pavilion = factory.SubFactory(PavilionFactory)
+    code = factory.Sequence(lambda n: f"S-{n + 1:03d}")
+    x = Decimal("3")
+    y = Decimal("3")
+    width = Decimal("3")
+    depth = Decimal("3")

@@ -1,0 +1,891 @@
+"""Assigns approved exhibitors to stalls: a greedy pass, then OR-Tools CP-SAT warm-started from it.
+
+Pure Python, no Django: the service loads the expo's stalls, pavilions and exhibitors into the
+dataclasses below, calls ``allocate`` and saves the placements; ``check_hard_rules`` checks a
+result, or a hand move, against the rules that are never broken.
+
+Hard rules: a stall holds at most one exhibitor; an exhibitor gets one stall of at least the
+requested area, or a connected set of at most ``MAX_MERGE`` stalls of one pavilion, sharing edges,
+whose areas add up to it; only pavilions hosting its cluster, or a "women" pavilion when it chose
+one; unavailable stalls only for a lock; locks kept exactly (of two locks on one stall, the
+exhibitor with the higher id is reported unplaced).
+
+Objective, maximised: ``placement_value`` per exhibitor placed, larger than every preference
+together, so one more exhibitor placed always wins; then the weighted preferences (see
+``Weights``). Greedy and solver results are scored by the same function, ``score``.
+
+Model: one boolean per (exhibitor, candidate block) — blocks are single stalls and minimal
+connected merges in the exhibitor's eligible pavilions. Pairwise preferences are aggregated per
+stall ("stall s holds cluster c" is the sum of the blocks covering s for exhibitors of c), so
+auxiliary variables exist only for pairs of neighbouring or facing stalls and the clusters,
+trade bodies or competitor keys that could meet there, not for pairs of exhibitors.
+
+The whole expo is one model: the women pavilion and overflow pavilions link every cluster, so
+the eligibility graph is usually a single component and splitting it would gain nothing.
+
+Determinism: inputs are sorted by id, the greedy pass breaks ties by id, and CP-SAT runs with a
+fixed seed and one worker by default. The solver stops on ``max_deterministic_time`` (its
+work counter, about a second on our machine per unit), so the same input gives the same answer
+on a fast or a slow, busy machine; a wall-clock limit of three times ``time_limit`` is only a
+safety net, and if it is what stopped the search the status says so.
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pavilions import geometry
+
+# Merged stands stay small: a run or block of up to four stalls (4 × 9 m² = 36 m²).
+MAX_MERGE = 4
+# Weights are floats; CP-SAT needs integers. Hundredths of a weight unit are precise enough.
+SCALE = 100
+# CP-SAT's work counter ("deterministic seconds") ran at about half the wall clock on the 2-core
+# bench machine; 0.4 of ``time_limit`` leaves room for building the model and a busier machine.
+DETERMINISTIC_PER_SECOND = 0.4
+# Beyond this many (exhibitor, block) variables one model is too slow for one worker: solve by component.
+MAX_VARIABLES = 30_000
+# Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
+AREA_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class StallSpec:
+    id: int
+    code: str  # e.g. "H1-B-014"
+    pavilion_id: int
+    hall_id: int
+    rect: geometry.Rect  # metres on the hall plan
+    available: bool = True  # False when held or blocked: never assigned, except to a lock on it
+
+
+@dataclass(frozen=True)
+class PavilionSpec:
+    id: int
+    name: str
+    kind: str  # "cluster", "women", "international", "enclave", "service"
+    cluster_ids: frozenset[int]  # clusters it hosts (overflow pavilions host several)
+
+
+@dataclass(frozen=True)
+class ExhibitorSpec:
+    id: int
+    name: str
+    cluster_id: int
+    requested_area: float  # m² (9, 18 or 36)
+    women_pavilion: bool  # chose the women entrepreneurs pavilion and is women-led (the caller checks)
+    trade_body_id: int
+    rank_score: float  # higher = better ranked nomination (0..100)
+    competitor_key: str | None = None  # the same key: direct competitors
+    locked_stall_ids: tuple[int, ...] = ()  # set by staff: kept exactly
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Preferences, all >= 0, in the same units; a placement is always worth more than all of them."""
+
+    same_cluster_adjacent: float = 3.0  # per pair of neighbouring stalls held by one cluster
+    corner_to_ranked: float = 1.0  # × rank_score / 100, for a stand with two or more open sides
+    trade_body_near: float = 1.0  # per pair of neighbouring stalls held by one trade body
+    competitors_facing: float = 2.0  # penalty per pair of competitors' stalls adjacent or facing (no reward then)
+    trade_body_same_pavilion: float = 0.5  # per exhibitor joining one of its trade body in a pavilion
+    home_pavilion: float = 2.0  # in its cluster's own pavilion (the host with fewest clusters), not overflow
+    women_pavilion_choice: float = 15.0  # chose the women pavilion and got it: more than any neighbours bring
+    area_waste: float = 0.05  # penalty per m² beyond the request
+    rank_placed: float = 1.0  # × rank_score / 100 for being placed: when not all fit, the better ranked do
+
+
+@dataclass(frozen=True)
+class Placement:
+    exhibitor_id: int
+    stall_ids: tuple[int, ...]  # one stall, or adjacent stalls merged; sorted
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    exhibitor_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Result:
+    placements: tuple[Placement, ...]  # sorted by exhibitor id
+    unplaced: tuple[Unplaced, ...]  # sorted by exhibitor id
+    objective: float  # of the returned placements, by ``score``
+    bound: float  # proven upper bound (the trivial one without the solver)
+    greedy_objective: float
+    status: str  # "optimal", "feasible", "greedy" (the solver found nothing better, or did not run)
+    solve_seconds: float  # wall time of the whole call
+    placement_value: float = 0.0  # what one placement adds to the objective
+    stopped_by_wall_clock: bool = False  # the safety-net wall limit, not the deterministic one, ended the search
+    notes: tuple[str, ...] = ()  # how it was solved, when not as one model
+
+    @property
+    def preference_gap(self) -> float:
+        """Bound minus objective as a share of the objective's preference part (0 when proven optimal)."""
+        preferences = self.objective - self.placement_value * len(self.placements)
+        return (self.bound - self.objective) / max(abs(preferences), 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The instance: geometry, eligibility and candidate blocks, computed once.
+
+
+@dataclass(frozen=True)
+class _Block:
+    stalls: tuple[int, ...]  # sorted stall ids
+    pavilion_id: int
+    area: float
+    corner: bool
+
+
+class _Instance:
+    def __init__(self, exhibitors, stalls, pavilions, weights: Weights):
+        self.weights = weights
+        self.exhibitors = sorted(exhibitors, key=lambda e: e.id)
+        self.pavilions = {p.id: p for p in sorted(pavilions, key=lambda p: p.id)}
+        # A stall of an unknown pavilion can hold nobody but a lock.
+        self.stalls = {s.id: s for s in sorted(stalls, key=lambda s: s.id)}
+        self.by_id = {e.id: e for e in self.exhibitors}
+        self.stalls_of = defaultdict(list)
+        for stall in self.stalls.values():
+            self.stalls_of[stall.pavilion_id].append(stall.id)
+        self.rank_position = {
+            e.id: position
+            for position, e in enumerate(sorted(self.exhibitors, key=lambda e: (-e.rank_score, e.id)), start=1)
+        }
+        self._geometry()
+        self._hosts()
+        self.keyed = {key for key, n in _count(e.competitor_key for e in self.exhibitors).items() if key and n > 1}
+
+    def _geometry(self):
+        by_hall = defaultdict(list)
+        for stall in self.stalls.values():
+            by_hall[stall.hall_id].append((stall.id, stall.rect))
+        self.adjacent: dict[int, set[int]] = {}
+        self.related: dict[int, set[int]] = {}  # adjacent or facing: where competitors should not be
+        self.corner: dict[int, bool] = {}
+        for items in by_hall.values():
+            adjacent = geometry.neighbours(items)
+            self.adjacent.update(adjacent)
+            for key in adjacent:
+                self.related[key] = set(adjacent[key])
+            for pair in geometry.facing(items):
+                a, b = tuple(pair)
+                self.related[a].add(b)
+                self.related[b].add(a)
+            for key, rect in items:
+                # Only stalls sharing an edge can close a side, so the neighbours are enough.
+                self.corner[key] = geometry.open_sides(rect, [self.stalls[k].rect for k in adjacent[key]]) >= 2
+        self.adjacent_pairs = sorted((a, b) for a, ns in self.adjacent.items() for b in ns if a < b)
+        self.related_pairs = sorted((a, b) for a, ns in self.related.items() for b in ns if a < b)
+
+    def _hosts(self):
+        hosts = defaultdict(list)
+        for pavilion in self.pavilions.values():
+            for cluster in pavilion.cluster_ids:
+                hosts[cluster].append(pavilion)
+        # The host with the fewest clusters is the cluster's own pavilion; the others are overflow.
+        self.home = {
+            cluster: {p.id for p in ps if len(p.cluster_ids) == min(len(q.cluster_ids) for q in ps)}
+            for cluster, ps in hosts.items()
+        }
+        self.women_pavilions = [p.id for p in self.pavilions.values() if p.kind == "women"]
+
+    def eligible(self, exhibitor: ExhibitorSpec, pavilion_id: int) -> bool:
+        pavilion = self.pavilions.get(pavilion_id)
+        if pavilion is None:
+            return False
+        return exhibitor.cluster_id in pavilion.cluster_ids or (exhibitor.women_pavilion and pavilion.kind == "women")
+
+    def eligible_pavilions(self, exhibitor: ExhibitorSpec) -> list[int]:
+        return [p for p in self.pavilions if self.eligible(exhibitor, p)]
+
+    def block(self, stall_ids: Iterable[int]) -> _Block:
+        ids = tuple(sorted(stall_ids))
+        return _Block(
+            stalls=ids,
+            pavilion_id=self.stalls[ids[0]].pavilion_id,
+            area=sum(self.stalls[s].rect.area for s in ids),
+            corner=any(self.corner[s] for s in ids),
+        )
+
+    def blocks(self, free: set[int]) -> dict[int, list[_Block]]:
+        """Per pavilion, the connected sets of up to MAX_MERGE free stalls, each once."""
+        by_pavilion = defaultdict(list)
+        for stall_id in sorted(free):
+            stall = self.stalls[stall_id]
+            if stall.pavilion_id not in self.pavilions:
+                continue
+            # Grow sets whose smallest id is this stall, so each set is found from one start only.
+            level = {frozenset((stall_id,))}
+            for size in range(1, MAX_MERGE + 1):
+                by_pavilion[stall.pavilion_id].extend(self.block(s) for s in sorted(level, key=sorted))
+                if size == MAX_MERGE:
+                    break
+                level = {
+                    group | {n}
+                    for group in level
+                    for member in group
+                    for n in self.adjacent[member]
+                    if n > stall_id and n not in group and n in free and self.stalls[n].pavilion_id == stall.pavilion_id
+                }
+        return by_pavilion
+
+    # Linear terms of an exhibitor on a block, in SCALE units, placement excluded.
+    def linear(self, exhibitor: ExhibitorSpec, block: _Block) -> int:
+        w = self.weights
+        value = 0.0
+        waste = max(0.0, block.area - exhibitor.requested_area)
+        value -= w.area_waste * waste
+        rank = min(max(exhibitor.rank_score, 0.0), 100.0) / 100
+        value += w.rank_placed * rank
+        if block.corner:
+            value += w.corner_to_ranked * rank
+        pavilion = self.pavilions.get(block.pavilion_id)
+        if pavilion is not None:
+            if exhibitor.women_pavilion and pavilion.kind == "women":
+                value += w.women_pavilion_choice
+            if pavilion.id in self.home.get(exhibitor.cluster_id, ()):
+                value += w.home_pavilion
+        return round(value * SCALE)
+
+    def scaled(self, weight: float) -> int:
+        return round(weight * SCALE)
+
+
+def _count(values: Iterable) -> dict:
+    counts = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return counts
+
+
+def _fits(block: _Block, requested: float, stalls) -> bool:
+    """At least the request, and minimal: dropping any stall would fall short (no needless merges)."""
+    if block.area < requested - AREA_TOLERANCE:
+        return False
+    if len(block.stalls) == 1:
+        return True
+    smallest = min(stalls[s].rect.area for s in block.stalls)
+    return block.area - smallest < requested - AREA_TOLERANCE
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring: one function for greedy and solver results, and the greedy's increments.
+
+
+def _pair_value(inst: _Instance, a: ExhibitorSpec, b: ExhibitorSpec, adjacent: bool) -> int:
+    """Two different exhibitors on adjacent (or else facing) stalls; competitors get no reward for it."""
+    w = inst.weights
+    if a.competitor_key and a.competitor_key == b.competitor_key:
+        return -inst.scaled(w.competitors_facing)
+    value = 0
+    if adjacent and a.cluster_id == b.cluster_id:
+        value += inst.scaled(w.same_cluster_adjacent)
+    if adjacent and a.trade_body_id == b.trade_body_id:
+        value += inst.scaled(w.trade_body_near)
+    return value
+
+
+def _score(inst: _Instance, assignment: dict[int, _Block], big: int) -> int:
+    """The objective of an assignment (exhibitor id → block), in SCALE units."""
+    total = 0
+    holder = {}
+    per_pavilion_body = defaultdict(int)
+    for exhibitor_id, block in assignment.items():
+        exhibitor = inst.by_id[exhibitor_id]
+        total += big + inst.linear(exhibitor, block)
+        per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id] += 1
+        for s in block.stalls:
+            holder[s] = exhibitor
+    for a, b in inst.related_pairs:
+        if a in holder and b in holder and holder[a].id != holder[b].id:
+            total += _pair_value(inst, holder[a], holder[b], b in inst.adjacent[a])
+    same_pavilion = inst.scaled(inst.weights.trade_body_same_pavilion)
+    total += sum(same_pavilion * (n - 1) for n in per_pavilion_body.values())
+    return total
+
+
+class _Greedy:
+    """Places exhibitors one by one on the free block that adds most to ``_score``."""
+
+    def __init__(self, inst: _Instance, big: int):
+        self.inst = inst
+        self.big = big
+        self.holder: dict[int, ExhibitorSpec] = {}
+        self.per_pavilion_body = defaultdict(int)
+        self.assignment: dict[int, _Block] = {}
+
+    def gain(self, exhibitor: ExhibitorSpec, block: _Block) -> int:
+        inst = self.inst
+        value = self.big + inst.linear(exhibitor, block)
+        for s in block.stalls:
+            for t in inst.related[s]:
+                other = self.holder.get(t)
+                if other is not None:
+                    value += _pair_value(inst, exhibitor, other, t in inst.adjacent[s])
+        if self.per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id]:
+            value += inst.scaled(inst.weights.trade_body_same_pavilion)
+        return value
+
+    def place(self, exhibitor: ExhibitorSpec, block: _Block):
+        self.assignment[exhibitor.id] = block
+        self.per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id] += 1
+        for s in block.stalls:
+            self.holder[s] = exhibitor
+
+    def best(self, exhibitor: ExhibitorSpec, candidates: Sequence[_Block]) -> _Block | None:
+        best, best_gain = None, None
+        for block in candidates:
+            if any(s in self.holder for s in block.stalls):
+                continue
+            gain = self.gain(exhibitor, block)
+            # Candidates come sorted by (pavilion, stalls): ties go to the first, deterministically.
+            if best_gain is None or gain > best_gain:
+                best, best_gain = block, gain
+        return best
+
+
+# ---------------------------------------------------------------------------------------------
+# The allocation.
+
+
+def allocate(
+    *,
+    exhibitors: Sequence[ExhibitorSpec],
+    stalls: Sequence[StallSpec],
+    pavilions: Sequence[PavilionSpec],
+    weights: Weights = Weights(),  # frozen, so sharing the default is safe
+    time_limit: float = 10.0,
+    workers: int = 1,
+    seed: int = 0,
+) -> Result:
+    """Place as many exhibitors as the hard rules allow, then as the weights prefer.
+
+    ``time_limit`` is the solver's deterministic-time budget (0: greedy only). Never raises on
+    infeasible input: whoever cannot be placed is in ``unplaced`` with a reason.
+    """
+    started = time.perf_counter()
+    inst = _Instance(exhibitors, stalls, pavilions, weights)
+
+    # Locks first, in exhibitor id order: the later of two locks on one stall loses.
+    locked: dict[int, _Block] = {}
+    unplaced: dict[int, str] = {}
+    taken_by: dict[int, int] = {}
+    for exhibitor in inst.exhibitors:
+        if not exhibitor.locked_stall_ids:
+            continue
+        ids = sorted(set(exhibitor.locked_stall_ids))
+        unknown = [s for s in ids if s not in inst.stalls]
+        clash = [s for s in ids if s in taken_by]
+        if unknown:
+            unplaced[exhibitor.id] = f"locked stall id {unknown[0]} does not exist"
+        elif clash:
+            stall = inst.stalls[clash[0]]
+            unplaced[exhibitor.id] = f"locked stall {stall.code} is also locked for exhibitor {taken_by[clash[0]]}"
+        else:
+            locked[exhibitor.id] = inst.block(ids)
+            for s in ids:
+                taken_by[s] = exhibitor.id
+    free = {s.id for s in inst.stalls.values() if s.available and s.id not in taken_by}
+    blocks = inst.blocks(free)
+
+    # Candidates per exhibitor, in (pavilion, stalls) order.
+    candidates: dict[int, list[_Block]] = {}
+    for exhibitor in inst.exhibitors:
+        if exhibitor.id in locked or exhibitor.id in unplaced:
+            continue
+        candidates[exhibitor.id] = [
+            block
+            for pavilion_id in inst.eligible_pavilions(exhibitor)
+            for block in blocks.get(pavilion_id, ())
+            if _fits(block, exhibitor.requested_area, inst.stalls)
+        ]
+
+    big = _placement_value(inst, candidates, locked)
+
+    # Greedy: locks, then women-pavilion choosers into women pavilions, then everyone by rank.
+    greedy = _Greedy(inst, big)
+    for exhibitor_id, block in locked.items():
+        greedy.place(inst.by_id[exhibitor_id], block)
+    by_rank = sorted((inst.by_id[i] for i in candidates), key=lambda e: (-e.rank_score, e.id))
+    for exhibitor in by_rank:
+        if exhibitor.women_pavilion:
+            women = [b for b in candidates[exhibitor.id] if inst.pavilions[b.pavilion_id].kind == "women"]
+            block = greedy.best(exhibitor, women)
+            if block is not None:
+                greedy.place(exhibitor, block)
+    for exhibitor in by_rank:
+        if exhibitor.id not in greedy.assignment:
+            block = greedy.best(exhibitor, candidates[exhibitor.id])
+            if block is not None:
+                greedy.place(exhibitor, block)
+    greedy_objective = _score(inst, greedy.assignment, big)
+
+    assignment, objective, bound, status, wall_stop = dict(greedy.assignment), greedy_objective, None, "greedy", False
+    notes = []
+    if time_limit > 0 and any(candidates.values()):
+        # The wall clock is only a safety net (see the module docstring).
+        limits = {"deadline": started + time_limit, "workers": workers, "seed": seed}
+        det_budget = time_limit * DETERMINISTIC_PER_SECOND
+        if sum(map(len, candidates.values())) <= MAX_VARIABLES:
+            solved = _solve(inst, candidates, locked, greedy.assignment, big, det_budget=det_budget, **limits)
+        else:
+            solved = _solve_by_component(inst, candidates, locked, greedy.assignment, big, det_budget, limits)
+            notes.append("solved by component, one after another; the bound is the trivial one")
+        if solved is not None:
+            solver_assignment, bound, solver_status, wall_stop = solved
+            if solver_assignment is not None:
+                solver_objective = _score(inst, solver_assignment, big)
+                if solver_objective > greedy_objective:
+                    assignment, objective, status = solver_assignment, solver_objective, solver_status
+                elif solver_status == "optimal":
+                    status = "optimal"  # greedy was already optimal, and it is proven
+    if bound is None:
+        bound = _trivial_bound(inst, candidates, locked, big)
+    bound = max(bound, objective)  # the proven bound is on the model, equal to ``score`` at optimum
+
+    holder = {s: e for e, b in assignment.items() for s in b.stalls}
+    placements = tuple(
+        Placement(e, assignment[e].stalls, _reason(inst, inst.by_id[e], assignment[e], holder, e in locked))
+        for e in sorted(assignment)
+    )
+    for exhibitor_id in candidates:
+        if exhibitor_id not in assignment:
+            unplaced[exhibitor_id] = _unplaced_reason(inst, inst.by_id[exhibitor_id], candidates[exhibitor_id])
+    return Result(
+        placements=placements,
+        unplaced=tuple(Unplaced(e, unplaced[e]) for e in sorted(unplaced)),
+        objective=objective / SCALE,
+        bound=bound / SCALE,
+        greedy_objective=greedy_objective / SCALE,
+        status=status,
+        solve_seconds=time.perf_counter() - started,
+        placement_value=big / SCALE,
+        stopped_by_wall_clock=wall_stop,
+        notes=tuple(notes),
+    )
+
+
+def _placement_value(inst: _Instance, candidates, locked) -> int:
+    """More than the preferences of any solution can add or take away, so placing always wins."""
+    w = inst.weights
+    total = 0
+    for exhibitor_id, blocks in candidates.items():
+        exhibitor = inst.by_id[exhibitor_id]
+        total += max((abs(inst.linear(exhibitor, b)) for b in blocks), default=0)
+    for exhibitor_id, block in locked.items():
+        total += abs(inst.linear(inst.by_id[exhibitor_id], block))
+    pair = inst.scaled(2 * (w.same_cluster_adjacent + w.trade_body_near) + w.competitors_facing)
+    total += pair * len(inst.related_pairs)
+    total += inst.scaled(w.trade_body_same_pavilion) * len(inst.exhibitors)
+    return total + SCALE
+
+
+def _trivial_bound(inst: _Instance, candidates, locked, big: int) -> int:
+    """Everyone with a candidate placed, with the best linear terms and every positive pair term."""
+    w = inst.weights
+    total = 0
+    for exhibitor_id, blocks in candidates.items():
+        if blocks:
+            total += big + max(inst.linear(inst.by_id[exhibitor_id], b) for b in blocks)
+    for exhibitor_id, block in locked.items():
+        total += big + inst.linear(inst.by_id[exhibitor_id], block)
+    total += inst.scaled(w.same_cluster_adjacent + w.trade_body_near) * len(inst.adjacent_pairs)
+    total += inst.scaled(w.trade_body_same_pavilion) * len(inst.exhibitors)
+    return total
+
+
+def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budget, workers, seed):
+    """CP-SAT over x[exhibitor, block], lexicographically: first the number placed, then the preferences.
+
+    Two solves of one model rather than one weighted sum: with ``big`` in the objective the LP
+    bound counts fractional placements and says nothing about the preferences; fixing the count
+    first makes the second bound, and so the reported gap, about the preferences alone.
+    ``locked`` are the fixed placements: the locks, and when solving one component, everyone else.
+    Returns (assignment or None, bound, status, wall_stop), or None when no solve answered.
+    """
+    from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
+
+    model = cp_model.CpModel()
+    preference = []
+    # Locks enter as constants so the pair terms see them like any placement.
+    choices: list[tuple[int, _Block, object]] = [(e, b, model.NewConstant(1)) for e, b in locked.items()]
+    free_xs = []
+    for exhibitor_id, blocks in candidates.items():
+        xs = []
+        exhibitor = inst.by_id[exhibitor_id]
+        for block in blocks:
+            x = model.NewBoolVar("")
+            xs.append(x)
+            choices.append((exhibitor_id, block, x))
+            preference.append(inst.linear(exhibitor, block) * x)
+        if len(xs) > 1:
+            model.AddAtMostOne(xs)
+        free_xs.extend(xs)
+
+    covering = defaultdict(list)  # stall → [(exhibitor, x)]
+    together = defaultdict(list)  # (stall, stall) related and in one block → [x]
+    per_pavilion_body = defaultdict(list)
+    for exhibitor_id, block, x in choices:
+        exhibitor = inst.by_id[exhibitor_id]
+        per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id].append((exhibitor_id, x))
+        for s in block.stalls:
+            covering[s].append((exhibitor, x))
+        for i, s in enumerate(block.stalls):
+            for t in block.stalls[i + 1 :]:
+                if t in inst.related[s]:
+                    together[s, t].append(x)
+    for items in covering.values():
+        if len(items) > 1:
+            model.AddAtMostOne(x for _, x in items)
+
+    w = inst.weights
+
+    def key(e):
+        return e.competitor_key if e.competitor_key in inst.keyed else None
+
+    # (what both stalls must hold, weight, adjacent only). The last two take back, from competitors,
+    # the same-cluster and trade-body rewards the first two gave them, so the sum is ``_pair_value``.
+    pair_terms = (
+        (lambda e: e.cluster_id, inst.scaled(w.same_cluster_adjacent), True),
+        (lambda e: e.trade_body_id, inst.scaled(w.trade_body_near), True),
+        (key, -inst.scaled(w.competitors_facing), False),
+        (lambda e: key(e) and (key(e), e.cluster_id), -inst.scaled(w.same_cluster_adjacent), True),
+        (lambda e: key(e) and (key(e), e.trade_body_id), -inst.scaled(w.trade_body_near), True),
+    )
+    auxiliary = []  # (variable, its value for an assignment's stall holders)
+    for s, t in inst.related_pairs:
+        if s not in covering or t not in covering:
+            continue
+        if all(e.id in locked for e, _ in covering[s] + covering[t]):
+            continue  # fixed on both sides: a constant
+        adjacent = t in inst.adjacent[s]
+        apart = 1 - sum(together[s, t]) if together[s, t] else 1  # 0 when one exhibitor's block covers both
+        for attribute, weight, needs_adjacent in pair_terms:
+            if weight == 0 or (needs_adjacent and not adjacent):
+                continue
+            at_s, at_t = defaultdict(list), defaultdict(list)
+            for exhibitor, x in covering[s]:
+                at_s[attribute(exhibitor)].append((exhibitor.id, x))
+            for exhibitor, x in covering[t]:
+                at_t[attribute(exhibitor)].append((exhibitor.id, x))
+            for value in sorted(set(at_s) & set(at_t) - {None}, key=str):
+                # Only one exhibitor could hold both: then ``apart`` is 0 and the term always is.
+                if len({e for e, _ in at_s[value]} | {e for e, _ in at_t[value]}) < 2:
+                    continue
+                holds_s = sum(x for _, x in at_s[value])
+                holds_t = sum(x for _, x in at_t[value])
+                y = model.NewBoolVar("")
+                if weight > 0:  # a reward: y may be 1 only when both stalls hold the value, apart
+                    model.Add(y <= holds_s)
+                    model.Add(y <= holds_t)
+                    model.Add(y <= apart)
+                else:  # a penalty: y must be 1 when both do
+                    model.Add(y >= holds_s + holds_t - 2 + apart)
+                preference.append(weight * y)
+                auxiliary.append(
+                    (
+                        y,
+                        lambda holder, s=s, t=t, value=value, attribute=attribute: (
+                            s in holder
+                            and t in holder
+                            and holder[s].id != holder[t].id
+                            and attribute(holder[s]) == value == attribute(holder[t])
+                        ),
+                    )
+                )
+
+    same_pavilion = inst.scaled(w.trade_body_same_pavilion)
+    if same_pavilion:
+        for (pavilion_id, _), items in sorted(per_pavilion_body.items()):
+            if len({e for e, _ in items}) < 2:
+                continue
+            # Reward n - [n ≥ 1]: every exhibitor of the body in the pavilion after the first.
+            present = model.NewBoolVar("")
+            for _, x in items:
+                model.Add(present >= x)
+            preference.append(same_pavilion * sum(x for _, x in items))
+            preference.append(-same_pavilion * present)
+            ids = {e for e, _ in items}
+            auxiliary.append(
+                (
+                    present,
+                    lambda holder, ids=ids, pavilion_id=pavilion_id: any(
+                        e.id in ids and inst.stalls[s].pavilion_id == pavilion_id for s, e in holder.items()
+                    ),
+                )
+            )
+
+    def add_hint(assignment):
+        model.ClearHints()
+        for exhibitor_id, block, x in choices:
+            if exhibitor_id not in locked:
+                model.AddHint(x, assignment.get(exhibitor_id) == block)
+        holder = {s: inst.by_id[e] for e, b in assignment.items() for s in b.stalls}
+        for variable, value in auxiliary:
+            model.AddHint(variable, bool(value(holder)))
+
+    budget = {"left": det_budget}
+
+    def run(share: float, linearization: int):
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed
+        solver.parameters.linearization_level = linearization
+        solver.parameters.max_deterministic_time = budget["left"] * share
+        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+        # Presolve's clique merging and probing can eat a short budget before the search starts.
+        solver.parameters.merge_at_most_one_work_limit = 1e7
+        solver.parameters.presolve_probing_deterministic_time_limit = budget["left"] * share / 10
+        code = solver.Solve(model)
+        budget["left"] -= solver.deterministic_time
+        wall_stop = solver.deterministic_time < solver.parameters.max_deterministic_time * 0.99 and (
+            time.perf_counter() >= deadline
+        )
+        return solver, code, wall_stop
+
+    def read(solver):
+        return {e: b for e, b, x in choices if e in locked or solver.BooleanValue(x)}
+
+    # Phase 1: the number placed, from the greedy's.
+    model.Maximize(sum(free_xs))
+    add_hint(hint)
+    solver, code, wall_stop = run(0.5, 1)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    first = read(solver)
+    count_proven = code == cp_model.OPTIMAL
+    count = round(solver.ObjectiveValue())
+    start = first if len(first) > len(hint) else hint
+
+    # Phase 2: the preferences, keeping at least that many placed.
+    model.Add(sum(free_xs) >= count)
+    model.Maximize(sum(preference))
+    add_hint(start)
+    # Level 2 puts the pair terms into the LP: a bound several times tighter here (see bench/README.md).
+    solver, code, wall_stop_2 = run(1.0, 2)
+    wall_stop = wall_stop or wall_stop_2
+    constant = sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
+    fixed = big * len(locked)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return first, None, "feasible", wall_stop
+    assignment = read(solver)
+    # When more could be placed, only the trivial bound holds.
+    bound = fixed + big * count + round(solver.BestObjectiveBound()) + constant if count_proven else None
+    status = "optimal" if count_proven and code == cp_model.OPTIMAL else "feasible"
+    return assignment, bound, status, wall_stop
+
+
+def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budget, limits):
+    """Large instances: one model per group of pavilions, each solved with everyone else fixed.
+
+    Groups are the connected components of pavilions that share a cluster; the women pavilions
+    form one group. Each exhibitor is solved in one group only: the women group if the greedy
+    pass put it there, else its cluster's. Groups are solved in turn (by smallest pavilion id),
+    each seeing the latest placements of the others, so neighbours across groups still count.
+    The bound of such a solve holds only for its group, so the caller reports the trivial one.
+    """
+    parent = {p: p for p in inst.pavilions}
+
+    def find(p):
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    hosts = defaultdict(list)
+    for pavilion in inst.pavilions.values():
+        for cluster in pavilion.cluster_ids:
+            hosts[cluster].append(pavilion.id)
+    linked = [ps for _, ps in sorted(hosts.items())] + [inst.women_pavilions]
+    for ps in linked:
+        for p in ps[1:]:
+            parent[find(p)] = find(ps[0])
+    women_group = find(inst.women_pavilions[0]) if inst.women_pavilions else None
+
+    members = defaultdict(list)
+    for exhibitor_id in candidates:
+        exhibitor = inst.by_id[exhibitor_id]
+        placed = hint.get(exhibitor_id)
+        if placed is not None and inst.pavilions[placed.pavilion_id].kind == "women":
+            group = women_group
+        elif hosts.get(exhibitor.cluster_id):
+            group = find(hosts[exhibitor.cluster_id][0])
+        else:
+            group = women_group
+        members[group].append(exhibitor_id)
+    groups = sorted((g for g in members if g is not None), key=lambda g: min(p for p in parent if find(p) == g))
+
+    current = dict(hint)
+    total = sum(len(candidates[e]) for g in groups for e in members[g]) or 1
+    wall_stop = False
+    for group in groups:
+        sub = {e: [b for b in candidates[e] if find(b.pavilion_id) == group] for e in members[group]}
+        fixed = {e: b for e, b in current.items() if e not in sub}
+        fixed.update((e, b) for e, b in locked.items())
+        share = sum(map(len, sub.values())) / total
+        solved = _solve(inst, sub, fixed, current, big, det_budget=det_budget * share, **limits)
+        if solved is None or solved[0] is None:
+            continue
+        assignment, _, _, group_wall_stop = solved
+        wall_stop = wall_stop or group_wall_stop
+        if _score(inst, assignment, big) >= _score(inst, current, big):
+            current = assignment
+    # Each group may be optimal given the others, which proves nothing about the whole.
+    return current, None, "feasible", wall_stop
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations.
+
+
+def _reason(inst: _Instance, exhibitor: ExhibitorSpec, block: _Block, holder: dict[int, int], is_locked: bool) -> str:
+    if is_locked:
+        return "locked by staff"
+    pavilion = inst.pavilions[block.pavilion_id]
+    codes = ", ".join(inst.stalls[s].code for s in block.stalls)
+    where = f"stall {codes}" if len(block.stalls) == 1 else f"stalls {codes} merged"
+    if pavilion.kind == "women":
+        head = f"Women entrepreneurs pavilion '{pavilion.name}' (chosen)"
+    elif pavilion.id in inst.home.get(exhibitor.cluster_id, ()):
+        head = f"Cluster pavilion '{pavilion.name}'"
+    else:
+        home = sorted(inst.home.get(exhibitor.cluster_id, ()))
+        full = home and all(
+            s in holder or not inst.stalls[s].available for p in home for s in inst.stalls_of.get(p, ())
+        )
+        names = ", ".join(f"'{inst.pavilions[p].name}'" for p in home)
+        head = (
+            f"cluster pavilion {names} full → overflow pavilion '{pavilion.name}'"
+            if full
+            else f"{pavilion.kind} pavilion '{pavilion.name}' (hosts its cluster)"
+        )
+    parts = [f"{head} → {where}"]
+    if any(
+        holder.get(t) not in (None, exhibitor.id) and inst.by_id[holder[t]].cluster_id == exhibitor.cluster_id
+        for s in block.stalls
+        for t in inst.adjacent[s]
+    ):
+        parts.append("next to its cluster")
+    if block.corner:
+        parts.append(f"corner (rank {inst.rank_position[exhibitor.id]})")
+    return ", ".join(parts)
+
+
+def _unplaced_reason(inst: _Instance, exhibitor: ExhibitorSpec, candidates: Sequence[_Block]) -> str:
+    pavilions = inst.eligible_pavilions(exhibitor)
+    if not pavilions:
+        if exhibitor.women_pavilion:
+            return f"no pavilion hosts cluster {exhibitor.cluster_id} and there is no women pavilion"
+        return f"no pavilion hosts cluster {exhibitor.cluster_id}"
+    names = ", ".join(f"'{inst.pavilions[p].name}'" for p in pavilions)
+    area = f"{exhibitor.requested_area:g} m²"
+    if not candidates:
+        return f"no free block of ≥ {area} in pavilions hosting its cluster ({names})"
+    return f"every block of ≥ {area} in {names} is taken by others placed (higher ranked first)"
+
+
+def explain(result: Result, exhibitor_id: int) -> str:
+    """The reason given for one exhibitor, placed or not."""
+    for placement in result.placements:
+        if placement.exhibitor_id == exhibitor_id:
+            return placement.reason
+    for unplaced in result.unplaced:
+        if unplaced.exhibitor_id == exhibitor_id:
+            return unplaced.reason
+    return "not part of this allocation"
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking.
+
+
+def check_hard_rules(
+    result: Result,
+    exhibitors: Sequence[ExhibitorSpec],
+    stalls: Sequence[StallSpec],
+    pavilions: Sequence[PavilionSpec],
+) -> list[str]:
+    """Every broken hard rule in ``result``, as sentences; empty when there is none.
+
+    Locked placements are checked too (a hand move into the wrong pavilion is reported), except
+    that a lock may sit on an unavailable stall.
+    """
+    problems = []
+    stall_by_id = {s.id: s for s in stalls}
+    pavilion_by_id = {p.id: p for p in pavilions}
+    exhibitor_by_id = {e.id: e for e in exhibitors}
+    holder: dict[int, int] = {}
+    placed_ids = [p.exhibitor_id for p in result.placements]
+    unplaced_ids = [u.exhibitor_id for u in result.unplaced]
+    for exhibitor_id in sorted(set(placed_ids) & set(unplaced_ids)):
+        problems.append(f"exhibitor {exhibitor_id} is both placed and unplaced")
+    for exhibitor_id in sorted({i for i in placed_ids if placed_ids.count(i) > 1}):
+        problems.append(f"exhibitor {exhibitor_id} is placed twice")
+    for exhibitor_id in sorted(set(exhibitor_by_id) - set(placed_ids) - set(unplaced_ids)):
+        problems.append(f"exhibitor {exhibitor_id} is neither placed nor unplaced")
+    for unplaced in result.unplaced:
+        if not unplaced.reason:
+            problems.append(f"exhibitor {unplaced.exhibitor_id} is unplaced without a reason")
+
+    for placement in result.placements:
+        label = f"exhibitor {placement.exhibitor_id}"
+        exhibitor = exhibitor_by_id.get(placement.exhibitor_id)
+        if exhibitor is None:
+            problems.append(f"{label} is not in the list of exhibitors")
+            continue
+        if not placement.stall_ids:
+            problems.append(f"{label} is placed on no stall")
+            continue
+        unknown = [s for s in placement.stall_ids if s not in stall_by_id]
+        if unknown:
+            problems.append(f"{label} is on unknown stall id {unknown[0]}")
+            continue
+        placed = [stall_by_id[s] for s in placement.stall_ids]
+        codes = ", ".join(s.code for s in placed)
+        locked = set(exhibitor.locked_stall_ids)
+        if locked and set(placement.stall_ids) != locked:
+            problems.append(f"{label} is locked to stall ids {sorted(locked)} but placed on {codes}")
+        for stall in placed:
+            if stall.id in holder and holder[stall.id] != exhibitor.id:
+                problems.append(f"stall {stall.code} holds exhibitors {holder[stall.id]} and {exhibitor.id}")
+            holder[stall.id] = exhibitor.id
+            if not stall.available and stall.id not in locked:
+                problems.append(f"{label} is on unavailable stall {stall.code}")
+        pavilion_ids = {s.pavilion_id for s in placed}
+        if len(pavilion_ids) > 1:
+            problems.append(f"{label}'s stalls {codes} span several pavilions")
+        for pavilion_id in sorted(pavilion_ids):
+            pavilion = pavilion_by_id.get(pavilion_id)
+            if pavilion is None:
+                problems.append(f"{label} is in unknown pavilion {pavilion_id}")
+            elif not (
+                exhibitor.cluster_id in pavilion.cluster_ids or (exhibitor.women_pavilion and pavilion.kind == "women")
+            ):
+                problems.append(f"{label} (cluster {exhibitor.cluster_id}) is in pavilion '{pavilion.name}'")
+        area = sum(s.rect.area for s in placed)
+        if area < exhibitor.requested_area - AREA_TOLERANCE:
+            problems.append(f"{label} asked for {exhibitor.requested_area:g} m² but has {area:g} m² ({codes})")
+        if len(placed) > 1:
+            if len(placed) > MAX_MERGE:
+                problems.append(f"{label} has {len(placed)} stalls merged, more than {MAX_MERGE}")
+            if not _connected(placed):
+                problems.append(f"{label}'s stalls {codes} are not side by side")
+    return problems
+
+
+def _connected(placed: Sequence[StallSpec]) -> bool:
+    if len({s.hall_id for s in placed}) > 1:
+        return False
+    reached, todo = {placed[0].id}, [placed[0]]
+    while todo:
+        stall = todo.pop()
+        for other in placed:
+            if other.id not in reached and geometry.share_edge(stall.rect, other.rect):
+                reached.add(other.id)
+                todo.append(other)
+    return len(reached) == len(placed)

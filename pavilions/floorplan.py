@@ -1,0 +1,112 @@
+"""Draws a hall plan as SVG: pavilions, stalls with their codes and occupants, searchable and accessible.
+
+Pure Python, no Django: the views give plain data and get markup. The SVG's units are metres
+(``viewBox`` is the hall), so it scales to any screen; colours come from CSS classes per stall
+state, except pavilion colours, which are data and are drawn as presentation attributes
+(the Content-Security-Policy forbids inline styles, not attributes).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from .geometry import Rect
+
+CODE_FONT = 0.55  # metres
+NAME_FONT = 0.5
+# Roughly how wide a character is, as a share of the font size, to decide what fits in a stall.
+CHARACTER_WIDTH = 0.55
+
+
+@dataclass(frozen=True)
+class PlanPavilion:
+    code: str
+    name: str
+    rect: Rect
+    colour: str
+
+
+@dataclass(frozen=True)
+class PlanStall:
+    code: str
+    rect: Rect
+    state: str  # a CSS class suffix: "free", "allocated", "held", "blocked", "new", "moved", …
+    state_label: str  # the state in words, for the accessible name
+    occupant: str = ""
+    url: str = ""
+    search_text: str = ""  # lower-case words a visitor may search for: name, products, cluster
+    highlighted: bool = False
+
+
+def _fit(text: str, width: float, font: float) -> str:
+    """The text, shortened with an ellipsis to fit ``width`` metres, or "" if not even three characters fit."""
+    room = int(width / (font * CHARACTER_WIDTH))
+    if room < 3:
+        return ""
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _stall(stall: PlanStall) -> str:
+    r = stall.rect
+    label = f"{stall.code} — {stall.occupant}" if stall.occupant else f"{stall.code} — {stall.state_label}"
+    classes = f"stall stall-{stall.state}" + (" is-highlighted" if stall.highlighted else "")
+    cx = _number(r.x + r.width / 2)
+    code_y = r.y + min(r.depth / 2, CODE_FONT * 1.4)
+    parts = [
+        f'<g class="{classes}" id="stall-{escape(stall.code)}" data-code="{escape(stall.code)}"'
+        f' data-search="{escape(stall.search_text)}"'
+        + ("" if stall.url else f' role="img" aria-label="{escape(label)}"')
+        + ">",
+        f"<title>{escape(label)}</title>",
+        f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"/>',
+        f'<text class="stall-code" x="{cx}" y="{_number(code_y)}" aria-hidden="true">'
+        f"{escape(_fit(stall.code.rsplit('-', 1)[-1], r.width, CODE_FONT))}</text>",
+    ]
+    name = _fit(stall.occupant, r.width - 0.2, NAME_FONT) if r.depth >= 2 else ""
+    if name:
+        parts.append(
+            f'<text class="stall-name" x="{cx}" y="{_number(code_y + NAME_FONT * 1.6)}" aria-hidden="true">'
+            f"{escape(name)}</text>"
+        )
+    parts.append("</g>")
+    markup = "".join(parts)
+    if stall.url:
+        return f'<a href="{escape(stall.url)}" aria-label="{escape(label)}">{markup}</a>'
+    return markup
+
+
+def render(
+    *,
+    title: str,
+    width: float,
+    depth: float,
+    pavilions: Sequence[PlanPavilion],
+    stalls: Sequence[PlanStall],
+    svg_id: str = "floor-plan",
+) -> str:
+    """The whole hall as one ``<svg>`` element, sized by CSS (``viewBox`` in metres)."""
+    parts = [
+        f'<svg id="{escape(svg_id)}" class="floor-plan" xmlns="http://www.w3.org/2000/svg"'
+        f' viewBox="0 0 {_number(width)} {_number(depth)}" role="group" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect class="hall-floor" x="0" y="0" width="{_number(width)}" height="{_number(depth)}"/>',
+        '<g class="pavilions">',
+    ]
+    for pavilion in pavilions:
+        r = pavilion.rect
+        parts.append(
+            f'<g class="pavilion" data-code="{escape(pavilion.code)}">'
+            f"<title>{escape(pavilion.name)}</title>"
+            f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"'
+            f' fill="{escape(pavilion.colour)}"/>'
+            f'<text class="pavilion-name" x="{_number(r.x + 0.3)}" y="{_number(r.y + 0.9)}" aria-hidden="true">'
+            f"{escape(_fit(pavilion.name, r.width - 0.6, 0.8))}</text></g>"
+        )
+    parts.append('</g><g class="stalls">')
+    parts.extend(_stall(stall) for stall in stalls)
+    parts.append("</g></svg>")
+    return "".join(parts)

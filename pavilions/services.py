@@ -1,0 +1,413 @@
+"""Writes of the pavilions app: laying out stalls, moving exhibitors by hand, and allocation runs.
+
+Every function takes keyword arguments and runs in one transaction. Layout errors are
+``ValidationError`` (the admin shows them beside the form); allocation errors are
+``AllocationError`` with a message the user can read.
+"""
+
+import logging
+import re
+import time
+from dataclasses import asdict
+from decimal import Decimal
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exhibitors.models import Exhibitor
+from expo import caching
+from expo import services as core
+from expo.models import Expo, User
+
+from . import allocator, geometry
+from .models import AllocationRun, Hall, Pavilion, Stall, StallAllocation
+from .selectors import allocations_of_expo, allocator_inputs
+
+logger = logging.getLogger(__name__)
+
+
+FLOOR_PLAN_VERSION_KEY = "pavilions:floor-plan-version"
+
+
+def floor_plan_changed() -> None:
+    """Public floor plans are cached whole; any change to halls, stalls or allocations renews them."""
+    caching.bump(FLOOR_PLAN_VERSION_KEY)
+
+
+class AllocationError(core.ExpoError):
+    """A stall allocation that cannot be made; the message says why."""
+
+
+# --- Layout ---------------------------------------------------------------------
+
+
+def stall_validate(*, stall: Stall) -> None:
+    """Refuse a stall outside its pavilion or overlapping another stall of the hall, naming both."""
+    pavilion = stall.pavilion
+    if not pavilion.rect.contains(stall.rect):
+        raise ValidationError(
+            _("Stall %(stall)s lies outside pavilion %(pavilion)s (x %(x0)s–%(x1)s m, y %(y0)s–%(y1)s m).")
+            % {
+                "stall": stall.code,
+                "pavilion": f"{pavilion.hall.code}-{pavilion.code}",
+                "x0": pavilion.x,
+                "x1": pavilion.x + pavilion.width,
+                "y0": pavilion.y,
+                "y1": pavilion.y + pavilion.depth,
+            }
+        )
+    right, bottom = stall.x + stall.width, stall.y + stall.depth
+    clash = (
+        Stall.objects.filter(pavilion__hall_id=pavilion.hall_id, x__lt=right, y__lt=bottom)
+        .exclude(pk=stall.pk)
+        .order_by("code")
+    )
+    for other in clash:
+        if other.rect.overlaps(stall.rect):
+            raise ValidationError(
+                _("Stall %(stall)s overlaps stall %(other)s.") % {"stall": stall.code, "other": other.code}
+            )
+
+
+def hall_refresh_open_sides(*, hall: Hall) -> None:
+    """Recount each stall's open sides (in-line, corner, peninsula, island) from its neighbours on the plan."""
+    stalls = list(Stall.objects.filter(pavilion__hall=hall))
+    rects = {stall.pk: stall.rect for stall in stalls}
+    touching = geometry.neighbours(list(rects.items()))
+    changed = []
+    for stall in stalls:
+        sides = geometry.open_sides(stall.rect, [rects[pk] for pk in touching[stall.pk]])
+        if sides != stall.open_sides:
+            stall.open_sides = sides
+            changed.append(stall)
+    Stall.objects.bulk_update(changed, ["open_sides"])
+
+
+@transaction.atomic
+def stall_save(*, stall: Stall) -> Stall:
+    stall_validate(stall=stall)
+    stall.save()
+    hall_refresh_open_sides(hall=stall.pavilion.hall)
+    return stall
+
+
+def _next_stall_number(pavilion: Pavilion) -> int:
+    numbers = [
+        int(match.group(1))
+        for code in pavilion.stalls.values_list("code", flat=True)
+        if (match := re.search(r"(\d+)$", code))
+    ]
+    return max(numbers, default=0) + 1
+
+
+@transaction.atomic
+def stalls_generate(
+    *,
+    pavilion: Pavilion,
+    x: Decimal,
+    y: Decimal,
+    stall_width: Decimal,
+    stall_depth: Decimal,
+    per_row: int,
+    rows: int,
+    aisle: Decimal,
+    back_to_back: bool,
+) -> list[Stall]:
+    """Lay out ``rows`` rows of ``per_row`` stalls from (x, y), aisles between rows (or between pairs of
+    rows standing back to back), numbered after the pavilion's last stall. All or nothing."""
+    number = _next_stall_number(pavilion)
+    stalls, row_y = [], y
+    for row in range(rows):
+        for column in range(per_row):
+            stalls.append(
+                Stall(
+                    pavilion=pavilion,
+                    code=f"{pavilion.hall.code}-{pavilion.code}-{number:03d}",
+                    x=x + column * stall_width,
+                    y=row_y,
+                    width=stall_width,
+                    depth=stall_depth,
+                )
+            )
+            number += 1
+        pair_closes = not back_to_back or row % 2 == 1
+        row_y += stall_depth + (aisle if pair_closes else 0)
+    existing = [(other.code, other.rect) for other in Stall.objects.filter(pavilion__hall_id=pavilion.hall_id)]
+    for stall in stalls:
+        if not pavilion.rect.contains(stall.rect):
+            stall_validate(stall=stall)  # raises the "outside its pavilion" message
+    overlap = geometry.first_overlap(existing + [(stall.code, stall.rect) for stall in stalls])
+    if overlap:
+        new_codes = {stall.code for stall in stalls}
+        new, other = overlap if overlap[0] in new_codes else overlap[::-1]
+        raise ValidationError(_("Stall %(stall)s overlaps stall %(other)s.") % {"stall": new, "other": other})
+    Stall.objects.bulk_create(stalls)
+    hall_refresh_open_sides(hall=pavilion.hall)
+    return stalls
+
+
+# --- Hand moves -----------------------------------------------------------------
+
+
+def _side_by_side(stalls: list[Stall]) -> bool:
+    """True when the stalls form one connected block, each touching another edge to edge."""
+    touching = geometry.neighbours([(stall.pk, stall.rect) for stall in stalls])
+    reached, todo = {stalls[0].pk}, [stalls[0].pk]
+    while todo:
+        for other in touching[todo.pop()] - reached:
+            reached.add(other)
+            todo.append(other)
+    return len(reached) == len(stalls)
+
+
+def _check_hand_move(exhibitor: Exhibitor, stalls: list[Stall]) -> None:
+    """The allocator's hard rules for one exhibitor's new stalls, each broken rule said in words."""
+    if not stalls:
+        raise AllocationError(_("Choose at least one stall."))
+    blocked = [stall.code for stall in stalls if stall.status == Stall.Status.BLOCKED]
+    if blocked:
+        raise AllocationError(_("Stall %(stall)s is blocked.") % {"stall": blocked[0]})
+    codes = ", ".join(stall.code for stall in stalls)
+    pavilions = {stall.pavilion for stall in stalls}
+    if len(pavilions) > 1:
+        raise AllocationError(
+            _("Stalls %(codes)s are in different pavilions; merged stalls share one.") % {"codes": codes}
+        )
+    pavilion = pavilions.pop()
+    women_pavilion = exhibitor.wants_women_pavilion and exhibitor.women_led and pavilion.kind == Pavilion.Kind.WOMEN
+    if not women_pavilion and exhibitor.cluster_id not in {cluster.pk for cluster in pavilion.clusters.all()}:
+        raise AllocationError(
+            _("Pavilion %(pavilion)s does not host the cluster %(cluster)s.")
+            % {"pavilion": pavilion.name, "cluster": exhibitor.cluster.name}
+        )
+    area = sum(stall.area for stall in stalls)
+    if area < Decimal(exhibitor.stall_size):
+        raise AllocationError(
+            _("%(exhibitor)s asked for %(requested)s m²; %(codes)s give %(area)s m².")
+            % {
+                "exhibitor": exhibitor.name,
+                "requested": exhibitor.stall_size,
+                "codes": codes,
+                "area": f"{float(area):g}",
+            }
+        )
+    if len(stalls) > allocator.MAX_MERGE:
+        raise AllocationError(_("At most %(count)s stalls can be merged.") % {"count": allocator.MAX_MERGE})
+    if not _side_by_side(stalls):
+        raise AllocationError(
+            _("Stalls %(codes)s are not adjacent; merged stalls stand side by side.") % {"codes": codes}
+        )
+
+
+@transaction.atomic
+def stall_allocate(*, exhibitor: Exhibitor, stalls: list[Stall], by: User) -> list[StallAllocation]:
+    """Move ``exhibitor`` to ``stalls`` by hand, locked so later runs keep it there.
+
+    The stalls are locked for the transaction; a stall another exhibitor holds is refused with
+    its name, and the unique stall of an allocation turns a race both sides lost into the same message.
+    """
+    stalls = list(
+        Stall.objects.select_for_update(of=("self",))
+        .filter(pk__in=[stall.pk for stall in stalls], pavilion__hall__expo_id=exhibitor.expo_id)
+        .select_related("pavilion__hall")
+        .prefetch_related("pavilion__clusters")
+        .order_by("pk")
+    )
+    _check_hand_move(exhibitor, stalls)
+    taken = (
+        StallAllocation.objects.filter(stall__in=stalls)
+        .exclude(exhibitor=exhibitor)
+        .select_related("stall", "exhibitor")
+        .first()
+    )
+    if taken:
+        raise AllocationError(
+            _("Stall %(stall)s is already allocated to %(exhibitor)s.")
+            % {"stall": taken.stall.code, "exhibitor": taken.exhibitor.name}
+        )
+    StallAllocation.objects.filter(exhibitor=exhibitor).delete()
+    try:
+        with transaction.atomic():
+            allocations = StallAllocation.objects.bulk_create(
+                StallAllocation(
+                    stall=stall, exhibitor=exhibitor, locked=True, reason=_("Placed by hand"), allocated_by=by
+                )
+                for stall in stalls
+            )
+    except IntegrityError as error:
+        raise AllocationError(
+            _("Another member of staff allocated one of these stalls at the same moment. Reload and try again.")
+        ) from error
+    transaction.on_commit(floor_plan_changed)
+    return allocations
+
+
+# --- Allocation runs ------------------------------------------------------------
+
+DEFAULT_TIME_LIMIT = 10.0
+
+
+def allocation_run_start(*, expo: Expo, by: User, weights: allocator.Weights, time_limit: float) -> AllocationRun:
+    """Queue a run of the allocator; a Celery task computes the preview after the transaction commits."""
+    from .tasks import run_allocation  # the tasks module imports this one
+
+    with transaction.atomic():
+        if AllocationRun.objects.filter(
+            expo=expo, status__in=[AllocationRun.Status.QUEUED, AllocationRun.Status.RUNNING]
+        ).exists():
+            raise AllocationError(_("A run is already in progress. Wait for its preview."))
+        run = AllocationRun.objects.create(
+            expo=expo, started_by=by, parameters={"weights": asdict(weights), "time_limit": time_limit}
+        )
+        transaction.on_commit(partial(run_allocation.delay, run.pk))
+    return run
+
+
+def _progress(run: AllocationRun, percent: int, note: str) -> None:
+    AllocationRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
+
+
+def _diff(
+    before: dict[int, tuple[int, ...]], result: allocator.Result, codes: dict[int, str], names: dict[int, str]
+) -> list[dict]:
+    """One row per exhibitor whose stalls the run would change, plus those it could not place."""
+    after = {placement.exhibitor_id: tuple(sorted(placement.stall_ids)) for placement in result.placements}
+    reasons = {placement.exhibitor_id: placement.reason for placement in result.placements}
+    reasons |= {item.exhibitor_id: item.reason for item in result.unplaced}
+    rows = []
+    for exhibitor_id in sorted(set(before) | set(after) | set(reasons), key=lambda pk: names.get(pk, "")):
+        old, new = before.get(exhibitor_id, ()), after.get(exhibitor_id, ())
+        if old == new and new:
+            change = "unchanged"
+        elif not new:
+            change = "unplaced"
+        elif not old:
+            change = "new"
+        else:
+            change = "moved"
+        rows.append(
+            {
+                "exhibitor_id": exhibitor_id,
+                "exhibitor": names.get(exhibitor_id, ""),
+                "change": change,
+                "before": [codes[pk] for pk in old],
+                "after": [codes[pk] for pk in new],
+                "stall_ids": list(new),
+                "reason": reasons.get(exhibitor_id, ""),
+            }
+        )
+    return rows
+
+
+def allocation_run_execute(*, run_id: int) -> None:
+    """Compute a run's preview. Safe to call twice: only a queued run is taken."""
+    if not AllocationRun.objects.filter(pk=run_id, status=AllocationRun.Status.QUEUED).update(
+        status=AllocationRun.Status.RUNNING, progress=5, progress_note="Reading exhibitors and stalls"
+    ):
+        return
+    run = AllocationRun.objects.select_related("expo").get(pk=run_id)
+    try:
+        inputs = allocator_inputs(expo=run.expo)
+        before = allocations_of_expo(expo=run.expo)
+        _progress(run, 15, "Solving")
+        started = time.monotonic()
+        result = allocator.allocate(
+            exhibitors=inputs.exhibitors,
+            stalls=inputs.stalls,
+            pavilions=inputs.pavilions,
+            weights=allocator.Weights(**run.parameters.get("weights", {})),
+            time_limit=float(run.parameters.get("time_limit", DEFAULT_TIME_LIMIT)),
+        )
+        codes = {stall.id: stall.code for stall in inputs.stalls}
+        names = {exhibitor.id: exhibitor.name for exhibitor in inputs.exhibitors}
+        AllocationRun.objects.filter(pk=run.pk).update(
+            status=AllocationRun.Status.READY,
+            progress=100,
+            progress_note="",
+            snapshot={str(key): list(value) for key, value in before.items()},
+            result={
+                "status": result.status,
+                "solve_seconds": round(time.monotonic() - started, 3),
+                "placements": [asdict(placement) for placement in result.placements],
+                "unplaced": [asdict(item) for item in result.unplaced],
+            },
+            diff=_diff(before, result, codes, names),
+            objective=result.objective,
+            bound=result.bound,
+            greedy_objective=result.greedy_objective,
+            placed=len(result.placements),
+            unplaced=len(result.unplaced),
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        logger.exception("Allocation run %s failed", run_id)
+        AllocationRun.objects.filter(pk=run.pk).update(
+            status=AllocationRun.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def allocation_run_apply(*, run: AllocationRun, by: User) -> int:
+    """Put a previewed run in place in one transaction; refuse if allocations changed since it read them."""
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != AllocationRun.Status.READY:
+        raise AllocationError(_("Only a run whose preview is ready can be applied."))
+    # Serialise with hand moves and other applies: they lock the stalls of the expo.
+    list(Stall.objects.select_for_update().filter(pavilion__hall__expo=run.expo).values_list("pk"))
+    current = {str(key): list(value) for key, value in allocations_of_expo(expo=run.expo).items()}
+    if current != run.snapshot:
+        raise AllocationError(_("Stalls have been moved since this run started. Discard it and start a new run."))
+    StallAllocation.objects.filter(exhibitor__expo=run.expo, locked=False).delete()
+    locked = set(
+        StallAllocation.objects.filter(exhibitor__expo=run.expo, locked=True).values_list("exhibitor_id", flat=True)
+    )
+    now = timezone.now()
+    StallAllocation.objects.bulk_create(
+        StallAllocation(
+            stall_id=stall_id,
+            exhibitor_id=placement["exhibitor_id"],
+            run=run,
+            reason=placement["reason"][:300],
+            allocated_by=by,
+            allocated_at=now,
+        )
+        for placement in run.result["placements"]
+        if placement["exhibitor_id"] not in locked
+        for stall_id in placement["stall_ids"]
+    )
+    run.status = AllocationRun.Status.APPLIED
+    run.decided_by, run.decided_at = by, now
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+    transaction.on_commit(floor_plan_changed)
+    return sum(1 for row in run.diff if row["change"] in {"new", "moved"})
+
+
+@transaction.atomic
+def allocation_run_discard(*, run: AllocationRun, by: User) -> None:
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in {AllocationRun.Status.READY, AllocationRun.Status.FAILED}:
+        raise AllocationError(_("Only a run with a preview can be discarded."))
+    run.status = AllocationRun.Status.DISCARDED
+    run.decided_by, run.decided_at = by, timezone.now()
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def stalls_set_status(*, stalls, status: str) -> int:
+    """Hold, block or free stalls. A stall someone stands on cannot be blocked."""
+    stalls = Stall.objects.filter(pk__in=[stall.pk for stall in stalls])
+    if status == Stall.Status.BLOCKED and stalls.filter(allocation__isnull=False).exists():
+        raise AllocationError(_("Release the allocated stalls before blocking them."))
+    count = stalls.update(status=status)
+    transaction.on_commit(floor_plan_changed)
+    return count
+
+
+@transaction.atomic
+def allocations_release(*, allocations) -> int:
+    count, _details = StallAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).delete()
+    transaction.on_commit(floor_plan_changed)
+    return count

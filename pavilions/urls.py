@@ -1,0 +1,5 @@
+"""URLs of the pavilions app."""
+
+from . import views
+
+urlpatterns = [*views.urlpatterns]

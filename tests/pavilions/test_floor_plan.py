@@ -1,0 +1,180 @@
+"""The public floor plan: every stall labelled, search highlights, private rows stay private, bounded queries."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pavilions import services
+from pavilions.models import Stall, StallAllocation
+from tests.factories import (
+    ExhibitorFactory,
+    ExhibitorMembershipFactory,
+    ExhibitorProductFactory,
+    HallFactory,
+    NominationFactory,
+    PavilionFactory,
+    StallFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HALL = reverse("floor_plan_hall", args=["H1"])
+
+
+def place(pavilion, code, x, y, *, name=None, product=None, listed=True):
+    stall = StallFactory(pavilion=pavilion, code=code, x=x, y=y)
+    if name:
+        nomination = NominationFactory(expo=pavilion.hall.expo, legal_name=name, status="approved")
+        exhibitor = ExhibitorFactory(nomination=nomination, listed=listed, slug=name.lower().replace(" ", "-"))
+        if product:
+            ExhibitorProductFactory(exhibitor=exhibitor, name=product)
+        StallAllocation.objects.create(stall=stall, exhibitor=exhibitor)
+    return stall
+
+
+def fill(pavilion, count: int, *, start: int = 0):
+    """``count`` allocated stalls in rows of six."""
+    for n in range(start, start + count):
+        place(pavilion, f"H1-B-{n + 1:03d}", 2 + 3 * (n % 6), 2 + 3 * (n // 6), name=f"Maker {n}", product=f"Ware {n}")
+
+
+@pytest.fixture
+def plan(pavilion):
+    place(pavilion, "H1-B-001", 3, 3, name="Hilal Surgical", product="Needle holder")
+    place(pavilion, "H1-B-002", 6, 3, name="Zahra Sports", product="Football")
+    place(pavilion, "H1-B-003", 9, 3, name="Secret Unlisted Works", listed=False)
+    place(pavilion, "H1-B-004", 12, 3)
+    return pavilion
+
+
+def stall_groups(page: str) -> list[str]:
+    return re.findall(r'<g class="stall [^"]*"[^>]*>', page)
+
+
+def test_every_stall_is_drawn_with_a_label_and_a_text_list(client, plan):
+    response = client.get(HALL)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert len(stall_groups(page)) == 4
+    assert page.count("<title>H1-B-") == 4
+    for code in ("H1-B-001", "H1-B-002", "H1-B-003", "H1-B-004"):
+        assert f'aria-label="{code} — ' in page
+        assert f"<td>{code}</td>" in page
+    assert 'aria-label="H1-B-001 — Hilal Surgical"' in page
+    assert '<a href="/exhibitors/hilal-surgical/"' in page
+
+
+def test_an_unlisted_exhibitor_is_shown_as_free_and_unnamed(client, plan):
+    page = client.get(HALL).content.decode()
+
+    assert "Secret Unlisted Works" not in page
+    assert 'aria-label="H1-B-003 — Free"' in page
+
+
+def test_held_and_blocked_stalls_look_free_to_visitors(client, plan):
+    Stall.objects.filter(code="H1-B-004").update(status=Stall.Status.BLOCKED, note="Pillar")
+
+    page = client.get(HALL).content.decode()
+
+    assert "stall-blocked" not in page
+    assert "Pillar" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "highlighted"),
+    [("needle", ["H1-B-001"]), ("FOOTBALL", ["H1-B-002"]), ("h1-b-004", ["H1-B-004"]), ("secret", [])],
+)
+def test_search_highlights_the_matching_stalls_without_javascript(client, plan, query, highlighted):
+    page = client.get(HALL, {"q": query}).content.decode()
+
+    assert re.findall(r'is-highlighted" id="stall-([\w-]+)"', page) == highlighted
+
+
+def test_a_search_finds_stalls_in_another_hall(client, expo, plan):
+    hall_2 = HallFactory(expo=expo, code="H2", name="Hall 2")
+    place(PavilionFactory(hall=hall_2, code="C", clusters=[]), "H2-C-001", 3, 3, name="Karak Honey", product="Honey")
+
+    here = client.get(HALL, {"q": "honey"}).content.decode()
+    index = client.get(reverse("floor_plan"), {"q": "honey"})
+
+    assert "Also found in:" in here
+    assert '<a href="/floor-plan/H2/?q=honey">Hall 2 (1 stall)</a>' in here
+    assert index["Location"] == "/floor-plan/H2/?q=honey"
+
+
+def test_without_halls_the_plan_says_it_is_not_published_and_unknown_halls_are_404(client, expo):
+    assert "not published yet" in client.get(reverse("floor_plan")).content.decode()
+    assert client.get(HALL).status_code == 404
+
+
+def test_halls_of_another_edition_are_not_shown(client, plan):
+    other = HallFactory(expo__is_current=False, code="H9")
+
+    assert client.get(reverse("floor_plan_hall", args=[other.code])).status_code == 404
+
+
+def test_the_page_costs_the_same_queries_with_4_or_60_stalls(client, pavilion, staff_with_mfa):
+    """Logged in, so the whole-page cache does not answer."""
+    pavilion.width = pavilion.depth = 60
+    pavilion.save()
+    pavilion.hall.width = pavilion.hall.depth = 80
+    pavilion.hall.save()
+    client.force_login(staff_with_mfa)
+    fill(pavilion, 4)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(HALL, {"q": "ware"}).status_code == 200
+    fill(pavilion, 56, start=4)
+
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(HALL, {"q": "ware"}).content.decode()
+
+    assert len(stall_groups(page)) == 60
+    assert len(many) == len(few)
+
+
+def test_anonymous_visitors_get_the_cached_page_until_an_allocation_changes(
+    client, plan, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client.get(HALL)
+    with django_assert_num_queries(0):
+        assert "Hilal Surgical" in client.get(HALL).content.decode()
+
+    hilal = StallAllocation.objects.get(stall__code="H1-B-001").exhibitor
+    with django_capture_on_commit_callbacks(execute=True):
+        services.allocations_release(allocations=StallAllocation.objects.filter(exhibitor=hilal))
+
+    assert "Hilal Surgical" not in client.get(HALL).content.decode()
+
+
+def test_the_printable_plan_is_a_pdf(client, plan):
+    response = client.get(reverse("floor_plan_pdf", args=["H1"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_an_exhibitor_sees_its_own_stall_highlighted_and_no_one_elses(client, plan):
+    hilal = StallAllocation.objects.get(stall__code="H1-B-001").exhibitor
+    zahra = StallAllocation.objects.get(stall__code="H1-B-002").exhibitor
+    user = ExhibitorMembershipFactory(exhibitor=hilal).user
+    client.force_login(user)
+
+    page = client.get(hilal.get_absolute_url()).content.decode()
+
+    assert "Your stall: H1-B-001 in Surgical instruments, Hall 1 (9 m²)." in page
+    assert re.findall(r'class="stall stall-mine is-highlighted" id="stall-([\w-]+)"', page) == ["H1-B-001"]
+    assert client.get(zahra.get_absolute_url()).status_code == 404
+
+
+def test_an_exhibitor_without_a_stall_is_told_it_comes_later(client, expo):
+    exhibitor = ExhibitorFactory(nomination=NominationFactory(expo=expo, status="approved"))
+    client.force_login(ExhibitorMembershipFactory(exhibitor=exhibitor).user)
+
+    page = client.get(exhibitor.get_absolute_url()).content.decode()
+
+    assert "Your stall will be shown here once it is allocated." in page
