@@ -33,8 +33,31 @@ def _expo_or_404():
     return expo
 
 
+class LayoutChangesMixin:
+    """Deleting halls, pavilions or stalls changes capacities and the public plans like any other layout change."""
+
+    def delete_model(self, request, obj):
+        expo = _expo_of(obj)
+        super().delete_model(request, obj)
+        services.layout_changed(expo=expo)
+
+    def delete_queryset(self, request, queryset):
+        expos = {_expo_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for expo in expos:
+            services.layout_changed(expo=expo)
+
+
+def _expo_of(obj):
+    if isinstance(obj, Hall):
+        return obj.expo
+    if isinstance(obj, Pavilion):
+        return obj.hall.expo
+    return obj.pavilion.hall.expo
+
+
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(LayoutChangesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "expo", "width", "depth", "pavilion_count", "plan_link"]
     list_filter = ["expo"]
     search_fields = ["code", "name"]
@@ -76,11 +99,11 @@ class HallAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.floor_plan_changed()
+        services.layout_changed(expo=obj.expo)
 
 
 @admin.register(Pavilion)
-class PavilionAdmin(admin.ModelAdmin):
+class PavilionAdmin(LayoutChangesMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "hall", "stall_count", "cluster_names", "rows_link"]
     list_filter = ["hall__expo", "hall", "kind"]
     search_fields = ["name", "code", "clusters__name"]
@@ -109,9 +132,9 @@ class PavilionAdmin(admin.ModelAdmin):
         url = reverse("admin:" + _url_name(Pavilion, "rows"), args=[pavilion.pk])
         return format_html('<a href="{}">{}</a>', url, _("Add rows of stalls"))
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.floor_plan_changed()
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the clusters it hosts are saved here
+        services.layout_changed(expo=form.instance.hall.expo)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -129,7 +152,6 @@ class PavilionAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                services.floor_plan_changed()
                 messages.success(
                     request,
                     _("%(count)s stalls added: %(first)s to %(last)s.")
@@ -162,7 +184,7 @@ class AllocatedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Stall)
-class StallAdmin(ReadOnlyHistoryAdmin):
+class StallAdmin(LayoutChangesMixin, ReadOnlyHistoryAdmin):
     form = StallAdminForm
     list_display = ["code", "pavilion", "width", "depth", "open_sides", "status", "allocated_to"]
     list_filter = ["status", AllocatedFilter, "open_sides", "pavilion__kind", "pavilion__hall"]
@@ -177,7 +199,6 @@ class StallAdmin(ReadOnlyHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.stall_save(stall=obj)
-        services.floor_plan_changed()
 
     def _mark(self, request, queryset, status):
         try:
@@ -228,7 +249,9 @@ class StallAllocationAdmin(ReadOnlyHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             exhibitor, stalls = form.cleaned_data["exhibitor"], form.cleaned_data["stalls"]
             try:
-                services.stall_allocate(exhibitor=exhibitor, stalls=stalls, by=request.user)
+                services.stall_allocate(
+                    exhibitor=exhibitor, stalls=stalls, by=request.user, site_url=request.build_absolute_uri("/")
+                )
             except services.AllocationError as error:
                 form.add_error("stalls", str(error))
             else:
@@ -338,7 +361,9 @@ class AllocationRunAdmin(admin.ModelAdmin):
         run = self._run(request, pk)
         try:
             if request.POST.get("decision") == "apply":
-                changed = services.allocation_run_apply(run=run, by=request.user)
+                changed = services.allocation_run_apply(
+                    run=run, by=request.user, site_url=request.build_absolute_uri("/")
+                )
                 messages.success(request, _("Run applied: %(count)s exhibitors placed or moved.") % {"count": changed})
             else:
                 services.allocation_run_discard(run=run, by=request.user)

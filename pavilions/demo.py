@@ -98,7 +98,7 @@ def load(*, expo: Expo) -> dict[str, int]:
         run.refresh_from_db()
         if run.status == AllocationRun.Status.READY:
             services.allocation_run_apply(run=run, by=admin)
-    services.floor_plan_changed()
+    services.layout_changed(expo=expo)
     return {
         "halls": Hall.objects.filter(expo=expo).count(),
         "pavilions": Pavilion.objects.filter(hall__expo=expo).count(),

@@ -14,10 +14,13 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from exhibitors.models import Exhibitor
+from exhibitors.models import ClusterCapacity, Exhibitor
 from expo import caching
 from expo import services as core
 from expo.models import Expo, User
@@ -91,6 +94,7 @@ def stall_save(*, stall: Stall) -> Stall:
     stall_validate(stall=stall)
     stall.save()
     hall_refresh_open_sides(hall=stall.pavilion.hall)
+    layout_changed(expo=stall.pavilion.hall.expo)
     return stall
 
 
@@ -146,7 +150,66 @@ def stalls_generate(
         raise ValidationError(_("Stall %(stall)s overlaps stall %(other)s.") % {"stall": new, "other": other})
     Stall.objects.bulk_create(stalls)
     hall_refresh_open_sides(hall=pavilion.hall)
+    layout_changed(expo=pavilion.hall.expo)
     return stalls
+
+
+# --- Cluster capacity -------------------------------------------------------------
+
+
+def cluster_capacities_refresh(*, expo: Expo) -> None:
+    """How many exhibitors each cluster's pavilions hold, from the stalls laid out, for the nominations ranking.
+
+    A pavilion hosting several clusters (an overflow pavilion) counts a share of its stalls for each.
+    """
+    share: dict[int, float] = {}
+    pavilions = Pavilion.objects.filter(hall__expo=expo).exclude(kind=Pavilion.Kind.SERVICE)
+    for pavilion in pavilions.annotate(stall_total=Count("stalls")).prefetch_related("clusters"):
+        clusters = list(pavilion.clusters.all())
+        for cluster in clusters:
+            share[cluster.pk] = share.get(cluster.pk, 0.0) + pavilion.stall_total / len(clusters)
+    ClusterCapacity.objects.filter(expo=expo).exclude(cluster_id__in=share).delete()
+    for cluster_id, stalls in share.items():
+        ClusterCapacity.objects.update_or_create(
+            expo=expo, cluster_id=cluster_id, defaults={"exhibitors": min(int(stalls), 32767)}
+        )
+
+
+def layout_changed(*, expo: Expo) -> None:
+    """After halls, pavilions or stalls change: capacities follow, and public plans are drawn again."""
+    cluster_capacities_refresh(expo=expo)
+    transaction.on_commit(floor_plan_changed)
+
+
+# --- Stall notices ----------------------------------------------------------------
+
+
+def _notify_stalls(exhibitor_ids: list[int], site_url: str) -> None:
+    """Tell each exhibitor's members where they now stand (after a run is applied or a hand move)."""
+    exhibitors = Exhibitor.objects.filter(pk__in=exhibitor_ids).prefetch_related(
+        Prefetch(
+            "stall_allocations",
+            queryset=StallAllocation.objects.select_related("stall__pavilion__hall").order_by("stall__code"),
+        ),
+        "members",
+    )
+    for exhibitor in exhibitors:
+        stalls = [allocation.stall for allocation in exhibitor.stall_allocations.all()]
+        if not stalls:
+            continue
+        pavilion = stalls[0].pavilion
+        context = {
+            "exhibitor": exhibitor,
+            "codes": ", ".join(stall.code for stall in stalls),
+            "pavilion": pavilion,
+            "plan_url": site_url.rstrip("/")
+            + reverse("floor_plan_hall", args=[pavilion.hall.code])
+            + "?"
+            + urlencode({"q": stalls[0].code}),
+        }
+        for member in exhibitor.members.all():
+            if member.is_active:
+                core.email_queue(to=member.email, template="stall_allocated", context=context)
 
 
 # --- Hand moves -----------------------------------------------------------------
@@ -203,7 +266,9 @@ def _check_hand_move(exhibitor: Exhibitor, stalls: list[Stall]) -> None:
 
 
 @transaction.atomic
-def stall_allocate(*, exhibitor: Exhibitor, stalls: list[Stall], by: User) -> list[StallAllocation]:
+def stall_allocate(
+    *, exhibitor: Exhibitor, stalls: list[Stall], by: User | None, site_url: str = ""
+) -> list[StallAllocation]:
     """Move ``exhibitor`` to ``stalls`` by hand, locked so later runs keep it there.
 
     The stalls are locked for the transaction; a stall another exhibitor holds is refused with
@@ -241,6 +306,8 @@ def stall_allocate(*, exhibitor: Exhibitor, stalls: list[Stall], by: User) -> li
         raise AllocationError(
             _("Another member of staff allocated one of these stalls at the same moment. Reload and try again.")
         ) from error
+    if site_url:
+        _notify_stalls([exhibitor.pk], site_url)
     transaction.on_commit(floor_plan_changed)
     return allocations
 
@@ -350,7 +417,7 @@ def allocation_run_execute(*, run_id: int) -> None:
 
 
 @transaction.atomic
-def allocation_run_apply(*, run: AllocationRun, by: User) -> int:
+def allocation_run_apply(*, run: AllocationRun, by: User, site_url: str = "") -> int:
     """Put a previewed run in place in one transaction; refuse if allocations changed since it read them."""
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     if run.status != AllocationRun.Status.READY:
@@ -381,8 +448,11 @@ def allocation_run_apply(*, run: AllocationRun, by: User) -> int:
     run.status = AllocationRun.Status.APPLIED
     run.decided_by, run.decided_at = by, now
     run.save(update_fields=["status", "decided_by", "decided_at"])
+    changed = [row["exhibitor_id"] for row in run.diff if row["change"] in {"new", "moved"}]
+    if site_url:
+        _notify_stalls(changed, site_url)
     transaction.on_commit(floor_plan_changed)
-    return sum(1 for row in run.diff if row["change"] in {"new", "moved"})
+    return len(changed)
 
 
 @transaction.atomic

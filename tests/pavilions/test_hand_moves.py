@@ -3,12 +3,20 @@
 import threading
 
 import pytest
+from django.core import mail
 from django.db import close_old_connections
 from django.urls import reverse
 
 from pavilions import services
 from pavilions.models import Pavilion, Stall, StallAllocation
-from tests.factories import ClusterFactory, ExhibitorFactory, NominationFactory, PavilionFactory, StallFactory
+from tests.factories import (
+    ClusterFactory,
+    ExhibitorFactory,
+    ExhibitorMembershipFactory,
+    NominationFactory,
+    PavilionFactory,
+    StallFactory,
+)
 
 MOVE = "admin:pavilions_stallallocation_move"
 
@@ -39,15 +47,23 @@ def form_error(response) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_floor_manager_moves_an_exhibitor_and_the_move_is_locked(client, floor_manager, surgeon, stalls):
+def test_a_floor_manager_moves_an_exhibitor_the_move_is_locked_and_its_members_told(
+    client, floor_manager, surgeon, stalls, django_capture_on_commit_callbacks
+):
     StallAllocation.objects.create(stall=stalls["H1-B-001"], exhibitor=surgeon)
+    ExhibitorMembershipFactory(exhibitor=surgeon, user__email="owner@sialkotsurgical.example.pk")
     client.force_login(floor_manager)
 
-    response = move(client, surgeon, "h1-b-003")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = move(client, surgeon, "h1-b-003")
 
     assert response.status_code == 302
     allocation = StallAllocation.objects.get(exhibitor=surgeon)
     assert (allocation.stall.code, allocation.locked, allocation.allocated_by) == ("H1-B-003", True, floor_manager)
+    assert [(message.to, message.subject) for message in mail.outbox] == [
+        (["owner@sialkotsurgical.example.pk"], f"Your stall at {surgeon.expo.name}: H1-B-003")
+    ]
+    assert "http://testserver/floor-plan/H1/?q=H1-B-003" in mail.outbox[0].body
 
 
 @pytest.mark.django_db

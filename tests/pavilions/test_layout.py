@@ -195,3 +195,21 @@ def test_admin_lists_cost_the_same_queries_with_few_or_many_rows(client, floor_m
         assert client.get(url).status_code == 200
 
     assert len(many) == len(few)
+
+
+def test_cluster_capacities_follow_the_stalls_laid_out(client, floor_manager, pavilion, surgical):
+    from exhibitors.models import ClusterCapacity
+    from tests.factories import ClusterFactory
+
+    furniture = ClusterFactory(name="Furniture, Chiniot")
+    PavilionFactory(hall=pavilion.hall, code="O", name="Overflow", x=30, y=2, clusters=[surgical, furniture])
+    client.force_login(floor_manager)
+
+    client.post(reverse(ROWS, args=[pavilion.pk]), rows_data())  # 8 stalls for surgical alone
+    overflow = pavilion.hall.pavilions.get(code="O")
+    client.post(reverse(ROWS, args=[overflow.pk]), rows_data(x="31", per_row="2", rows="2"))  # 4 shared by two
+
+    assert dict(ClusterCapacity.objects.values_list("cluster__name", "exhibitors")) == {
+        "Surgical instruments, Sialkot": 10,
+        "Furniture, Chiniot": 2,
+    }

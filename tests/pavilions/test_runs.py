@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from pavilions import services
 from pavilions.models import AllocationRun, Stall, StallAllocation
-from tests.factories import ClusterFactory, ExhibitorFactory, NominationFactory, PavilionFactory, StallFactory
+from tests.factories import (
+    ClusterFactory,
+    ExhibitorFactory,
+    ExhibitorMembershipFactory,
+    NominationFactory,
+    PavilionFactory,
+    StallFactory,
+)
 
 START = "admin:pavilions_allocationrun_add"
 
@@ -74,6 +81,7 @@ def wait_for_preview(client, run, timeout: float = 60.0) -> AllocationRun:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the staff groups the migrations made
 def test_a_run_is_previewed_then_applied_with_a_real_worker(client, floor_manager, venue, celery_worker):
+    ExhibitorMembershipFactory(exhibitor=venue["Chiniot Carvers"], user__email="owner@chiniotcarvers.example.pk")
     client.force_login(floor_manager)
 
     response = client.post(reverse(START), run_form())
@@ -100,6 +108,20 @@ def test_a_run_is_previewed_then_applied_with_a_real_worker(client, floor_manage
     run.refresh_from_db()
     assert (run.status, run.decided_by) == (AllocationRun.Status.APPLIED, floor_manager)
     assert all(allocation.run == run for allocation in StallAllocation.objects.all())
+    carvers_stall = StallAllocation.objects.get(exhibitor=venue["Chiniot Carvers"]).stall.code
+    notice = wait_for_email(celery_worker, "owner@chiniotcarvers.example.pk")
+    assert f"Chiniot Carvers will exhibit at {run.expo.name} on stall {carvers_stall}" in notice
+
+
+def wait_for_email(mail_dir, recipient: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in mail_dir.iterdir():
+            text = path.read_text()
+            if f"To: {recipient}" in text:
+                return text
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {recipient} after {timeout} s")
 
 
 @pytest.mark.django_db
