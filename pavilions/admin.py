@@ -85,7 +85,6 @@ class HallAdmin(LayoutChangesMixin, admin.ModelAdmin):
             raise PermissionDenied
         hall = get_object_or_404(Hall, pk=pk)
         svg, stalls = plans.staff_plan(hall=hall)
-        labels = plans.state_labels()
         context = _context(
             self,
             request,
@@ -93,7 +92,7 @@ class HallAdmin(LayoutChangesMixin, admin.ModelAdmin):
             hall=hall,
             svg=svg,
             stalls=stalls,
-            legend=[(state, labels[state]) for state in ("available", "held", "blocked", "allocated")],
+            legend=plans.legend("available", "held", "blocked", "allocated"),
         )
         return TemplateResponse(request, "admin/pavilions/hall/plan.html", context)
 
@@ -350,7 +349,7 @@ class AllocationRunAdmin(admin.ModelAdmin):
             halls=halls,
             changes=[{**row, "label": labels[row["change"]]} for row in run.diff if row["change"] != "unchanged"],
             unchanged=sum(1 for row in run.diff if row["change"] == "unchanged"),
-            legend=[(state, labels[state]) for state in ("new", "moved", "unchanged", "free", "held", "blocked")],
+            legend=plans.legend("new", "moved", "unchanged", "free", "held", "blocked"),
             can_decide=request.user.has_perm("pavilions.add_stallallocation"),
         )
         return TemplateResponse(request, "admin/pavilions/allocationrun/preview.html", context)

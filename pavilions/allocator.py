@@ -41,9 +41,9 @@ from pavilions import geometry
 MAX_MERGE = 4
 # Weights are floats; CP-SAT needs integers. Hundredths of a weight unit are precise enough.
 SCALE = 100
-# CP-SAT's work counter ("deterministic seconds") ran at about half the wall clock on the 2-core
-# bench machine; 0.4 of ``time_limit`` leaves room for building the model and a busier machine.
-DETERMINISTIC_PER_SECOND = 0.4
+# CP-SAT's work counter ("deterministic seconds") ran at 0.4 to 1 of the wall clock on the shared
+# 2-core bench machine; half of ``time_limit`` leaves room for building the models.
+DETERMINISTIC_PER_SECOND = 0.5
 # Beyond this many (exhibitor, block) variables one model is too slow for one worker: solve by component.
 MAX_VARIABLES = 30_000
 # Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
@@ -485,13 +485,15 @@ def _placement_value(inst: _Instance, candidates, locked) -> int:
     return total + SCALE
 
 
-def _trivial_bound(inst: _Instance, candidates, locked, big: int) -> int:
-    """Everyone with a candidate placed, with the best linear terms and every positive pair term."""
+def _trivial_bound(inst: _Instance, candidates, locked, big: int, count: int | None = None) -> int:
+    """Everyone with a candidate placed (or the ``count`` proven possible), each on its best block, every pair rewarded."""
     w = inst.weights
-    total = 0
-    for exhibitor_id, blocks in candidates.items():
-        if blocks:
-            total += big + max(inst.linear(inst.by_id[exhibitor_id], b) for b in blocks)
+    best = sorted(
+        (max(0, max(inst.linear(inst.by_id[e], b) for b in blocks)) for e, blocks in candidates.items() if blocks),
+        reverse=True,
+    )
+    placed = len(best) if count is None else min(count, len(best))
+    total = big * placed + sum(best[:placed])
     for exhibitor_id, block in locked.items():
         total += big + inst.linear(inst.by_id[exhibitor_id], block)
     total += inst.scaled(w.same_cluster_adjacent + w.trade_body_near) * len(inst.adjacent_pairs)
@@ -499,71 +501,105 @@ def _trivial_bound(inst: _Instance, candidates, locked, big: int) -> int:
     return total
 
 
-def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budget, workers, seed):
-    """CP-SAT over x[exhibitor, block], lexicographically: first the number placed, then the preferences.
+class _Model:
+    """The CP-SAT model of placing ``candidates`` around the ``fixed`` placements.
 
-    Two solves of one model rather than one weighted sum: with ``big`` in the objective the LP
-    bound counts fractional placements and says nothing about the preferences; fixing the count
-    first makes the second bound, and so the reported gap, about the preferences alone.
-    ``locked`` are the fixed placements: the locks, and when solving one component, everyone else.
-    Returns (assignment or None, bound, status, wall_stop), or None when no solve answered.
+    One boolean per (exhibitor, candidate block). Pairwise preferences are aggregated per stall:
+    "stall s holds cluster c" is the sum of the blocks covering s for exhibitors of c, so
+    auxiliary booleans exist only for neighbouring or facing stalls and the values (cluster,
+    trade body, competitor key) that could meet there. At any optimum the preference objective
+    equals ``_score``'s preferences; ``_score`` is what is reported.
     """
-    from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
 
-    model = cp_model.CpModel()
-    preference = []
-    # Locks enter as constants so the pair terms see them like any placement.
-    choices: list[tuple[int, _Block, object]] = [(e, b, model.NewConstant(1)) for e, b in locked.items()]
-    free_xs = []
-    for exhibitor_id, blocks in candidates.items():
-        xs = []
-        exhibitor = inst.by_id[exhibitor_id]
-        for block in blocks:
-            x = model.NewBoolVar("")
-            xs.append(x)
-            choices.append((exhibitor_id, block, x))
-            preference.append(inst.linear(exhibitor, block) * x)
-        if len(xs) > 1:
-            model.AddAtMostOne(xs)
-        free_xs.extend(xs)
+    def __init__(self, inst: _Instance, candidates, fixed, *, must_place=frozenset(), bonus: int = 0):
+        from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
 
-    covering = defaultdict(list)  # stall → [(exhibitor, x)]
-    together = defaultdict(list)  # (stall, stall) related and in one block → [x]
-    per_pavilion_body = defaultdict(list)
-    for exhibitor_id, block, x in choices:
-        exhibitor = inst.by_id[exhibitor_id]
-        per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id].append((exhibitor_id, x))
-        for s in block.stalls:
-            covering[s].append((exhibitor, x))
-        for i, s in enumerate(block.stalls):
-            for t in block.stalls[i + 1 :]:
-                if t in inst.related[s]:
-                    together[s, t].append(x)
-    for items in covering.values():
-        if len(items) > 1:
-            model.AddAtMostOne(x for _, x in items)
+        self.cp_model = cp_model
+        self.inst = inst
+        self.fixed = fixed
+        model = self.model = cp_model.CpModel()
+        preference = self.preference = []
+        # Fixed placements enter as constants so the pair terms see them like any other.
+        choices = self.choices = [(e, b, model.NewConstant(1)) for e, b in fixed.items()]
+        self.free_xs = []
+        for exhibitor_id, blocks in candidates.items():
+            xs = []
+            exhibitor = inst.by_id[exhibitor_id]
+            for block in blocks:
+                x = model.NewBoolVar("")
+                xs.append(x)
+                choices.append((exhibitor_id, block, x))
+                preference.append((bonus + inst.linear(exhibitor, block)) * x)
+            if exhibitor_id in must_place:
+                model.AddExactlyOne(xs)
+            elif len(xs) > 1:
+                model.AddAtMostOne(xs)
+            self.free_xs.extend(xs)
 
-    w = inst.weights
+        covering = defaultdict(list)  # stall → [(exhibitor, x)]
+        together = defaultdict(list)  # (stall, stall) related and in one block → [x]
+        per_pavilion_body = defaultdict(list)
+        for exhibitor_id, block, x in choices:
+            exhibitor = inst.by_id[exhibitor_id]
+            per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id].append((exhibitor_id, x))
+            for s in block.stalls:
+                covering[s].append((exhibitor, x))
+            for i, s in enumerate(block.stalls):
+                for t in block.stalls[i + 1 :]:
+                    if t in inst.related[s]:
+                        together[s, t].append(x)
+        for items in covering.values():
+            if len(items) > 1:
+                model.AddAtMostOne(x for _, x in items)
 
-    def key(e):
-        return e.competitor_key if e.competitor_key in inst.keyed else None
+        w = inst.weights
 
-    # (what both stalls must hold, weight, adjacent only). The last two take back, from competitors,
-    # the same-cluster and trade-body rewards the first two gave them, so the sum is ``_pair_value``.
-    pair_terms = (
-        (lambda e: e.cluster_id, inst.scaled(w.same_cluster_adjacent), True),
-        (lambda e: e.trade_body_id, inst.scaled(w.trade_body_near), True),
-        (key, -inst.scaled(w.competitors_facing), False),
-        (lambda e: key(e) and (key(e), e.cluster_id), -inst.scaled(w.same_cluster_adjacent), True),
-        (lambda e: key(e) and (key(e), e.trade_body_id), -inst.scaled(w.trade_body_near), True),
-    )
-    auxiliary = []  # (variable, its value for an assignment's stall holders)
-    for s, t in inst.related_pairs:
-        if s not in covering or t not in covering:
-            continue
-        if all(e.id in locked for e, _ in covering[s] + covering[t]):
-            continue  # fixed on both sides: a constant
-        adjacent = t in inst.adjacent[s]
+        def key(e):
+            return e.competitor_key if e.competitor_key in inst.keyed else None
+
+        # (what both stalls must hold, weight, adjacent only). The last two take back, from
+        # competitors, the same-cluster and trade-body rewards the first two gave them, so the
+        # sum is ``_pair_value``.
+        pair_terms = (
+            (lambda e: e.cluster_id, inst.scaled(w.same_cluster_adjacent), True),
+            (lambda e: e.trade_body_id, inst.scaled(w.trade_body_near), True),
+            (key, -inst.scaled(w.competitors_facing), False),
+            (lambda e: key(e) and (key(e), e.cluster_id), -inst.scaled(w.same_cluster_adjacent), True),
+            (lambda e: key(e) and (key(e), e.trade_body_id), -inst.scaled(w.trade_body_near), True),
+        )
+        self.auxiliary = []  # (variable, its value from an assignment's stall holders)
+        stalls = sorted(covering)
+        for s in stalls:
+            for t in sorted(inst.related[s]):
+                if t <= s or t not in covering:
+                    continue
+                if all(e.id in fixed for e, _ in covering[s] + covering[t]):
+                    continue  # fixed on both sides: a constant
+                self._pair(s, t, t in inst.adjacent[s], covering, together, pair_terms)
+
+        same_pavilion = inst.scaled(w.trade_body_same_pavilion)
+        if same_pavilion:
+            for (pavilion_id, _), items in sorted(per_pavilion_body.items()):
+                ids = {e for e, _ in items}
+                if len(ids) < 2 or ids <= set(fixed):
+                    continue
+                # Reward n - [n ≥ 1]: every exhibitor of the body in the pavilion after the first.
+                present = model.NewBoolVar("")
+                for _, x in items:
+                    model.Add(present >= x)
+                preference.append(same_pavilion * sum(x for _, x in items))
+                preference.append(-same_pavilion * present)
+                self.auxiliary.append(
+                    (
+                        present,
+                        lambda holder, ids=ids, pavilion_id=pavilion_id: any(
+                            e.id in ids and inst.stalls[s].pavilion_id == pavilion_id for s, e in holder.items()
+                        ),
+                    )
+                )
+
+    def _pair(self, s, t, adjacent, covering, together, pair_terms):
+        model = self.model
         apart = 1 - sum(together[s, t]) if together[s, t] else 1  # 0 when one exhibitor's block covers both
         for attribute, weight, needs_adjacent in pair_terms:
             if weight == 0 or (needs_adjacent and not adjacent):
@@ -586,11 +622,11 @@ def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budg
                     model.Add(y <= apart)
                 else:  # a penalty: y must be 1 when both do
                     model.Add(y >= holds_s + holds_t - 2 + apart)
-                preference.append(weight * y)
-                auxiliary.append(
+                self.preference.append(weight * y)
+                self.auxiliary.append(
                     (
                         y,
-                        lambda holder, s=s, t=t, value=value, attribute=attribute: (
+                        lambda holder, value=value, attribute=attribute: (
                             s in holder
                             and t in holder
                             and holder[s].id != holder[t].id
@@ -599,85 +635,160 @@ def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budg
                     )
                 )
 
-    same_pavilion = inst.scaled(w.trade_body_same_pavilion)
-    if same_pavilion:
-        for (pavilion_id, _), items in sorted(per_pavilion_body.items()):
-            if len({e for e, _ in items}) < 2:
-                continue
-            # Reward n - [n ≥ 1]: every exhibitor of the body in the pavilion after the first.
-            present = model.NewBoolVar("")
-            for _, x in items:
-                model.Add(present >= x)
-            preference.append(same_pavilion * sum(x for _, x in items))
-            preference.append(-same_pavilion * present)
-            ids = {e for e, _ in items}
-            auxiliary.append(
-                (
-                    present,
-                    lambda holder, ids=ids, pavilion_id=pavilion_id: any(
-                        e.id in ids and inst.stalls[s].pavilion_id == pavilion_id for s, e in holder.items()
-                    ),
-                )
-            )
+    def hint(self, assignment):
+        self.model.ClearHints()
+        for exhibitor_id, block, x in self.choices:
+            if exhibitor_id not in self.fixed:
+                self.model.AddHint(x, assignment.get(exhibitor_id) == block)
+        holder = {s: self.inst.by_id[e] for e, b in assignment.items() for s in b.stalls}
+        for variable, value in self.auxiliary:
+            self.model.AddHint(variable, bool(value(holder)))
 
-    def add_hint(assignment):
-        model.ClearHints()
-        for exhibitor_id, block, x in choices:
-            if exhibitor_id not in locked:
-                model.AddHint(x, assignment.get(exhibitor_id) == block)
-        holder = {s: inst.by_id[e] for e, b in assignment.items() for s in b.stalls}
-        for variable, value in auxiliary:
-            model.AddHint(variable, bool(value(holder)))
-
-    budget = {"left": det_budget}
-
-    def run(share: float, linearization: int):
-        solver = cp_model.CpSolver()
+    def solve(self, *, det_budget, deadline, linearization, workers, seed, small=False):
+        """(solver, status code, stopped by the wall clock)."""
+        solver = self.cp_model.CpSolver()
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed
         solver.parameters.linearization_level = linearization
-        solver.parameters.max_deterministic_time = budget["left"] * share
+        solver.parameters.max_deterministic_time = max(det_budget, 0.01)
         solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
         # Presolve's clique merging and probing can eat a short budget before the search starts.
         solver.parameters.merge_at_most_one_work_limit = 1e7
-        solver.parameters.presolve_probing_deterministic_time_limit = budget["left"] * share / 10
-        code = solver.Solve(model)
-        budget["left"] -= solver.deterministic_time
-        wall_stop = solver.deterministic_time < solver.parameters.max_deterministic_time * 0.99 and (
-            time.perf_counter() >= deadline
-        )
+        solver.parameters.presolve_probing_deterministic_time_limit = det_budget / 10
+        if small:  # a neighbourhood: probing and symmetry cost more than they save
+            solver.parameters.cp_model_probing_level = 0
+            solver.parameters.symmetry_level = 0
+        code = solver.Solve(self.model)
+        wall_stop = solver.deterministic_time < det_budget * 0.99 and time.perf_counter() >= deadline
         return solver, code, wall_stop
 
-    def read(solver):
-        return {e: b for e, b, x in choices if e in locked or solver.BooleanValue(x)}
+    def found(self, code) -> bool:
+        return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
 
-    # Phase 1: the number placed, from the greedy's.
-    model.Maximize(sum(free_xs))
-    add_hint(hint)
-    solver, code, wall_stop = run(0.5, 1)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    def read(self, solver):
+        return {e: b for e, b, x in self.choices if e in self.fixed or solver.BooleanValue(x)}
+
+
+def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budget, workers, seed):
+    """The number placed, then the preferences: by CP-SAT, then by neighbourhoods, then CP-SAT for the bound.
+
+    Lexicographic solves rather than one weighted sum: with ``big`` in the objective the LP
+    bound counts fractional placements and proves nothing; fixing the count first makes the
+    count provable (it is, in a second or so, on the demo expo) and the later bound about the
+    preferences alone. One worker's CP-SAT search hardly improves the preferences of a hint,
+    so ``_improve`` re-solves small neighbourhoods of pavilions exactly, and the last global
+    solve mostly proves a bound. ``locked`` are the fixed placements.
+    Returns (assignment or None, bound, status, wall_stop), or None when no solve answered.
+    """
+    limits = {"deadline": deadline, "workers": workers, "seed": seed}
+    whole = _Model(inst, candidates, locked)
+    whole.model.Maximize(sum(whole.free_xs))
+    whole.hint(hint)
+    solver, code, wall_stop = whole.solve(det_budget=det_budget * 0.5, linearization=1, **limits)
+    if not whole.found(code):
         return None
-    first = read(solver)
-    count_proven = code == cp_model.OPTIMAL
+    spent = solver.deterministic_time
+    first = whole.read(solver)
+    count_proven = code == whole.cp_model.OPTIMAL
     count = round(solver.ObjectiveValue())
-    start = first if len(first) > len(hint) else hint
+    current = first if len(first) > len(hint) else dict(hint)
 
-    # Phase 2: the preferences, keeping at least that many placed.
-    model.Add(sum(free_xs) >= count)
-    model.Maximize(sum(preference))
-    add_hint(start)
-    # Level 2 puts the pair terms into the LP: a bound several times tighter here (see bench/README.md).
-    solver, code, wall_stop_2 = run(1.0, 2)
-    wall_stop = wall_stop or wall_stop_2
-    constant = sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
-    fixed = big * len(locked)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return first, None, "feasible", wall_stop
-    assignment = read(solver)
-    # When more could be placed, only the trivial bound holds.
-    bound = fixed + big * count + round(solver.BestObjectiveBound()) + constant if count_proven else None
-    status = "optimal" if count_proven and code == cp_model.OPTIMAL else "feasible"
-    return assignment, bound, status, wall_stop
+    current, used, stopped = _improve(inst, candidates, locked, current, big, (det_budget - spent) * 0.6, limits)
+    spent += used
+    wall_stop = wall_stop or stopped
+
+    # The preferences, keeping at least that many placed: mostly for the bound.
+    whole.model.Add(sum(whole.free_xs) >= count)
+    whole.model.Maximize(sum(whole.preference))
+    whole.hint(current)
+    # Level 2 puts the pair terms into the LP: a bound several times tighter here.
+    solver, code, stopped = whole.solve(det_budget=det_budget - spent, linearization=2, **limits)
+    wall_stop = wall_stop or stopped
+    # When more could be placed, only the trivial bound holds; else the least of two.
+    bound = _trivial_bound(inst, candidates, locked, big, count=count) if count_proven else None
+    if not whole.found(code):
+        return current, bound, "feasible", wall_stop
+    solved = whole.read(solver)
+    if _score(inst, solved, big) > _score(inst, current, big):
+        current = solved
+    constant = big * len(locked) + sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
+    if count_proven:
+        bound = min(bound, constant + big * count + round(solver.BestObjectiveBound()))
+    status = "optimal" if count_proven and code == whole.cp_model.OPTIMAL else "feasible"
+    return current, bound, status, wall_stop
+
+
+# A neighbourhood: this many stalls or so, pavilions taken whole; solved exactly in a fraction of a second.
+NEIGHBOURHOOD_STALLS = 24
+
+
+def _improve(inst: _Instance, candidates, locked, assignment, big, det_budget, limits):
+    """Large-neighbourhood search: free the exhibitors of a few nearby pavilions, re-place them exactly.
+
+    Neighbourhoods grow from each pavilion in turn, by pavilions sharing eligible exhibitors or
+    touching stalls, up to ``NEIGHBOURHOOD_STALLS``; those placed there must stay placed there,
+    those unplaced who could go there may be added. A new placement is kept only if ``_score``
+    rises. Stops when a full round finds nothing, or the budget is spent. Returns
+    (assignment, deterministic time used, stopped by the wall clock).
+    """
+    linked = defaultdict(set)
+    for a, b in inst.related_pairs:
+        pa, pb = inst.stalls[a].pavilion_id, inst.stalls[b].pavilion_id
+        if pa != pb:
+            linked[pa].add(pb)
+            linked[pb].add(pa)
+    for blocks in candidates.values():
+        pavilions = sorted({b.pavilion_id for b in blocks})
+        for p in pavilions:
+            linked[p].update(q for q in pavilions if q != p)
+    seeds = sorted({b.pavilion_id for blocks in candidates.values() for b in blocks})
+    used, wall_stop = 0.0, False
+    current, score = dict(assignment), _score(inst, assignment, big)
+    quiet = 0  # seeds in a row without a gain
+    index = 0
+    while seeds and quiet < len(seeds) and used < det_budget and not wall_stop:
+        seed_pavilion = seeds[index % len(seeds)]
+        index += 1
+        window, size, frontier = {seed_pavilion}, len(inst.stalls_of[seed_pavilion]), [seed_pavilion]
+        while frontier and size < NEIGHBOURHOOD_STALLS:
+            nxt = []
+            for p in frontier:
+                for q in sorted(linked[p]):
+                    if q not in window and size + len(inst.stalls_of[q]) <= NEIGHBOURHOOD_STALLS:
+                        window.add(q)
+                        size += len(inst.stalls_of[q])
+                        nxt.append(q)
+            frontier = nxt
+        placed_here = [e for e, b in current.items() if b.pavilion_id in window and e not in locked]
+        others = [e for e in candidates if e not in current and any(b.pavilion_id in window for b in candidates[e])]
+        sub = {e: [b for b in candidates[e] if b.pavilion_id in window] for e in placed_here + others}
+        near = {s for p in window for s in inst.stalls_of[p]}
+        near |= {t for s in list(near) for t in inst.related[s]}
+        fixed = {
+            e: b
+            for e, b in current.items()
+            if e not in sub and (b.pavilion_id in window or any(s in near for s in b.stalls))
+        }
+        # Who is placed here stays placed; the unplaced who could come in are worth a placement each.
+        model = _Model(inst, sub, fixed, must_place=frozenset(placed_here), bonus=big)
+        budget = min(det_budget - used, 0.5)
+        model.model.Maximize(sum(model.preference))
+        model.hint(current)
+        solver, code, wall_stop = model.solve(det_budget=budget, linearization=2, small=True, **limits)
+        used += solver.deterministic_time
+        if not model.found(code):
+            quiet += 1
+            continue
+        candidate = dict(current)
+        for e in sub:
+            candidate.pop(e, None)
+        candidate.update((e, b) for e, b in model.read(solver).items() if e in sub)
+        new_score = _score(inst, candidate, big)
+        if new_score > score:
+            current, score, quiet = candidate, new_score, 0
+        else:
+            quiet += 1
+    return current, used, wall_stop
 
 
 def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budget, limits):

@@ -12,6 +12,23 @@ from html import escape
 
 from .geometry import Rect
 
+# Each state's fill, drawn as presentation attributes so the SVG looks right on its own (in the PDF too);
+# the page's CSS adds highlighting on top.
+STATE_FILLS = {
+    "free": "#ffffff",
+    "available": "#ffffff",
+    "allocated": "#c8e6c9",
+    "unchanged": "#c8e6c9",
+    "held": "#fff3cd",
+    "blocked": "#9e9e9e",
+    "new": "#90caf9",
+    "moved": "#ffcc80",
+    "unplaced": "#ffffff",
+    "mine": "#ffd54f",
+}
+AISLE_FILL = "#eceff1"
+LINE = "#37474f"
+TEXT = "#263238"
 CODE_FONT = 0.55  # metres
 NAME_FONT = 0.5
 # Roughly how wide a character is, as a share of the font size, to decide what fits in a stall.
@@ -62,14 +79,17 @@ def _stall(stall: PlanStall) -> str:
         + ("" if stall.url else f' role="img" aria-label="{escape(label)}"')
         + ">",
         f"<title>{escape(label)}</title>",
-        f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"/>',
-        f'<text class="stall-code" x="{cx}" y="{_number(code_y)}" aria-hidden="true">'
+        f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"'
+        f' fill="{STATE_FILLS.get(stall.state, "#ffffff")}" stroke="{LINE}" stroke-width="0.05"/>',
+        f'<text class="stall-code" x="{cx}" y="{_number(code_y)}" font-size="{CODE_FONT}" font-weight="700"'
+        f' text-anchor="middle" fill="{TEXT}" aria-hidden="true">'
         f"{escape(_fit(stall.code.rsplit('-', 1)[-1], r.width, CODE_FONT))}</text>",
     ]
     name = _fit(stall.occupant, r.width - 0.2, NAME_FONT) if r.depth >= 2 else ""
     if name:
         parts.append(
-            f'<text class="stall-name" x="{cx}" y="{_number(code_y + NAME_FONT * 1.6)}" aria-hidden="true">'
+            f'<text class="stall-name" x="{cx}" y="{_number(code_y + NAME_FONT * 1.6)}" font-size="{NAME_FONT}"'
+            f' text-anchor="middle" fill="{TEXT}" aria-hidden="true">'
             f"{escape(name)}</text>"
         )
     parts.append("</g>")
@@ -93,7 +113,8 @@ def render(
         f'<svg id="{escape(svg_id)}" class="floor-plan" xmlns="http://www.w3.org/2000/svg"'
         f' viewBox="0 0 {_number(width)} {_number(depth)}" role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        f'<rect class="hall-floor" x="0" y="0" width="{_number(width)}" height="{_number(depth)}"/>',
+        f'<rect class="hall-floor" x="0" y="0" width="{_number(width)}" height="{_number(depth)}"'
+        f' fill="{AISLE_FILL}"/>',
         '<g class="pavilions">',
     ]
     for pavilion in pavilions:
@@ -102,8 +123,9 @@ def render(
             f'<g class="pavilion" data-code="{escape(pavilion.code)}">'
             f"<title>{escape(pavilion.name)}</title>"
             f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"'
-            f' fill="{escape(pavilion.colour)}"/>'
-            f'<text class="pavilion-name" x="{_number(r.x + 0.3)}" y="{_number(r.y + 0.9)}" aria-hidden="true">'
+            f' fill="{escape(pavilion.colour)}" stroke="#90a4ae" stroke-width="0.08"/>'
+            f'<text class="pavilion-name" x="{_number(r.x + 0.3)}" y="{_number(r.y + 0.9)}" font-size="0.8"'
+            f' fill="#455a64" aria-hidden="true">'
             f"{escape(_fit(pavilion.name, r.width - 0.6, 0.8))}</text></g>"
         )
     parts.append('</g><g class="stalls">')

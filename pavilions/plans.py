@@ -37,6 +37,12 @@ def state_labels() -> dict[str, str]:
     }
 
 
+def legend(*states: str) -> list[tuple[str, str]]:
+    """(label, fill) for each state shown, and the aisles, for the legend under a plan."""
+    labels = state_labels()
+    return [(labels[state], floorplan.STATE_FILLS[state]) for state in states] + [(_("Aisle"), floorplan.AISLE_FILL)]
+
+
 def _svg(hall: Hall, stalls: list[floorplan.PlanStall]) -> str:
     return floorplan.render(
         title=_("Floor plan of %(hall)s") % {"hall": hall.name},

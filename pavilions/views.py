@@ -51,7 +51,6 @@ def floor_plan_hall(request, code: str):
         hall = selectors.hall_by_code(expo=expo, code=code)
         query = request.GET.get("q", "")[:100]
         svg, stalls, matches = plans.public_plan(hall=hall, query=query)
-        labels = plans.state_labels()
         elsewhere = [
             (other, count) for other, count in selectors.halls_matching(expo=expo, query=query) if other != hall
         ]
@@ -64,7 +63,7 @@ def floor_plan_hall(request, code: str):
             "query": query,
             "matches": sorted(matches),
             "elsewhere": elsewhere,
-            "legend": [("allocated", labels["allocated"]), ("free", labels["free"])],
+            "legend": plans.legend("allocated", "free"),
         }
         return render(request, "pavilions/hall.html", context)
 

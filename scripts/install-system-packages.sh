@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the full test suite needs, if missing: PostgreSQL, Redis,
-# Chromium, and the libraries and fonts WeasyPrint renders PDFs with.
+# Chromium, the libraries and fonts WeasyPrint renders PDFs with, and poppler-utils to read PDFs back in tests.
 # As root it installs them; otherwise it names what is missing (those tests are then skipped,
 # or fail under CI=true).
 set -euo pipefail
@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   postgresql redis-server chromium
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
-  gettext wrk
+  gettext wrk poppler-utils
 )
 
 missing=()

@@ -11,12 +11,11 @@ register = template.Library()
 def exhibitor_stall(exhibitor):
     stalls = selectors.exhibitor_stalls(exhibitor=exhibitor)
     hall = stalls[0].pavilion.hall if stalls else None
-    labels = plans.state_labels()
     return {
         "stalls": stalls,
         "hall": hall,
         "area": sum(stall.area for stall in stalls),
         "svg": plans.exhibitor_plan(hall=hall, exhibitor=exhibitor) if hall else "",
-        "legend": [(state, labels[state]) for state in ("mine", "allocated", "free")],
+        "legend": plans.legend("mine", "allocated", "free"),
         "public": exhibitor.expo.is_current,
     }

@@ -1,6 +1,8 @@
 """The public floor plan: every stall labelled, search highlights, private rows stay private, bounded queries."""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.db import connection
@@ -18,6 +20,7 @@ from tests.factories import (
     PavilionFactory,
     StallFactory,
 )
+from tests.realstack import require
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +153,17 @@ def test_anonymous_visitors_get_the_cached_page_until_an_allocation_changes(
     assert "Hilal Surgical" not in client.get(HALL).content.decode()
 
 
-def test_the_printable_plan_is_a_pdf(client, plan):
+def test_the_printable_plan_is_a_pdf_of_the_listed_exhibitors(client, plan, tmp_path):
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     response = client.get(reverse("floor_plan_pdf", args=["H1"]))
+    (tmp_path / "plan.pdf").write_bytes(response.content)
 
-    assert response.status_code == 200
+    text = subprocess.run(["pdftotext", str(tmp_path / "plan.pdf"), "-"], capture_output=True, check=True).stdout
+
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    assert "Hilal Surgical" in text.decode()
+    assert "H1-B-002" in text.decode()
+    assert "Secret Unlisted" not in text.decode()
 
 
 def test_an_exhibitor_sees_its_own_stall_highlighted_and_no_one_elses(client, plan):
