@@ -264,7 +264,10 @@ def _stat_fields(pid: str) -> list[str]:
 
 
 def tree_cpu_ticks(pid: int) -> int:
-    """CPU time (user + system, in ticks) of `pid` and its live children (gunicorn workers, PostgreSQL backends)."""
+    """CPU time (user + system, in ticks) of `pid` and its children (gunicorn workers, PostgreSQL backends).
+
+    Live children are read one by one; those that ended are in `pid`'s cutime and cstime once it reaped them.
+    """
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -275,6 +278,8 @@ def tree_cpu_ticks(pid: int) -> int:
             continue
         if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
             total += int(fields[11]) + int(fields[12])  # utime, stime
+        if int(entry) == pid:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: its reaped children
     return total
 
 
@@ -342,6 +347,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker with gthread (default: 4)")
     parser.add_argument("--exhibitors", type=int, default=0, help="listed exhibitors to add to the demo data")
     parser.add_argument("--products", type=int, default=0, help="products to add among those exhibitors")
+    parser.add_argument(
+        "--stalls", type=int, default=0, help="stalls to add in halls B1 and B2, mostly allocated (multiple of 20)"
+    )
     parser.add_argument("--no-cache", action="store_true", help="serve with no cache at all (uncached figures)")
     args = parser.parse_args()
     for page in args.pages:
@@ -403,6 +411,17 @@ def main() -> int:
             )
             if done.returncode != 0:
                 raise RuntimeError(f"seeding the directory failed:\n{done.stdout}{done.stderr}")
+        if args.stalls:
+            log(f"adding two halls with {args.stalls} stalls, most of them allocated")
+            done = subprocess.run(
+                [sys.executable, "bench/seed_floor_plan.py", "--stalls", str(args.stalls)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"seeding the floor plan failed:\n{done.stdout}{done.stderr}")
         if args.no_cache:
             env["BENCH_NO_CACHE"] = "1"
         manage(env, "collectstatic", "--noinput")
@@ -463,6 +482,7 @@ def main() -> int:
             "gunicorn_threads": args.threads if args.worker_class == "gthread" else 1,
             "extra_exhibitors": args.exhibitors,
             "extra_products": args.products,
+            "extra_stalls": args.stalls,
             "cache": not args.no_cache,
         },
         "results": results,

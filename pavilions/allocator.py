@@ -8,26 +8,32 @@ Hard rules: a stall holds at most one exhibitor; an exhibitor gets one stall of 
 requested area, or a connected set of at most ``MAX_MERGE`` stalls of one pavilion, sharing edges,
 whose areas add up to it; only pavilions hosting its cluster, or a "women" pavilion when it chose
 one; unavailable stalls only for a lock; locks kept exactly (of two locks on one stall, the
-exhibitor with the higher id is reported unplaced).
+exhibitor with the higher id is reported unplaced; locks are not checked against the other rules,
+``check_hard_rules`` reports what they break).
 
-Objective, maximised: ``placement_value`` per exhibitor placed, larger than every preference
-together, so one more exhibitor placed always wins; then the weighted preferences (see
-``Weights``). Greedy and solver results are scored by the same function, ``score``.
+Objective, maximised: ``placement_value`` per exhibitor placed, more than all preferences
+together, so one more exhibitor placed always wins; then the weighted preferences (``Weights``).
+Greedy and solver results are scored by the same function, ``_score``.
 
-Model: one boolean per (exhibitor, candidate block) — blocks are single stalls and minimal
-connected merges in the exhibitor's eligible pavilions. Pairwise preferences are aggregated per
-stall ("stall s holds cluster c" is the sum of the blocks covering s for exhibitors of c), so
-auxiliary variables exist only for pairs of neighbouring or facing stalls and the clusters,
-trade bodies or competitor keys that could meet there, not for pairs of exhibitors.
+Method (``_solve``): one boolean per (exhibitor, candidate block) — blocks are single stalls and
+minimal connected merges in the exhibitor's eligible pavilions (``_Model``). First CP-SAT
+maximises the number placed from the greedy hint (proven optimal in about a second on the demo
+expo); then, keeping that many placed, a large-neighbourhood search re-solves a few nearby
+pavilions at a time exactly (``_improve``). ``bound`` is proven on the placements and trivial
+on the preferences: CP-SAT's own bound on them was looser still (its LP relaxation lets every
+pair of neighbouring stalls "share" a cluster fractionally). See bench/README.md.
 
-The whole expo is one model: the women pavilion and overflow pavilions link every cluster, so
-the eligibility graph is usually a single component and splitting it would gain nothing.
+Large instances (more than ``MAX_VARIABLES`` exhibitor-block pairs) are solved by component
+(``_solve_by_component``): groups of pavilions that share clusters, the women pavilions as one
+group, one group at a time with the others fixed; ``bound`` is then the trivial one.
 
-Determinism: inputs are sorted by id, the greedy pass breaks ties by id, and CP-SAT runs with a
-fixed seed and one worker by default. The solver stops on ``max_deterministic_time`` (its
-work counter, about a second on our machine per unit), so the same input gives the same answer
-on a fast or a slow, busy machine; a wall-clock limit of three times ``time_limit`` is only a
-safety net, and if it is what stopped the search the status says so.
+Determinism: inputs are sorted by id, the greedy pass and the neighbourhoods go by id, CP-SAT
+runs with a fixed seed and one worker by default, and every solve stops on CP-SAT's
+deterministic work counter (``max_deterministic_time``), budgeted at
+``DETERMINISTIC_PER_SECOND`` × ``time_limit``: the same input gives the same placements on a fast
+or a slow machine. ``time_limit`` is also a wall-clock deadline for the whole call, a safety net
+for a busy machine; when it, not the work counter, ended a solve, ``stopped_by_wall_clock`` says
+so and the result may then differ from run to run.
 """
 
 import time
@@ -46,6 +52,8 @@ SCALE = 100
 DETERMINISTIC_PER_SECOND = 0.5
 # Beyond this many (exhibitor, block) variables one model is too slow for one worker: solve by component.
 MAX_VARIABLES = 30_000
+# Up to this many, CP-SAT proves the preferences optimal too, rather than improving them by neighbourhoods.
+EXACT_VARIABLES = 2_000
 # Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
 AREA_TOLERANCE = 0.05
 
@@ -337,6 +345,30 @@ class _Greedy:
         for s in block.stalls:
             self.holder[s] = exhibitor
 
+    def remove(self, exhibitor: ExhibitorSpec) -> _Block:
+        block = self.assignment.pop(exhibitor.id)
+        self.per_pavilion_body[block.pavilion_id, exhibitor.trade_body_id] -= 1
+        for s in block.stalls:
+            del self.holder[s]
+        return block
+
+    def repair(self, exhibitor: ExhibitorSpec, candidates, locked) -> bool:
+        """Place an exhibitor left out by moving one placed exhibitor elsewhere, if that frees a block."""
+        for block in candidates[exhibitor.id]:
+            occupants = {self.holder[s].id for s in block.stalls if s in self.holder}
+            if len(occupants) != 1 or next(iter(occupants)) in locked:
+                continue
+            other = self.inst.by_id[occupants.pop()]
+            before = self.remove(other)
+            self.place(exhibitor, block)
+            moved = self.best(other, candidates[other.id])
+            if moved is not None:
+                self.place(other, moved)
+                return True
+            self.remove(exhibitor)
+            self.place(other, before)
+        return False
+
     def best(self, exhibitor: ExhibitorSpec, candidates: Sequence[_Block]) -> _Block | None:
         best, best_gain = None, None
         for block in candidates:
@@ -365,8 +397,9 @@ def allocate(
 ) -> Result:
     """Place as many exhibitors as the hard rules allow, then as the weights prefer.
 
-    ``time_limit`` is the solver's deterministic-time budget (0: greedy only). Never raises on
-    infeasible input: whoever cannot be placed is in ``unplaced`` with a reason.
+    ``time_limit``: seconds for the whole call, spent as a deterministic budget (module
+    docstring); 0 runs the greedy pass only. Never raises on infeasible input: whoever cannot be
+    placed is in ``unplaced`` with a reason.
     """
     started = time.perf_counter()
     inst = _Instance(exhibitors, stalls, pavilions, weights)
@@ -423,6 +456,10 @@ def allocate(
             block = greedy.best(exhibitor, candidates[exhibitor.id])
             if block is not None:
                 greedy.place(exhibitor, block)
+    # Placing by rank strands some: one exhibitor moved often frees a block (an augmenting path).
+    for exhibitor in by_rank:
+        if exhibitor.id not in greedy.assignment:
+            greedy.repair(exhibitor, candidates, locked)
     greedy_objective = _score(inst, greedy.assignment, big)
 
     assignment, objective, bound, status, wall_stop = dict(greedy.assignment), greedy_objective, None, "greedy", False
@@ -446,7 +483,7 @@ def allocate(
                     status = "optimal"  # greedy was already optimal, and it is proven
     if bound is None:
         bound = _trivial_bound(inst, candidates, locked, big)
-    bound = max(bound, objective)  # the proven bound is on the model, equal to ``score`` at optimum
+    bound = max(bound, objective)  # the bounds hold for ``_score``; this only guards against rounding
 
     holder = {s: e for e, b in assignment.items() for s in b.stalls}
     placements = tuple(
@@ -486,7 +523,8 @@ def _placement_value(inst: _Instance, candidates, locked) -> int:
 
 
 def _trivial_bound(inst: _Instance, candidates, locked, big: int, count: int | None = None) -> int:
-    """Everyone with a candidate placed (or the ``count`` proven possible), each on its best block, every pair rewarded."""
+    """An upper bound: everyone with a candidate (or the ``count`` proven possible) placed on their
+    best block, and every pair of neighbouring stalls rewarded."""
     w = inst.weights
     best = sorted(
         (max(0, max(inst.linear(inst.by_id[e], b) for b in blocks)) for e, blocks in candidates.items() if blocks),
@@ -644,7 +682,7 @@ class _Model:
         for variable, value in self.auxiliary:
             self.model.AddHint(variable, bool(value(holder)))
 
-    def solve(self, *, det_budget, deadline, linearization, workers, seed, small=False):
+    def solve(self, *, det_budget, deadline, linearization, workers, seed):
         """(solver, status code, stopped by the wall clock)."""
         solver = self.cp_model.CpSolver()
         solver.parameters.num_workers = max(1, workers)
@@ -655,9 +693,10 @@ class _Model:
         # Presolve's clique merging and probing can eat a short budget before the search starts.
         solver.parameters.merge_at_most_one_work_limit = 1e7
         solver.parameters.presolve_probing_deterministic_time_limit = det_budget / 10
-        if small:  # a neighbourhood: probing and symmetry cost more than they save
-            solver.parameters.cp_model_probing_level = 0
-            solver.parameters.symmetry_level = 0
+        # Probing and symmetry detection cost more than they save on these models: without
+        # them the demo expo's count is proven in a third of the work (0.44 against 1.24 units).
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
         code = solver.Solve(self.model)
         wall_stop = solver.deterministic_time < det_budget * 0.99 and time.perf_counter() >= deadline
         return solver, code, wall_stop
@@ -670,52 +709,50 @@ class _Model:
 
 
 def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budget, workers, seed):
-    """The number placed, then the preferences: by CP-SAT, then by neighbourhoods, then CP-SAT for the bound.
+    """The number placed by CP-SAT, then the preferences by neighbourhoods, keeping that number.
 
-    Lexicographic solves rather than one weighted sum: with ``big`` in the objective the LP
-    bound counts fractional placements and proves nothing; fixing the count first makes the
-    count provable (it is, in a second or so, on the demo expo) and the later bound about the
-    preferences alone. One worker's CP-SAT search hardly improves the preferences of a hint,
-    so ``_improve`` re-solves small neighbourhoods of pavilions exactly, and the last global
-    solve mostly proves a bound. ``locked`` are the fixed placements.
-    Returns (assignment or None, bound, status, wall_stop), or None when no solve answered.
+    Lexicographic rather than one weighted sum: with ``big`` in the objective the LP bound counts
+    fractional placements and proves nothing, while the count alone is proven optimal in about
+    a second on the demo expo. For the preferences one worker's CP-SAT search on the whole
+    hardly improves a hint and its bound was looser than ``_trivial_bound``, so ``_improve``
+    re-solves small neighbourhoods of pavilions exactly instead. ``locked`` are the fixed
+    placements. Returns (assignment, bound or None, status, wall_stop), or None.
     """
     limits = {"deadline": deadline, "workers": workers, "seed": seed}
     whole = _Model(inst, candidates, locked)
     whole.model.Maximize(sum(whole.free_xs))
     whole.hint(hint)
-    solver, code, wall_stop = whole.solve(det_budget=det_budget * 0.5, linearization=1, **limits)
+    # Most of the budget to the count: it comes first, and proving it takes a while on big groups.
+    solver, code, wall_stop = whole.solve(det_budget=det_budget * 0.7, linearization=1, **limits)
     if not whole.found(code):
         return None
-    spent = solver.deterministic_time
     first = whole.read(solver)
     count_proven = code == whole.cp_model.OPTIMAL
-    count = round(solver.ObjectiveValue())
     current = first if len(first) > len(hint) else dict(hint)
-
-    current, used, stopped = _improve(inst, candidates, locked, current, big, (det_budget - spent) * 0.6, limits)
-    spent += used
-    wall_stop = wall_stop or stopped
-
-    # The preferences, keeping at least that many placed: mostly for the bound.
-    whole.model.Add(sum(whole.free_xs) >= count)
-    whole.model.Maximize(sum(whole.preference))
-    whole.hint(current)
-    # Level 2 puts the pair terms into the LP: a bound several times tighter here.
-    solver, code, stopped = whole.solve(det_budget=det_budget - spent, linearization=2, **limits)
-    wall_stop = wall_stop or stopped
-    # When more could be placed, only the trivial bound holds; else the least of two.
+    count = round(solver.ObjectiveValue())
+    left = det_budget - solver.deterministic_time
+    # When more could be placed, only the trivial bound holds.
     bound = _trivial_bound(inst, candidates, locked, big, count=count) if count_proven else None
-    if not whole.found(code):
-        return current, bound, "feasible", wall_stop
-    solved = whole.read(solver)
-    if _score(inst, solved, big) > _score(inst, current, big):
-        current = solved
-    constant = big * len(locked) + sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
-    if count_proven:
-        bound = min(bound, constant + big * count + round(solver.BestObjectiveBound()))
-    status = "optimal" if count_proven and code == whole.cp_model.OPTIMAL else "feasible"
-    return current, bound, status, wall_stop
+
+    if len(whole.free_xs) <= EXACT_VARIABLES:
+        # Small enough for CP-SAT to prove the preferences optimal too.
+        whole.model.Add(sum(whole.free_xs) >= count)
+        whole.model.Maximize(sum(whole.preference))
+        whole.hint(current)
+        solver, code, stopped = whole.solve(det_budget=left, linearization=2, **limits)
+        if whole.found(code):
+            solved = whole.read(solver)
+            if _score(inst, solved, big) > _score(inst, current, big):
+                current = solved
+            if count_proven:
+                constant = big * len(locked) + sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
+                bound = min(bound, constant + big * count + round(solver.BestObjectiveBound()))
+                if code == whole.cp_model.OPTIMAL:
+                    return current, bound, "optimal", wall_stop or stopped
+        return current, bound, "feasible", wall_stop or stopped
+
+    current, _, stopped = _improve(inst, candidates, locked, current, big, left, limits)
+    return current, bound, "feasible", wall_stop or stopped
 
 
 # A neighbourhood: this many stalls or so, pavilions taken whole; solved exactly in a fraction of a second.
@@ -774,7 +811,7 @@ def _improve(inst: _Instance, candidates, locked, assignment, big, det_budget, l
         budget = min(det_budget - used, 0.5)
         model.model.Maximize(sum(model.preference))
         model.hint(current)
-        solver, code, wall_stop = model.solve(det_budget=budget, linearization=2, small=True, **limits)
+        solver, code, wall_stop = model.solve(det_budget=budget, linearization=2, **limits)
         used += solver.deterministic_time
         if not model.found(code):
             quiet += 1
@@ -803,6 +840,8 @@ def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budg
     parent = {p: p for p in inst.pavilions}
 
     def find(p):
+        if p not in parent:
+            return None  # a lock in a pavilion not given: in no group
         while parent[p] != p:
             parent[p] = parent[parent[p]]
             p = parent[p]
@@ -836,8 +875,14 @@ def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budg
     wall_stop = False
     for group in groups:
         sub = {e: [b for b in candidates[e] if find(b.pavilion_id) == group] for e in members[group]}
-        fixed = {e: b for e, b in current.items() if e not in sub}
-        fixed.update((e, b) for e, b in locked.items())
+        # Only the fixed placements the group can meet: in its pavilions or beside its stalls.
+        near = {s for p in parent if find(p) == group for s in inst.stalls_of[p]}
+        near |= {t for s in list(near) for t in inst.related[s]}
+        fixed = {
+            e: b
+            for e, b in current.items()
+            if e not in sub and (any(s in near for s in b.stalls) or find(b.pavilion_id) == group)
+        }
         share = sum(map(len, sub.values())) / total
         solved = _solve(inst, sub, fixed, current, big, det_budget=det_budget * share, **limits)
         if solved is None or solved[0] is None:
@@ -897,7 +942,7 @@ def _unplaced_reason(inst: _Instance, exhibitor: ExhibitorSpec, candidates: Sequ
     area = f"{exhibitor.requested_area:g} m²"
     if not candidates:
         return f"no free block of ≥ {area} in pavilions hosting its cluster ({names})"
-    return f"every block of ≥ {area} in {names} is taken by others placed (higher ranked first)"
+    return f"no block of ≥ {area} left in {names}: more exhibitors fit this way, the better ranked first"
 
 
 def explain(result: Result, exhibitor_id: int) -> str:

@@ -53,6 +53,7 @@ class PlanStall:
     url: str = ""
     search_text: str = ""  # lower-case words a visitor may search for: name, products, cluster
     highlighted: bool = False
+    group: str = ""  # the pavilion's name, for the text list beside the plan
 
 
 def _fit(text: str, width: float, font: float) -> str:

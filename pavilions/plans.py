@@ -1,12 +1,22 @@
 """A hall's stalls as the floor plan's plain data, coloured for whoever looks: visitors, staff, a run's preview."""
 
+from dataclasses import replace
+
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exhibitors.models import Exhibitor
+from exhibitors.services import DIRECTORY_VERSION_KEY
+from expo import caching
 
 from . import floorplan
 from .models import AllocationRun, Hall, Stall
 from .selectors import hall_pavilions, hall_stalls
+from .services import FLOOR_PLAN_VERSION_KEY
+
+# Versions keep the data exact; the timeout only bounds how long an unused hall's entry stays.
+PLAN_DATA_TIMEOUT = 60 * 60
 
 
 def _pavilions(hall: Hall) -> list[floorplan.PlanPavilion]:
@@ -53,35 +63,66 @@ def _svg(hall: Hall, stalls: list[floorplan.PlanStall]) -> str:
     )
 
 
-def public_plan(*, hall: Hall, query: str = "") -> tuple[str, list[Stall], set[str]]:
-    """The visitors' plan: who stands where, linked to their profiles; ``query`` highlights matching stalls.
-
-    Returns the SVG, the stalls (for the text list) and the codes that match the query.
-    """
+def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floorplan.PlanStall]]:
+    """The visitors' plan data of a hall, without highlights: the costly part, cached under the versions
+    of the floor plan and the directory (exhibitor names and products show on the plan)."""
+    key = ":".join(
+        [
+            "floor-plan-data",
+            str(hall.pk),
+            str(caching.version(FLOOR_PLAN_VERSION_KEY)),
+            str(caching.version(DIRECTORY_VERSION_KEY)),
+            get_language() or "",
+        ]
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     labels = state_labels()
-    query = query.strip().lower()
-    stalls = hall_stalls(hall=hall, with_products=True)
-    plan, matches = [], set()
-    for stall in stalls:
+    pavilions = hall_pavilions(hall=hall)
+    names = {pavilion.pk: pavilion.name for pavilion in pavilions}
+    plan = []
+    for stall in hall_stalls(hall=hall, with_products=True):
         allocation = getattr(stall, "allocation", None)
         exhibitor = allocation.exhibitor if allocation and allocation.exhibitor.listed else None
-        search_text = _search_text(exhibitor) if exhibitor else ""
-        matched = bool(query) and (query in search_text or query == stall.code.lower())
-        if matched:
-            matches.add(stall.code)
+        state = "allocated" if exhibitor else "free"
         plan.append(
             floorplan.PlanStall(
                 code=stall.code,
                 rect=stall.rect,
-                state="allocated" if exhibitor else "free",
-                state_label=labels["allocated" if exhibitor else "free"],
+                state=state,
+                state_label=labels[state],
                 occupant=exhibitor.name if exhibitor else "",
                 url=exhibitor.get_public_url() if exhibitor else "",
-                search_text=search_text,
-                highlighted=matched,
+                search_text=_search_text(exhibitor) if exhibitor else "",
+                group=names[stall.pavilion_id],
             )
         )
-    return _svg(hall, plan), stalls, matches
+    data = ([floorplan.PlanPavilion(p.code, p.name, p.rect, p.colour) for p in pavilions], plan)
+    cache.set(key, data, PLAN_DATA_TIMEOUT)
+    return data
+
+
+def public_plan(*, hall: Hall, query: str = "") -> tuple[str, list[floorplan.PlanStall], list[str]]:
+    """The visitors' plan: who stands where, linked to their profiles; ``query`` highlights matching stalls.
+
+    Returns the SVG, the stalls (for the text list) and the codes that match the query.
+    """
+    pavilions, stalls = _public_stalls(hall)
+    query = query.strip().lower()
+    if query:
+        stalls = [
+            replace(stall, highlighted=True) if query in stall.search_text or query == stall.code.lower() else stall
+            for stall in stalls
+        ]
+    svg = floorplan.render(
+        title=_("Floor plan of %(hall)s") % {"hall": hall.name},
+        width=float(hall.width),
+        depth=float(hall.depth),
+        pavilions=pavilions,
+        stalls=stalls,
+    )
+    return svg, stalls, [stall.code for stall in stalls if stall.highlighted]
 
 
 def staff_plan(*, hall: Hall) -> tuple[str, list[Stall]]:

@@ -29,14 +29,17 @@ def hall_pavilions(*, hall: Hall) -> list[Pavilion]:
 
 
 def hall_stalls(*, hall: Hall, with_products: bool = False) -> list[Stall]:
-    """Every stall of the hall with its pavilion and, where allocated, the exhibitor (and its products, to search)."""
-    stalls = (
-        Stall.objects.filter(pavilion__hall=hall)
-        .select_related("pavilion", "allocation__exhibitor__cluster")
-        .order_by("code")
-    )
+    """Every stall of the hall and, where allocated, the exhibitor (and its products' names, to search).
+
+    With ``with_products`` (the visitors' plan) the pavilion is not joined: the caller has the hall's pavilions.
+    """
+    stalls = Stall.objects.filter(pavilion__hall=hall).select_related("allocation__exhibitor__cluster").order_by("code")
     if with_products:
-        stalls = stalls.prefetch_related("allocation__exhibitor__products")
+        stalls = stalls.prefetch_related(
+            Prefetch("allocation__exhibitor__products", queryset=ExhibitorProduct.objects.only("exhibitor_id", "name"))
+        )
+    else:
+        stalls = stalls.select_related("pavilion")
     return list(stalls)
 
 

@@ -61,7 +61,7 @@ def floor_plan_hall(request, code: str):
             "svg": svg,
             "stalls": stalls,
             "query": query,
-            "matches": sorted(matches),
+            "matches": matches,
             "elsewhere": elsewhere,
             "legend": plans.legend("allocated", "free"),
         }

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -121,22 +122,34 @@ def test_halls_of_another_edition_are_not_shown(client, plan):
 
 
 def test_the_page_costs_the_same_queries_with_4_or_60_stalls(client, pavilion, staff_with_mfa):
-    """Logged in, so the whole-page cache does not answer."""
+    """Logged in, so the whole-page cache does not answer; the plan data is built afresh each time."""
     pavilion.width = pavilion.depth = 60
     pavilion.save()
     pavilion.hall.width = pavilion.hall.depth = 80
     pavilion.hall.save()
     client.force_login(staff_with_mfa)
     fill(pavilion, 4)
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         assert client.get(HALL, {"q": "ware"}).status_code == 200
     fill(pavilion, 56, start=4)
+    cache.clear()
 
     with CaptureQueriesContext(connection) as many:
         page = client.get(HALL, {"q": "ware"}).content.decode()
 
     assert len(stall_groups(page)) == 60
     assert len(many) == len(few)
+
+
+def test_a_search_is_answered_from_the_cached_plan_data(client, plan, django_assert_num_queries):
+    client.get(HALL)
+
+    # The expo (view and page shell), the hall, the halls matching and their rows, the halls listed: no stall rows.
+    with django_assert_num_queries(6):
+        page = client.get(HALL, {"q": "needle"}).content.decode()
+
+    assert re.findall(r'is-highlighted" id="stall-([\w-]+)"', page) == ["H1-B-001"]
 
 
 def test_anonymous_visitors_get_the_cached_page_until_an_allocation_changes(
