@@ -67,6 +67,10 @@ def floor_plan_hall(request, code: str):
         }
         return render(request, "pavilions/hall.html", context)
 
+    if request.GET.get("q"):
+        # A search is answered from the cached plan data; caching each query string's whole page would let
+        # anyone fill the cache with pages of up to a megabyte.
+        return build()
     return caching.cached_public_page(request, version_key=FLOOR_PLAN_VERSION_KEY, variant=_variant(), build=build)
 
 
