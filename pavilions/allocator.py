@@ -726,10 +726,14 @@ def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budg
     solver, code, wall_stop = whole.solve(det_budget=det_budget * 0.7, linearization=1, **limits)
     if not whole.found(code):
         return None
-    first = whole.read(solver)
     count_proven = code == whole.cp_model.OPTIMAL
-    current = first if len(first) > len(hint) else dict(hint)
     count = round(solver.ObjectiveValue())
+    # ``hint`` may hold everyone (when solving one group); only the candidates' placements change.
+    current = dict(hint)
+    if count > sum(e in hint for e in candidates):
+        for e in candidates:
+            current.pop(e, None)
+        current.update((e, b) for e, b in whole.read(solver).items() if e in candidates)
     left = det_budget - solver.deterministic_time
     # When more could be placed, only the trivial bound holds.
     bound = _trivial_bound(inst, candidates, locked, big, count=count) if count_proven else None
@@ -741,7 +745,8 @@ def _solve(inst: _Instance, candidates, locked, hint, big, *, deadline, det_budg
         whole.hint(current)
         solver, code, stopped = whole.solve(det_budget=left, linearization=2, **limits)
         if whole.found(code):
-            solved = whole.read(solver)
+            solved = {e: b for e, b in current.items() if e not in candidates}
+            solved.update((e, b) for e, b in whole.read(solver).items() if e in candidates)
             if _score(inst, solved, big) > _score(inst, current, big):
                 current = solved
             if count_proven:
@@ -871,7 +876,8 @@ def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budg
     groups = sorted((g for g in members if g is not None), key=lambda g: min(p for p in parent if find(p) == g))
 
     current = dict(hint)
-    total = sum(len(candidates[e]) for g in groups for e in members[g]) or 1
+    # Budget by exhibitors, not variables: the women group has many blocks each but is easy.
+    total = sum(len(members[g]) for g in groups) or 1
     wall_stop = False
     for group in groups:
         sub = {e: [b for b in candidates[e] if find(b.pavilion_id) == group] for e in members[group]}
@@ -883,7 +889,7 @@ def _solve_by_component(inst: _Instance, candidates, locked, hint, big, det_budg
             for e, b in current.items()
             if e not in sub and (any(s in near for s in b.stalls) or find(b.pavilion_id) == group)
         }
-        share = sum(map(len, sub.values())) / total
+        share = len(sub) / total
         solved = _solve(inst, sub, fixed, current, big, det_budget=det_budget * share, **limits)
         if solved is None or solved[0] is None:
             continue

@@ -1,8 +1,10 @@
 """A hall's stalls as the floor plan's plain data, coloured for whoever looks: visitors, staff, a run's preview."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -63,9 +65,9 @@ def _svg(hall: Hall, stalls: list[floorplan.PlanStall]) -> str:
     )
 
 
-def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floorplan.PlanStall]]:
-    """The visitors' plan data of a hall, without highlights: the costly part, cached under the versions
-    of the floor plan and the directory (exhibitor names and products show on the plan)."""
+def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floorplan.PlanStall], str]:
+    """The visitors' plan data of a hall without highlights, and its stall list as HTML: the costly part,
+    cached under the versions of the floor plan and the directory (exhibitor names and products show on it)."""
     key = ":".join(
         [
             "floor-plan-data",
@@ -98,17 +100,23 @@ def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floor
                 group=names[stall.pavilion_id],
             )
         )
-    data = ([floorplan.PlanPavilion(p.code, p.name, p.rect, p.colour) for p in pavilions], plan)
+    table = render_to_string("pavilions/includes/stall_table.html", {"stalls": plan})
+    data = ([floorplan.PlanPavilion(p.code, p.name, p.rect, p.colour) for p in pavilions], plan, table)
     cache.set(key, data, PLAN_DATA_TIMEOUT)
     return data
 
 
-def public_plan(*, hall: Hall, query: str = "") -> tuple[str, list[floorplan.PlanStall], list[str]]:
-    """The visitors' plan: who stands where, linked to their profiles; ``query`` highlights matching stalls.
+@dataclass(frozen=True)
+class PublicPlan:
+    svg: str
+    stalls: list[floorplan.PlanStall]
+    stall_table: str  # the text list of every stall, the plan's accessible alternative (safe HTML)
+    matches: list[str]  # codes of the stalls that match the query
 
-    Returns the SVG, the stalls (for the text list) and the codes that match the query.
-    """
-    pavilions, stalls = _public_stalls(hall)
+
+def public_plan(*, hall: Hall, query: str = "") -> PublicPlan:
+    """The visitors' plan: who stands where, linked to their profiles; ``query`` highlights matching stalls."""
+    pavilions, stalls, table = _public_stalls(hall)
     query = query.strip().lower()
     if query:
         stalls = [
@@ -122,7 +130,8 @@ def public_plan(*, hall: Hall, query: str = "") -> tuple[str, list[floorplan.Pla
         pavilions=pavilions,
         stalls=stalls,
     )
-    return svg, stalls, [stall.code for stall in stalls if stall.highlighted]
+    # The table was rendered (and escaped) by a template; the cache keeps it as a plain string.
+    return PublicPlan(svg, stalls, mark_safe(table), [stall.code for stall in stalls if stall.highlighted])
 
 
 def staff_plan(*, hall: Hall) -> tuple[str, list[Stall]]:

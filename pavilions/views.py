@@ -50,7 +50,7 @@ def floor_plan_hall(request, code: str):
         expo = _current_expo()
         hall = selectors.hall_by_code(expo=expo, code=code)
         query = request.GET.get("q", "")[:100]
-        svg, stalls, matches = plans.public_plan(hall=hall, query=query)
+        plan = plans.public_plan(hall=hall, query=query)
         elsewhere = [
             (other, count) for other, count in selectors.halls_matching(expo=expo, query=query) if other != hall
         ]
@@ -58,10 +58,11 @@ def floor_plan_hall(request, code: str):
             "expo": expo,
             "hall": hall,
             "halls": selectors.halls_of_expo(expo=expo),
-            "svg": svg,
-            "stalls": stalls,
+            "svg": plan.svg,
+            "stalls": plan.stalls,
+            "stall_table": plan.stall_table,
             "query": query,
-            "matches": matches,
+            "matches": plan.matches,
             "elsewhere": elsewhere,
             "legend": plans.legend("allocated", "free"),
         }
@@ -83,8 +84,10 @@ def floor_plan_pdf(request, code: str):
 
         expo = _current_expo()
         hall = selectors.hall_by_code(expo=expo, code=code)
-        svg, stalls, _matches = plans.public_plan(hall=hall)
-        html = render_to_string("pavilions/hall_pdf.html", {"expo": expo, "hall": hall, "svg": svg, "stalls": stalls})
+        plan = plans.public_plan(hall=hall)
+        html = render_to_string(
+            "pavilions/hall_pdf.html", {"expo": expo, "hall": hall, "svg": plan.svg, "stalls": plan.stalls}
+        )
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
 
     return caching.cached_public_page(
