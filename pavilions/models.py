@@ -245,3 +245,7 @@ class AllocationRun(models.Model):
         if self.objective is None or not self.bound:
             return None
         return max(0.0, (self.bound - self.objective) / abs(self.bound))
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else 100 * self.gap
