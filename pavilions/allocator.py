@@ -31,8 +31,9 @@ Determinism: inputs are sorted by id, the greedy pass and the neighbourhoods go 
 runs with a fixed seed and one worker by default, and every solve stops on CP-SAT's
 deterministic work counter (``max_deterministic_time``), budgeted at
 ``DETERMINISTIC_PER_SECOND`` × ``time_limit``: the same input gives the same placements on a fast
-or a slow machine. ``time_limit`` is also a wall-clock deadline for the whole call, a safety net
-for a busy machine; when it, not the work counter, ended a solve, ``stopped_by_wall_clock`` says
+or a slow machine, in about ``time_limit`` / 2 on a quiet one and up to ``time_limit`` × 1.5 on a
+loaded one. ``WALL_CLOCK_FACTOR`` × ``time_limit`` is a wall-clock deadline for the whole call,
+a safety net only; when it, not the work counter, ended a solve, ``stopped_by_wall_clock`` says
 so and the result may then differ from run to run.
 """
 
@@ -50,6 +51,9 @@ SCALE = 100
 # CP-SAT's work counter ("deterministic seconds") ran at 0.4 to 1 of the wall clock on the shared
 # 2-core bench machine; half of ``time_limit`` leaves room for building the models.
 DETERMINISTIC_PER_SECOND = 0.5
+# The wall-clock safety net, in multiples of ``time_limit``: loose enough that on a loaded machine
+# (a work unit took up to 2.5 s on the shared bench VM) the work counter still stops the search.
+WALL_CLOCK_FACTOR = 3.0
 # Beyond this many (exhibitor, block) variables one model is too slow for one worker: solve by component.
 MAX_VARIABLES = 30_000
 # Up to this many, CP-SAT proves the preferences optimal too, rather than improving them by neighbourhoods.
@@ -121,7 +125,7 @@ class Unplaced:
 class Result:
     placements: tuple[Placement, ...]  # sorted by exhibitor id
     unplaced: tuple[Unplaced, ...]  # sorted by exhibitor id
-    objective: float  # of the returned placements, by ``score``
+    objective: float  # of the returned placements, by ``_score``
     bound: float  # proven upper bound (the trivial one without the solver)
     greedy_objective: float
     status: str  # "optimal", "feasible", "greedy" (the solver found nothing better, or did not run)
@@ -397,8 +401,8 @@ def allocate(
 ) -> Result:
     """Place as many exhibitors as the hard rules allow, then as the weights prefer.
 
-    ``time_limit``: seconds for the whole call, spent as a deterministic budget (module
-    docstring); 0 runs the greedy pass only. Never raises on infeasible input: whoever cannot be
+    ``time_limit``: about the seconds the call may take, spent as a deterministic budget (see
+    the module docstring); 0 runs the greedy pass only. Never raises on infeasible input: whoever cannot be
     placed is in ``unplaced`` with a reason.
     """
     started = time.perf_counter()
@@ -466,7 +470,7 @@ def allocate(
     notes = []
     if time_limit > 0 and any(candidates.values()):
         # The wall clock is only a safety net (see the module docstring).
-        limits = {"deadline": started + time_limit, "workers": workers, "seed": seed}
+        limits = {"deadline": started + WALL_CLOCK_FACTOR * time_limit, "workers": workers, "seed": seed}
         det_budget = time_limit * DETERMINISTIC_PER_SECOND
         if sum(map(len, candidates.values())) <= MAX_VARIABLES:
             solved = _solve(inst, candidates, locked, greedy.assignment, big, det_budget=det_budget, **limits)
@@ -768,7 +772,7 @@ def _improve(inst: _Instance, candidates, locked, assignment, big, det_budget, l
     """Large-neighbourhood search: free the exhibitors of a few nearby pavilions, re-place them exactly.
 
     Neighbourhoods grow from each pavilion in turn, by pavilions sharing eligible exhibitors or
-    touching stalls, up to ``NEIGHBOURHOOD_STALLS``; those placed there must stay placed there,
+    touching stalls, until they reach ``NEIGHBOURHOOD_STALLS``; those placed there stay placed there,
     those unplaced who could go there may be added. A new placement is kept only if ``_score``
     rises. Stops when a full round finds nothing, or the budget is spent. Returns
     (assignment, deterministic time used, stopped by the wall clock).
@@ -784,6 +788,7 @@ def _improve(inst: _Instance, candidates, locked, assignment, big, det_budget, l
         for p in pavilions:
             linked[p].update(q for q in pavilions if q != p)
     seeds = sorted({b.pavilion_id for blocks in candidates.values() for b in blocks})
+    reachable = set(seeds)  # when solving one group, the others' pavilions stay out of its windows
     used, wall_stop = 0.0, False
     current, score = dict(assignment), _score(inst, assignment, big)
     quiet = 0  # seeds in a row without a gain
@@ -796,12 +801,13 @@ def _improve(inst: _Instance, candidates, locked, assignment, big, det_budget, l
             nxt = []
             for p in frontier:
                 for q in sorted(linked[p]):
-                    if q not in window and size + len(inst.stalls_of[q]) <= NEIGHBOURHOOD_STALLS:
+                    # Checked before adding, so a large pavilion still gets a neighbour to trade with.
+                    if q in reachable and q not in window and size < NEIGHBOURHOOD_STALLS:
                         window.add(q)
                         size += len(inst.stalls_of[q])
                         nxt.append(q)
             frontier = nxt
-        placed_here = [e for e, b in current.items() if b.pavilion_id in window and e not in locked]
+        placed_here = [e for e, b in current.items() if b.pavilion_id in window and e in candidates]
         others = [e for e in candidates if e not in current and any(b.pavilion_id in window for b in candidates[e])]
         sub = {e: [b for b in candidates[e] if b.pavilion_id in window] for e in placed_here + others}
         near = {s for p in window for s in inst.stalls_of[p]}
