@@ -6,7 +6,6 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pavilions import allocator
 from pavilions.allocator import (
     ExhibitorSpec,
     PavilionSpec,
@@ -18,6 +17,7 @@ from pavilions.allocator import (
     allocate,
     check_hard_rules,
     explain,
+    solve,
 )
 from pavilions.geometry import Rect, share_edge
 
@@ -483,9 +483,9 @@ def test_allocate_by_component_keeps_every_hard_rule(seed):
 @contextlib.contextmanager
 def _small_models():
     """Every instance counts as large, so it is solved component by component."""
-    saved = allocator.MAX_VARIABLES
-    allocator.MAX_VARIABLES = 0
+    saved = solve.MAX_VARIABLES
+    solve.MAX_VARIABLES = 0
     try:
         yield
     finally:
-        allocator.MAX_VARIABLES = saved
+        solve.MAX_VARIABLES = saved
