@@ -347,7 +347,11 @@ class AllocationRunAdmin(admin.ModelAdmin):
             title=str(run),
             run=run,
             halls=halls,
-            changes=[{**row, "label": labels[row["change"]]} for row in run.diff if row["change"] != "unchanged"],
+            changes=[
+                {**row, "label": labels[row["change"]], "reason": services.reason_text(row["reason"])}
+                for row in run.diff
+                if row["change"] != "unchanged"
+            ],
             unchanged=sum(1 for row in run.diff if row["change"] == "unchanged"),
             legend=plans.legend("new", "moved", "unchanged", "free", "held", "blocked"),
             can_decide=request.user.has_perm("pavilions.add_stallallocation"),

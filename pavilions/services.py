@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exhibitors.models import ClusterCapacity, Exhibitor
 from expo import caching
@@ -337,13 +338,24 @@ def _progress(run: AllocationRun, percent: int, note: str) -> None:
     AllocationRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
 
 
+def _reason_json(reason: allocator.Reason) -> list:
+    """An explanation as JSON: its parts' English messages and values, translated when shown."""
+    return [[part.message, dict(part.params)] for part in reason]
+
+
+def reason_text(reason_json: list) -> str:
+    """A stored explanation in the reader's language."""
+    reason = tuple(allocator.Because(message, tuple(sorted(params.items()))) for message, params in reason_json)
+    return allocator.describe(reason, _)
+
+
 def _diff(
     before: dict[int, tuple[int, ...]], result: allocator.Result, codes: dict[int, str], names: dict[int, str]
 ) -> list[dict]:
     """One row per exhibitor whose stalls the run would change, plus those it could not place."""
     after = {placement.exhibitor_id: tuple(sorted(placement.stall_ids)) for placement in result.placements}
-    reasons = {placement.exhibitor_id: placement.reason for placement in result.placements}
-    reasons |= {item.exhibitor_id: item.reason for item in result.unplaced}
+    reasons = {placement.exhibitor_id: _reason_json(placement.reason) for placement in result.placements}
+    reasons |= {item.exhibitor_id: _reason_json(item.reason) for item in result.unplaced}
     rows = []
     for exhibitor_id in sorted(set(before) | set(after) | set(reasons), key=lambda pk: names.get(pk, "")):
         old, new = before.get(exhibitor_id, ()), after.get(exhibitor_id, ())
@@ -363,7 +375,7 @@ def _diff(
                 "before": [codes[pk] for pk in old],
                 "after": [codes[pk] for pk in new],
                 "stall_ids": list(new),
-                "reason": reasons.get(exhibitor_id, ""),
+                "reason": reasons.get(exhibitor_id, []),
             }
         )
     return rows
@@ -372,14 +384,14 @@ def _diff(
 def allocation_run_execute(*, run_id: int) -> None:
     """Compute a run's preview. Safe to call twice: only a queued run is taken."""
     if not AllocationRun.objects.filter(pk=run_id, status=AllocationRun.Status.QUEUED).update(
-        status=AllocationRun.Status.RUNNING, progress=5, progress_note="Reading exhibitors and stalls"
+        status=AllocationRun.Status.RUNNING, progress=5, progress_note=gettext_noop("Reading exhibitors and stalls")
     ):
         return
     run = AllocationRun.objects.select_related("expo").get(pk=run_id)
     try:
         inputs = allocator_inputs(expo=run.expo)
         before = allocations_of_expo(expo=run.expo)
-        _progress(run, 15, "Solving")
+        _progress(run, 15, gettext_noop("Solving"))
         started = time.monotonic()
         result = allocator.allocate(
             exhibitors=inputs.exhibitors,
@@ -398,8 +410,17 @@ def allocation_run_execute(*, run_id: int) -> None:
             result={
                 "status": result.status,
                 "solve_seconds": round(time.monotonic() - started, 3),
-                "placements": [asdict(placement) for placement in result.placements],
-                "unplaced": [asdict(item) for item in result.unplaced],
+                "placements": [
+                    {
+                        "exhibitor_id": item.exhibitor_id,
+                        "stall_ids": list(item.stall_ids),
+                        "reason": _reason_json(item.reason),
+                    }
+                    for item in result.placements
+                ],
+                "unplaced": [
+                    {"exhibitor_id": item.exhibitor_id, "reason": _reason_json(item.reason)} for item in result.unplaced
+                ],
             },
             diff=_diff(before, result, codes, names),
             objective=result.objective,
@@ -437,7 +458,7 @@ def allocation_run_apply(*, run: AllocationRun, by: User, site_url: str = "") ->
             stall_id=stall_id,
             exhibitor_id=placement["exhibitor_id"],
             run=run,
-            reason=placement["reason"][:300],
+            reason=reason_text(placement["reason"])[:300],
             allocated_by=by,
             allocated_at=now,
         )

@@ -3,64 +3,90 @@
 from collections.abc import Sequence
 
 from .instance import Block, Instance
-from .specs import ExhibitorSpec, Result
-
-# ---------------------------------------------------------------------------------------------
-# Explanations.
+from .specs import Because, ExhibitorSpec, Reason, Result, describe, gettext_noop
 
 
-def reason_for(inst: Instance, exhibitor: ExhibitorSpec, block: Block, holder: dict[int, int], is_locked: bool) -> str:
+def _because(message: str, **params) -> Because:
+    return Because(message, tuple(sorted(params.items())))
+
+
+def _names(inst: Instance, pavilion_ids) -> str:
+    return ", ".join(inst.pavilions[p].name for p in pavilion_ids)
+
+
+def reason_for(
+    inst: Instance, exhibitor: ExhibitorSpec, block: Block, holder: dict[int, int], is_locked: bool
+) -> Reason:
     if is_locked:
-        return "locked by staff"
+        return (_because(gettext_noop("locked by staff")),)
     pavilion = inst.pavilions[block.pavilion_id]
     codes = ", ".join(inst.stalls[s].code for s in block.stalls)
-    where = f"stall {codes}" if len(block.stalls) == 1 else f"stalls {codes} merged"
     if pavilion.kind == "women":
-        head = f"Women entrepreneurs pavilion '{pavilion.name}' (chosen)"
+        head = _because(gettext_noop("Women entrepreneurs pavilion %(pavilion)s, as chosen"), pavilion=pavilion.name)
     elif pavilion.id in inst.home.get(exhibitor.cluster_id, ()):
-        head = f"Cluster pavilion '{pavilion.name}'"
+        head = _because(gettext_noop("Cluster pavilion %(pavilion)s"), pavilion=pavilion.name)
     else:
         home = sorted(inst.home.get(exhibitor.cluster_id, ()))
         full = home and all(
             s in holder or not inst.stalls[s].available for p in home for s in inst.stalls_of.get(p, ())
         )
-        names = ", ".join(f"'{inst.pavilions[p].name}'" for p in home)
         head = (
-            f"cluster pavilion {names} full → overflow pavilion '{pavilion.name}'"
+            _because(
+                gettext_noop("cluster pavilion %(home)s full, so overflow pavilion %(pavilion)s"),
+                home=_names(inst, home),
+                pavilion=pavilion.name,
+            )
             if full
-            else f"{pavilion.kind} pavilion '{pavilion.name}' (hosts its cluster)"
+            else _because(gettext_noop("Pavilion %(pavilion)s, which hosts its cluster"), pavilion=pavilion.name)
         )
-    parts = [f"{head} → {where}"]
+    if len(block.stalls) == 1:
+        parts = [head, _because(gettext_noop("stall %(codes)s"), codes=codes)]
+    else:
+        parts = [head, _because(gettext_noop("stalls %(codes)s merged"), codes=codes)]
     if any(
         holder.get(t) not in (None, exhibitor.id) and inst.by_id[holder[t]].cluster_id == exhibitor.cluster_id
         for s in block.stalls
         for t in inst.adjacent[s]
     ):
-        parts.append("next to its cluster")
+        parts.append(_because(gettext_noop("next to its cluster")))
     if block.corner:
-        parts.append(f"corner (rank {inst.rank_position[exhibitor.id]})")
-    return ", ".join(parts)
+        parts.append(_because(gettext_noop("corner (rank %(rank)s)"), rank=inst.rank_position[exhibitor.id]))
+    return tuple(parts)
 
 
-def unplaced_reason(inst: Instance, exhibitor: ExhibitorSpec, candidates: Sequence[Block]) -> str:
+def unplaced_reason(inst: Instance, exhibitor: ExhibitorSpec, candidates: Sequence[Block]) -> Reason:
     pavilions = inst.eligible_pavilions(exhibitor)
     if not pavilions:
         if exhibitor.women_pavilion:
-            return f"no pavilion hosts cluster {exhibitor.cluster_id} and there is no women pavilion"
-        return f"no pavilion hosts cluster {exhibitor.cluster_id}"
-    names = ", ".join(f"'{inst.pavilions[p].name}'" for p in pavilions)
-    area = f"{exhibitor.requested_area:g} m²"
+            return (
+                _because(gettext_noop("no pavilion hosts its cluster and there is no women entrepreneurs pavilion")),
+            )
+        return (_because(gettext_noop("no pavilion hosts its cluster")),)
+    area = f"{exhibitor.requested_area:g}"
     if not candidates:
-        return f"no free block of ≥ {area} in pavilions hosting its cluster ({names})"
-    return f"no block of ≥ {area} left in {names}: more exhibitors fit this way, the better ranked first"
+        message = gettext_noop("no free stalls of %(area)s m² or more in the pavilions hosting its cluster (%(names)s)")
+    else:
+        message = gettext_noop(
+            "no stalls of %(area)s m² or more left in %(names)s: more exhibitors fit this way, the better ranked first"
+        )
+    return (_because(message, area=area, names=_names(inst, pavilions)),)
+
+
+def lock_reason(*, missing_stall: int | None = None, stall_code: str = "", other: str = "") -> Reason:
+    """Why a lock could not be kept: its stall is gone, or another exhibitor is locked on it."""
+    if missing_stall is not None:
+        return (_because(gettext_noop("its locked stall no longer exists (id %(stall)s)"), stall=missing_stall),)
+    return (
+        _because(gettext_noop("locked stall %(stall)s is also locked for %(other)s"), stall=stall_code, other=other),
+    )
 
 
 def explain(result: Result, exhibitor_id: int) -> str:
-    """The reason given for one exhibitor, placed or not."""
+    """The reason given for one exhibitor, placed or not, in English."""
     for placement in result.placements:
         if placement.exhibitor_id == exhibitor_id:
-            return placement.reason
+            return describe(placement.reason)
     for unplaced in result.unplaced:
         if unplaced.exhibitor_id == exhibitor_id:
-            return unplaced.reason
+            return describe(unplaced.reason)
     return "not part of this allocation"

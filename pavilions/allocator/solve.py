@@ -4,7 +4,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .explain import reason_for, unplaced_reason
+from .explain import lock_reason, reason_for, unplaced_reason
 from .greedy import Greedy, assignment_score
 from .instance import Block, Instance, fits
 from .specs import (
@@ -17,6 +17,7 @@ from .specs import (
     ExhibitorSpec,
     PavilionSpec,
     Placement,
+    Reason,
     Result,
     StallSpec,
     Unplaced,
@@ -48,7 +49,7 @@ def allocate(
 
     # Locks first, in exhibitor id order: the later of two locks on one stall loses.
     locked: dict[int, Block] = {}
-    unplaced: dict[int, str] = {}
+    unplaced: dict[int, Reason] = {}
     taken_by: dict[int, int] = {}
     for exhibitor in inst.exhibitors:
         if not exhibitor.locked_stall_ids:
@@ -57,10 +58,10 @@ def allocate(
         unknown = [s for s in ids if s not in inst.stalls]
         clash = [s for s in ids if s in taken_by]
         if unknown:
-            unplaced[exhibitor.id] = f"locked stall id {unknown[0]} does not exist"
+            unplaced[exhibitor.id] = lock_reason(missing_stall=unknown[0])
         elif clash:
             stall = inst.stalls[clash[0]]
-            unplaced[exhibitor.id] = f"locked stall {stall.code} is also locked for exhibitor {taken_by[clash[0]]}"
+            unplaced[exhibitor.id] = lock_reason(stall_code=stall.code, other=inst.by_id[taken_by[clash[0]]].name)
         else:
             locked[exhibitor.id] = inst.block(ids)
             for s in ids:

@@ -1,5 +1,6 @@
 """The allocator's inputs and outputs, and the constants that bound its work."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pavilions import geometry
@@ -71,17 +72,47 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()  # frozen, so one shared default is safe
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the portal's translation files; this pure code keeps it in English."""
+    return message
+
+
+@dataclass(frozen=True)
+class Because:
+    """One part of an explanation: a message with ``%(name)s`` placeholders, and their values.
+
+    Kept apart so that the portal shows it in the reader's language (``describe(reason, gettext)``).
+    """
+
+    message: str
+    params: tuple[tuple[str, str | int | float], ...] = ()
+
+    def render(self, translate: Callable[[str], str] = gettext_noop) -> str:
+        return translate(self.message) % dict(self.params)
+
+
+Reason = tuple[Because, ...]
+
+
+def describe(reason: Reason, translate: Callable[[str], str] = gettext_noop) -> str:
+    """The explanation as one sentence: where it goes, then → the stalls, then the details."""
+    parts = [part.render(translate) for part in reason]
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{parts[0]} → " + ", ".join(parts[1:])
+
+
 @dataclass(frozen=True)
 class Placement:
     exhibitor_id: int
     stall_ids: tuple[int, ...]  # one stall, or adjacent stalls merged; sorted
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class Unplaced:
     exhibitor_id: int
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)

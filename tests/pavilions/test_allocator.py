@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pavilions.allocator import (
+    Because,
     ExhibitorSpec,
     PavilionSpec,
     Placement,
@@ -16,6 +17,7 @@ from pavilions.allocator import (
     Weights,
     allocate,
     check_hard_rules,
+    describe,
     explain,
     solve,
 )
@@ -57,7 +59,7 @@ def placed(result: Result) -> dict[int, tuple[int, ...]]:
 
 
 def reasons(result: Result) -> dict[int, str]:
-    return {u.exhibitor_id: u.reason for u in result.unplaced}
+    return {u.exhibitor_id: describe(u.reason) for u in result.unplaced}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def test_allocate_random_instances_keep_every_hard_rule(seed):
         if e.locked_stall_ids and e.id in placed_ids:
             assert placed(result)[e.id] == tuple(sorted(e.locked_stall_ids))
         elif e.locked_stall_ids:
-            assert "is also locked for exhibitor" in reasons(result)[e.id]
+            assert "is also locked for" in reasons(result)[e.id]
     assert result.objective >= result.greedy_objective
     assert result.bound >= result.objective
 
@@ -196,7 +198,7 @@ def test_allocate_cluster_no_pavilion_hosts_is_unplaced():
     result = allocate(exhibitors=[exhibitor(1, cluster_id=7)], stalls=row(1, 2), pavilions=[cluster_pavilion()])
 
     assert result.placements == ()
-    assert result.unplaced == (Unplaced(1, "no pavilion hosts cluster 7"),)
+    assert reasons(result) == {1: "no pavilion hosts its cluster"}
 
 
 def test_allocate_36_m2_request_with_only_separate_9_m2_stalls_is_unplaced():
@@ -205,7 +207,8 @@ def test_allocate_36_m2_request_with_only_separate_9_m2_stalls_is_unplaced():
     result = allocate(exhibitors=[exhibitor(1, area=36.0)], stalls=stalls, pavilions=[cluster_pavilion()])
 
     assert result.placements == ()
-    assert result.unplaced == (Unplaced(1, "no free block of ≥ 36 m² in pavilions hosting its cluster ('Surgical A')"),)
+    assert [u.exhibitor_id for u in result.unplaced] == [1]
+    assert reasons(result)[1] == "no free stalls of 36 m² or more in the pavilions hosting its cluster (Surgical A)"
 
 
 def test_allocate_more_exhibitors_than_stalls_places_the_better_ranked():
@@ -217,7 +220,7 @@ def test_allocate_more_exhibitors_than_stalls_places_the_better_ranked():
     assert sorted(reasons(result)) == [1, 2]
     assert (
         reasons(result)[1]
-        == "no block of ≥ 9 m² left in 'Surgical A': more exhibitors fit this way, the better ranked first"
+        == "no stalls of 9 m² or more left in Surgical A: more exhibitors fit this way, the better ranked first"
     )
     assert result.status == "optimal"
 
@@ -227,11 +230,13 @@ def test_allocate_conflicting_locks_report_the_later_exhibitor():
 
     result = allocate(exhibitors=exhibitors, stalls=row(1, 3), pavilions=[cluster_pavilion()], time_limit=FAST)
 
-    assert result.placements == (Placement(1, (2,), "locked by staff"),)
-    assert result.unplaced == (
-        Unplaced(2, "locked stall H1-P1-002 is also locked for exhibitor 1"),
-        Unplaced(3, "locked stall id 99 does not exist"),
-    )
+    assert [(p.exhibitor_id, p.stall_ids, describe(p.reason)) for p in result.placements] == [
+        (1, (2,), "locked by staff")
+    ]
+    assert reasons(result) == {
+        2: "locked stall H1-P1-002 is also locked for Enterprise 1",
+        3: "its locked stall no longer exists (id 99)",
+    }
 
 
 def test_allocate_lock_kept_on_an_unavailable_stall():
@@ -251,9 +256,7 @@ def test_allocate_empty_inputs():
 
     assert (nothing.placements, nothing.unplaced, nothing.objective, nothing.status) == ((), (), 0.0, "greedy")
     assert no_stalls.placements == ()
-    assert no_stalls.unplaced == (
-        Unplaced(1, "no free block of ≥ 9 m² in pavilions hosting its cluster ('Surgical A')"),
-    )
+    assert reasons(no_stalls) == {1: "no free stalls of 9 m² or more in the pavilions hosting its cluster (Surgical A)"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,8 +273,8 @@ def test_allocate_top_ranked_gets_the_corner():
     result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=[cluster_pavilion()], time_limit=FAST)
 
     assert placed(result) == {1: (2,), 2: (1,)}
-    assert explain(result, 2) == "Cluster pavilion 'Surgical A' → stall H1-P1-001, next to its cluster, corner (rank 1)"
-    assert explain(result, 1) == "Cluster pavilion 'Surgical A' → stall H1-P1-002, next to its cluster"
+    assert explain(result, 2) == "Cluster pavilion Surgical A → stall H1-P1-001, next to its cluster, corner (rank 1)"
+    assert explain(result, 1) == "Cluster pavilion Surgical A → stall H1-P1-002, next to its cluster"
     assert result.status == "optimal"
 
 
@@ -308,7 +311,7 @@ def test_allocate_women_pavilion_preferred_by_those_who_chose_it():
 
     assert placed(result)[1][0] in (3, 4)
     assert placed(result)[2][0] in (1, 2)
-    assert explain(result, 1).startswith("Women entrepreneurs pavilion 'Women entrepreneurs' (chosen) → stall ")
+    assert explain(result, 1).startswith("Women entrepreneurs pavilion Women entrepreneurs, as chosen → stall ")
 
 
 def test_allocate_overflow_when_the_cluster_pavilion_is_full():
@@ -320,7 +323,7 @@ def test_allocate_overflow_when_the_cluster_pavilion_is_full():
 
     assert placed(result) == {1: (1,), 2: (2,)}
     assert explain(result, 2) == (
-        "cluster pavilion 'Surgical A' full → overflow pavilion 'Overflow B' → stall H1-P2-002, "
+        "cluster pavilion Surgical A full, so overflow pavilion Overflow B → stall H1-P2-002, "
         "next to its cluster, corner (rank 2)"
     )
 
@@ -336,7 +339,7 @@ def test_allocate_18_m2_request_gets_two_adjacent_9_m2_stalls():
     result = allocate(exhibitors=[exhibitor(1, area=18.0)], stalls=stalls, pavilions=[cluster_pavilion()])
 
     assert placed(result) == {1: (1, 2)}
-    assert explain(result, 1).startswith("Cluster pavilion 'Surgical A' → stalls H1-P1-001, H1-P1-002 merged")
+    assert explain(result, 1).startswith("Cluster pavilion Surgical A → stalls H1-P1-001, H1-P1-002 merged")
 
 
 def test_allocate_9_m2_request_prefers_a_9_m2_stall_to_an_18_m2_one():
@@ -407,14 +410,14 @@ def test_check_hard_rules_reports_each_broken_rule():
     ]
     result = Result(
         placements=(
-            Placement(1, (1,), ""),
-            Placement(2, (1,), ""),  # the same stall
-            Placement(3, (1, 3), ""),  # not side by side
-            Placement(4, (4,), ""),  # unavailable
-            Placement(5, (5,), ""),  # another cluster's pavilion
-            Placement(6, (3,), ""),  # not where it is locked
+            Placement(1, (1,), ()),
+            Placement(2, (1,), ()),  # the same stall
+            Placement(3, (1, 3), ()),  # not side by side
+            Placement(4, (4,), ()),  # unavailable
+            Placement(5, (5,), ()),  # another cluster's pavilion
+            Placement(6, (3,), ()),  # not where it is locked
         ),
-        unplaced=(Unplaced(1, "also here"),),
+        unplaced=(Unplaced(1, (Because("also here"),)),),
         objective=0.0,
         bound=0.0,
         greedy_objective=0.0,
@@ -439,8 +442,8 @@ def test_check_hard_rules_accepts_an_adjacent_pair_and_rejects_a_short_one():
     stalls = row(1, 2)
     assert share_edge(stalls[0].rect, stalls[1].rect)
     pavilions = [cluster_pavilion()]
-    good = Result((Placement(1, (1, 2), ""),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
-    short = Result((Placement(1, (1,), ""),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
+    good = Result((Placement(1, (1, 2), ()),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
+    short = Result((Placement(1, (1,), ()),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
 
     assert check_hard_rules(good, [exhibitor(1, area=18.0)], stalls, pavilions) == []
     assert check_hard_rules(short, [exhibitor(1, area=18.0)], stalls, pavilions) == [
