@@ -107,7 +107,7 @@ class PavilionAdmin(LayoutChangesMixin, admin.ModelAdmin):
     list_filter = ["hall__expo", "hall", "kind"]
     search_fields = ["name", "code", "clusters__name"]
     filter_horizontal = ["clusters"]
-    fields = ["hall", "code", "name", "kind", "clusters", "colour", "x", "y", "width", "depth"]
+    fields = ["hall", "code", "name", "kind", "clusters", "colour", "x", "y", "width", "depth", "outline"]
 
     def get_queryset(self, request):
         return (

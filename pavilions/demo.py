@@ -88,6 +88,12 @@ def load(*, expo: Expo) -> dict[str, int]:
                 "x": x, "y": y, "width": PAVILION_WIDTH, "depth": PAVILION_DEPTH,
             },
         )  # fmt: skip
+        if kind == K.WOMEN:
+            # L-shaped: the pavilion's back corner is the hall's lounge.
+            right, notch, bottom = x + PAVILION_WIDTH, y + Decimal("7.5"), y + PAVILION_DEPTH
+            pavilion.outline = f"{x},{y} {right},{y} {right},{notch} {x + 8},{notch} {x + 8},{bottom} {x},{bottom}"
+            pavilion.full_clean()
+            pavilion.save(update_fields=["outline"])
         pavilion.clusters.set(hosted)
         _layout(pavilion)
 

@@ -41,6 +41,7 @@ class PlanPavilion:
     name: str
     rect: Rect
     colour: str
+    outline: tuple[tuple[float, float], ...] = ()  # corner points, when it is not a rectangle
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,21 @@ def render(
     ]
     for pavilion in pavilions:
         r = pavilion.rect
+        paint = f' fill="{escape(pavilion.colour)}" stroke="#90a4ae" stroke-width="0.08"/>'
+        if pavilion.outline:
+            points = " ".join(f"{_number(x)},{_number(y)}" for x, y in pavilion.outline)
+            shape = f'<polygon points="{points}"{paint}'
+            label_x, label_y = pavilion.outline[0]  # the first corner given, where the name starts
+        else:
+            shape = (
+                f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"'
+            )
+            shape += paint
+            label_x, label_y = r.x, r.y
         parts.append(
             f'<g class="pavilion" data-code="{escape(pavilion.code)}">'
-            f"<title>{escape(pavilion.name)}</title>"
-            f'<rect x="{_number(r.x)}" y="{_number(r.y)}" width="{_number(r.width)}" height="{_number(r.depth)}"'
-            f' fill="{escape(pavilion.colour)}" stroke="#90a4ae" stroke-width="0.08"/>'
-            f'<text class="pavilion-name" x="{_number(r.x + 0.3)}" y="{_number(r.y + 0.9)}" font-size="0.8"'
+            f"<title>{escape(pavilion.name)}</title>{shape}"
+            f'<text class="pavilion-name" x="{_number(label_x + 0.3)}" y="{_number(label_y + 0.9)}" font-size="0.8"'
             f' fill="#455a64" aria-hidden="true">'
             f"{escape(_fit(pavilion.name, r.width - 0.6, 0.8))}</text></g>"
         )

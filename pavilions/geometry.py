@@ -145,3 +145,95 @@ def open_sides(rect: Rect, others: Iterable[Rect]) -> int:
                 closed += 1
                 break
     return 4 - closed
+
+
+class OutlineError(ValueError):
+    """An outline that cannot be read as corners around some area."""
+
+
+@dataclass(frozen=True)
+class Polygon:
+    """A pavilion that is not a rectangle (an L, a U), as its corner points in order, clockwise or not."""
+
+    points: tuple[tuple[float, float], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Polygon":
+        """Read "x,y x,y x,y …" (metres); raise OutlineError with the reason."""
+        points = []
+        for pair in text.split():
+            x, sep, y = pair.partition(",")
+            try:
+                points.append((float(x), float(y)))
+            except ValueError:
+                raise OutlineError(f"{pair!r} is not a point written x,y") from None
+            if not sep:
+                raise OutlineError(f"{pair!r} is not a point written x,y")
+        polygon = cls(tuple(points))
+        if len(set(points)) < 3 or polygon.area <= TOLERANCE:
+            raise OutlineError("an outline needs at least three corners around some area")
+        return polygon
+
+    def __str__(self) -> str:
+        return " ".join(f"{x:g},{y:g}" for x, y in self.points)
+
+    @property
+    def edges(self) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        return list(zip(self.points, self.points[1:] + self.points[:1], strict=True))
+
+    @property
+    def area(self) -> float:
+        return abs(sum(ax * by - bx * ay for (ax, ay), (bx, by) in self.edges)) / 2
+
+    @property
+    def bounds(self) -> Rect:
+        xs, ys = [x for x, _ in self.points], [y for _, y in self.points]
+        return Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+    def _on_edge(self, px: float, py: float) -> bool:
+        for (ax, ay), (bx, by) in self.edges:
+            cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+            length = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5
+            within = min(ax, bx) - TOLERANCE <= px <= max(ax, bx) + TOLERANCE
+            within &= min(ay, by) - TOLERANCE <= py <= max(ay, by) + TOLERANCE
+            if within and abs(cross) <= TOLERANCE * max(length, 1.0):
+                return True
+        return False
+
+    def contains_point(self, px: float, py: float) -> bool:
+        """Inside or on the outline (ray casting, with the outline itself counted as inside)."""
+        if self._on_edge(px, py):
+            return True
+        inside = False
+        for (ax, ay), (bx, by) in self.edges:
+            if (ay > py) != (by > py) and px < ax + (py - ay) * (bx - ax) / (by - ay):
+                inside = not inside
+        return inside
+
+    def contains(self, rect: Rect) -> bool:
+        """True when the rectangle lies inside: its corners do, and no edge of the outline cuts across it."""
+        corners = [(rect.x, rect.y), (rect.right, rect.y), (rect.right, rect.bottom), (rect.x, rect.bottom)]
+        if not all(self.contains_point(x, y) for x, y in corners):
+            return False
+        inner = Rect(rect.x + TOLERANCE, rect.y + TOLERANCE, rect.width - 2 * TOLERANCE, rect.depth - 2 * TOLERANCE)
+        return not any(_crosses(inner, a, b) for a, b in self.edges)
+
+
+def _crosses(rect: Rect, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """True when the segment a–b passes through the rectangle's interior (Liang–Barsky clipping)."""
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, ax - rect.x), (dx, rect.right - ax), (-dy, ay - rect.y), (dy, rect.bottom - ay)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low >= high:
+            return False
+    return True

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from exhibitors.models import Exhibitor
 from expo.models import Cluster, Expo, User
 
-from .geometry import Rect
+from .geometry import OutlineError, Polygon, Rect
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 code_validator = RegexValidator(r"^[A-Z0-9]{1,6}$", _("Use 1 to 6 capital letters or digits."))
@@ -102,6 +102,15 @@ class Pavilion(PlacedOnPlan):
         help_text=_("Exhibitors of these clusters may be placed here. A pavilion may host several."),
     )
     colour = models.CharField(_("display colour"), max_length=7, validators=[colour_validator], default="#dbe9f6")
+    outline = models.CharField(
+        _("outline"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Only for a pavilion that is not a rectangle: its corners in metres, in order, as x,y pairs separated by "
+            "spaces, e.g. 10,10 30,10 30,20 20,20 20,30 10,30. They must lie within the rectangle above."
+        ),
+    )
 
     class Meta:
         verbose_name = _("pavilion")
@@ -112,6 +121,15 @@ class Pavilion(PlacedOnPlan):
     def __str__(self) -> str:
         return f"{self.hall.code}-{self.code} · {self.name}"
 
+    @property
+    def polygon(self) -> Polygon | None:
+        """The outline, when the pavilion is not a rectangle (validated by ``clean``)."""
+        return Polygon.parse(self.outline) if self.outline.strip() else None
+
+    def contains(self, rect: Rect) -> bool:
+        polygon = self.polygon
+        return polygon.contains(rect) if polygon else self.rect.contains(rect)
+
     def clean(self) -> None:
         self._clean_size()
         placed = self.hall_id and None not in (self.x, self.y, self.width, self.depth)
@@ -120,6 +138,16 @@ class Pavilion(PlacedOnPlan):
                 _("The pavilion does not fit in hall %(hall)s (%(width)s × %(depth)s m).")
                 % {"hall": self.hall.code, "width": self.hall.width, "depth": self.hall.depth}
             )
+        if self.outline.strip():
+            try:
+                polygon = Polygon.parse(self.outline)
+            except OutlineError:
+                raise ValidationError(
+                    {"outline": _("Write at least three corners as x,y pairs separated by spaces.")}
+                ) from None
+            if placed and not self.rect.contains(polygon.bounds):
+                raise ValidationError({"outline": _("The outline goes beyond the rectangle of x, y, width and depth.")})
+            self.outline = str(polygon)
 
 
 class Stall(PlacedOnPlan):

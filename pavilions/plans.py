@@ -22,10 +22,13 @@ PLAN_DATA_TIMEOUT = 60 * 60
 
 
 def _pavilions(hall: Hall) -> list[floorplan.PlanPavilion]:
-    return [
-        floorplan.PlanPavilion(pavilion.code, pavilion.name, pavilion.rect, pavilion.colour)
-        for pavilion in hall_pavilions(hall=hall)
-    ]
+    return [_plan_pavilion(pavilion) for pavilion in hall_pavilions(hall=hall)]
+
+
+def _plan_pavilion(pavilion) -> floorplan.PlanPavilion:
+    polygon = pavilion.polygon
+    outline = polygon.points if polygon else ()
+    return floorplan.PlanPavilion(pavilion.code, pavilion.name, pavilion.rect, pavilion.colour, outline)
 
 
 def _search_text(exhibitor: Exhibitor) -> str:
@@ -101,7 +104,7 @@ def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floor
             )
         )
     table = render_to_string("pavilions/includes/stall_table.html", {"stalls": plan})
-    data = ([floorplan.PlanPavilion(p.code, p.name, p.rect, p.colour) for p in pavilions], plan, table)
+    data = ([_plan_pavilion(pavilion) for pavilion in pavilions], plan, table)
     cache.set(key, data, PLAN_DATA_TIMEOUT)
     return data
 

@@ -51,7 +51,7 @@ class AllocationError(core.ExpoError):
 def stall_validate(*, stall: Stall) -> None:
     """Refuse a stall outside its pavilion or overlapping another stall of the hall, naming both."""
     pavilion = stall.pavilion
-    if not pavilion.rect.contains(stall.rect):
+    if not pavilion.contains(stall.rect):
         raise ValidationError(
             _("Stall %(stall)s lies outside pavilion %(pavilion)s (x %(x0)s–%(x1)s m, y %(y0)s–%(y1)s m).")
             % {
@@ -142,7 +142,7 @@ def stalls_generate(
         row_y += stall_depth + (aisle if pair_closes else 0)
     existing = [(other.code, other.rect) for other in Stall.objects.filter(pavilion__hall_id=pavilion.hall_id)]
     for stall in stalls:
-        if not pavilion.rect.contains(stall.rect):
+        if not pavilion.contains(stall.rect):
             stall_validate(stall=stall)  # raises the "outside its pavilion" message
     overlap = geometry.first_overlap(existing + [(stall.code, stall.rect) for stall in stalls])
     if overlap:

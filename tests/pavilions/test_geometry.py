@@ -1,9 +1,12 @@
-"""Rectangles on a hall plan alone: plain data in, plain data out, no database."""
+"""Rectangles and outlines on a hall plan alone: plain data in, plain data out, no database."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pavilions.geometry import (
+    OutlineError,
+    Polygon,
     Rect,
     _overlap_length,
     facing,
@@ -143,3 +146,36 @@ def test_neighbours_symmetric_and_share_edge(boxes):
         for other_key, other in rects:
             expected = key != other_key and share_edge(rect, other)
             assert (other_key in result[key]) == expected
+
+
+# --- Outlines of pavilions that are not rectangles ---------------------------------------------
+
+L_SHAPE = "0,0 20,0 20,10 10,10 10,20 0,20"
+U_SHAPE = "0,0 30,0 30,20 20,20 20,5 10,5 10,20 0,20"
+
+
+def test_polygon_parse_reads_points_and_refuses_nonsense():
+    assert Polygon.parse(L_SHAPE).points[1] == (20.0, 0.0)
+    assert Polygon.parse(L_SHAPE).area == 300.0
+    assert Polygon.parse(L_SHAPE).bounds == Rect(0, 0, 20, 20)
+    for bad in ("", "0,0 1,1", "0,0 10,0 20,0", "0,0 10;0 10,10", "a,b c,d e,f"):
+        with pytest.raises(OutlineError):
+            Polygon.parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("shape", "rect", "inside"),
+    [
+        (L_SHAPE, Rect(1, 1, 3, 3), True),
+        (L_SHAPE, Rect(0, 0, 20, 10), True),  # touching the outline counts as inside
+        (L_SHAPE, Rect(0, 10, 10, 10), True),
+        (L_SHAPE, Rect(12, 12, 3, 3), False),  # in the notch
+        (L_SHAPE, Rect(8, 8, 4, 4), False),  # one corner in the notch
+        (U_SHAPE, Rect(5, 10, 20, 2), False),  # every corner inside, but it spans the gap of the U
+        (U_SHAPE, Rect(0, 0, 30, 5), True),
+        (U_SHAPE, Rect(22, 6, 3, 3), True),
+        (U_SHAPE, Rect(11, 6, 3, 3), False),
+    ],
+)
+def test_polygon_contains_a_rectangle_only_when_wholly_inside(shape, rect, inside):
+    assert Polygon.parse(shape).contains(rect) is inside

@@ -213,3 +213,70 @@ def test_cluster_capacities_follow_the_stalls_laid_out(client, floor_manager, pa
         "Surgical instruments, Sialkot": 10,
         "Furniture, Chiniot": 2,
     }
+
+
+def test_an_l_shaped_pavilion_takes_stalls_only_inside_its_outline(client, floor_manager, pavilion):
+    pavilion.outline = "2,2 22,2 22,8 12,8 12,14 2,14"  # the back right corner is cut away
+    pavilion.full_clean()
+    pavilion.save()
+    client.force_login(floor_manager)
+
+    in_the_corner = client.post(reverse(ROWS, args=[pavilion.pk]), rows_data(x="15", y="9", per_row="2", rows="1"))
+    in_the_l = client.post(reverse(ROWS, args=[pavilion.pk]), rows_data(x="3", y="9", per_row="3", rows="1"))
+
+    assert in_the_corner.context["form"].non_field_errors()[0].startswith("Stall H1-B-001 lies outside pavilion H1-B")
+    assert in_the_l.status_code == 302
+    assert Stall.objects.filter(pavilion=pavilion).count() == 3
+    page = client.get(reverse("floor_plan_hall", args=["H1"])).content.decode()
+    assert '<polygon points="2,2 22,2 22,8 12,8 12,14 2,14"' in page
+
+
+def pavilion_form(pavilion, **overrides):
+    data = {
+        "hall": pavilion.hall.pk,
+        "code": pavilion.code,
+        "name": pavilion.name,
+        "kind": "cluster",
+        "colour": "#dbe9f6",
+        "x": "2",
+        "y": "2",
+        "width": "20",
+        "depth": "12",
+        "outline": "",
+    }
+    return data | overrides
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"outline": "2,2 22,2"}, "outline", "Write at least three corners as x,y pairs separated by spaces."),
+        ({"outline": "2,2 40,2 40,14"}, "outline", "The outline goes beyond the rectangle of x, y, width and depth."),
+        ({"colour": "blue"}, "colour", "Enter a colour as #RRGGBB."),
+        ({"code": "b-1"}, "code", "Use 1 to 6 capital letters or digits."),
+        ({"width": "0"}, "width", "Must be more than 0 m."),
+    ],
+)
+def test_a_pavilion_with_bad_shape_or_fields_is_refused_next_to_the_field(
+    client, floor_manager, pavilion, changes, field, message
+):
+    client.force_login(floor_manager)
+
+    response = client.post(
+        reverse("admin:pavilions_pavilion_change", args=[pavilion.pk]), pavilion_form(pavilion, **changes)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+
+
+def test_a_pavilion_beyond_its_hall_is_refused(client, floor_manager, pavilion):
+    client.force_login(floor_manager)
+
+    response = client.post(
+        reverse("admin:pavilions_pavilion_change", args=[pavilion.pk]), pavilion_form(pavilion, x="50")
+    )
+
+    assert response.context["adminform"].form.non_field_errors() == [
+        "The pavilion does not fit in hall H1 (60.00 × 40.00 m)."
+    ]
