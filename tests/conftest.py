@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
@@ -37,3 +39,32 @@ def staff_with_mfa(db):
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
     return user
+
+
+def staff_groups_ensure() -> None:
+    """Put back the staff groups and their permissions as the migrations made them.
+
+    A transactional test (browser, worker, concurrency) ends by emptying every table, the rows the
+    data migrations wrote included; a later test that signs in a member of staff calls this first.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from expo import roles
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for name in roles.STAFF_ROLES:
+        Group.objects.get_or_create(name=name)
+    reviewers = importlib.import_module("exhibitors.migrations.0002_certifications_and_reviewer_permissions")
+    Group.objects.get(name=roles.NOMINATION_REVIEWERS).permissions.add(
+        *Permission.objects.filter(content_type__app_label="exhibitors", codename__in=reviewers.REVIEWER_PERMISSIONS)
+    )
+    floor = importlib.import_module("pavilions.migrations.0002_floor_manager_permissions")
+    Group.objects.get(name=roles.FLOOR_MANAGERS).permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="pavilions", content_type__model__in=floor.FLOOR_MANAGER_MODELS
+        ),
+        *Permission.objects.filter(content_type__app_label="exhibitors", codename="view_exhibitor"),
+    )

@@ -3,6 +3,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
 from expo import roles
+from tests.conftest import staff_groups_ensure
 from tests.factories import ClusterFactory, ExpoFactory, HallFactory, PavilionFactory, StaffFactory
 
 
@@ -10,6 +11,7 @@ def staff_in(group: str | None, **kwargs):
     user = StaffFactory(**kwargs)
     TOTP.activate(user, generate_totp_secret())
     if group:
+        staff_groups_ensure()
         user.groups.add(Group.objects.get(name=group))
     return user
 

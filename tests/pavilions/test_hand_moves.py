@@ -143,7 +143,7 @@ def test_only_floor_managers_move_exhibitors(client, reviewer, member, surgeon, 
     assert not StallAllocation.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the staff groups the migrations made
+@pytest.mark.django_db(transaction=True)
 def test_two_staff_giving_one_stall_at_once_one_wins_the_other_is_told(postgres_only, expo, surgical, stalls):
     """Two threads, two database connections, one stall: the row lock and the unique stall decide."""
     first = exhibitor_of(surgical, name="First Surgical", expo=expo)

@@ -79,7 +79,6 @@ def wait_for_preview(client, run, timeout: float = 60.0) -> AllocationRun:
     raise AssertionError(f"run {run.pk} still {run.status} after {timeout} s")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the staff groups the migrations made
 def test_a_run_is_previewed_then_applied_with_a_real_worker(client, floor_manager, venue, celery_worker):
     ExhibitorMembershipFactory(exhibitor=venue["Chiniot Carvers"], user__email="owner@chiniotcarvers.example.pk")
     client.force_login(floor_manager)
