@@ -1,4 +1,5 @@
 import datetime
+import itertools
 
 import factory
 from allauth.account.models import EmailAddress
@@ -213,3 +214,38 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"ISO {9000 + n}")
+
+
+# --- Visitors -------------------------------------------------------------------------
+
+
+class GateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visitors.Gate"
+
+    expo = factory.SubFactory(ExpoFactory)
+    name = factory.Sequence(lambda n: f"Gate {n + 1}")
+
+
+_visitor_numbers = itertools.count(1)
+
+
+def register_visitor(expo, **overrides):
+    """A registration made through the service, as the public form makes it; returns it."""
+    from visitors import services
+
+    data = {
+        "expo": expo,
+        "category": "trade_visitor",
+        "full_name": "Ali Raza",
+        "email": f"visitor{next(_visitor_numbers)}@example.pk",
+        "phone": "+92 300 1234567",
+        "organisation": "Raza Traders",
+        "country": "PK",
+        "city": "Lahore",
+        "dates": [expo.start_date],
+        "site_url": "http://testserver/",
+    }
+    data.update(overrides)
+    registration, _created = services.registration_create(**data)
+    return registration
