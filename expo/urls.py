@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("exhibitors.urls")),
+    path("", include("visitors.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,14 +19,14 @@ def gate(expo):
 @pytest.fixture
 def gate_staff(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get(name=roles.GATE_STAFF))
+    user.groups.add(Group.objects.get_or_create(name=roles.GATE_STAFF)[0])
     return user
 
 
 @pytest.fixture
 def desk_staff(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get(name=roles.REGISTRATION_DESK))
+    user.groups.add(Group.objects.get_or_create(name=roles.REGISTRATION_DESK)[0])
     return user
 
 
