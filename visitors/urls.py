@@ -1,8 +1,9 @@
 """URLs of the visitors app: each view module lists its patterns beside its views."""
 
-from .views import registration, staff
+from .views import gate, registration, staff
 
 urlpatterns = [
     *registration.urlpatterns,
+    *gate.urlpatterns,
     *staff.urlpatterns,
 ]

@@ -65,6 +65,8 @@ def numbers(request):
 @require_safe
 def numbers_export(request, fmt: str):
     expo = _expo_for(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     rows = _rows(selectors.numbers(expo=expo))
     if fmt == "csv":
         buffer = io.StringIO()
