@@ -9,7 +9,18 @@ from django.utils import timezone
 from expo.models import Expo
 
 from . import keys, qr
-from .models import Badge, BadgeBatch, CheckIn, DayCapacity, Gate, Registration, RegistrationDay, Scan
+from .models import (
+    Badge,
+    BadgeBatch,
+    BadgeType,
+    Category,
+    CheckIn,
+    DayCapacity,
+    Gate,
+    Registration,
+    RegistrationDay,
+    Scan,
+)
 
 Status = Registration.Status
 
@@ -54,12 +65,13 @@ def day_list(*, expo: Expo, day: datetime.date) -> dict:
     checked_in = CheckIn.objects.filter(badge__expo=expo, day=day).values_list(
         "badge__number", "scanned_at", "gate__name"
     )
+    categories, kinds = dict(Category.choices), dict(BadgeType.choices)
     return {
         "expo": expo.pk,
         "day": day.isoformat(),
         "public_key": qr.public_key_b64url(keys.public_key()),
         "badges": [
-            {"n": number, "v": version, "name": name, "label": category or kind}
+            {"n": number, "v": version, "name": name, "label": str(categories.get(category) or kinds.get(kind, kind))}
             for number, version, name, category, kind in valid
         ],
         "revoked": list(revoked),

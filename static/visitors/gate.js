@@ -98,6 +98,7 @@
         if (!previous || previous.day !== list.day) save(LOCAL_IN_KEY, {});
         save(LIST_KEY, list);
         describeList(list);
+        root.dataset.list = list.day;
         return importKey(list);
       });
   }
