@@ -327,6 +327,8 @@ class BadgeBatch(models.Model):
     pdf = models.FileField(_("sheet PDF"), upload_to=batch_pdf_path, storage=private_storage, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved on by the worker after every chunk: a batch whose heartbeat stops was lost with its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -469,12 +469,12 @@ def badge_batch_run(*, batch_id: int) -> BadgeBatch:
     batch = BadgeBatch.objects.get(pk=batch_id)
     if batch.status == BadgeBatch.Status.DONE:
         return batch
-    BadgeBatch.objects.filter(pk=batch_id).update(status=BadgeBatch.Status.RUNNING, done=0)
+    BadgeBatch.objects.filter(pk=batch_id).update(status=BadgeBatch.Status.RUNNING, done=0, heartbeat_at=timezone.now())
     badges = list(batch.badges.select_related("expo").order_by("type", "full_name", "pk"))
     chunks = [badges[start : start + BATCH_CHUNK] for start in range(0, len(badges), BATCH_CHUNK)]
 
     def progress(count: int) -> None:
-        BadgeBatch.objects.filter(pk=batch_id).update(done=F("done") + count)
+        BadgeBatch.objects.filter(pk=batch_id).update(done=F("done") + count, heartbeat_at=timezone.now())
 
     content = badge_pdfs.sheet_pdf(chunks, progress=progress)
     with transaction.atomic():
@@ -485,6 +485,20 @@ def badge_batch_run(*, batch_id: int) -> BadgeBatch:
         batch.finished_at = timezone.now()
         batch.save(update_fields=["pdf", "status", "done", "finished_at"])
     return batch
+
+
+def badge_batches_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Enqueue again the batches lost to a broker outage or a killed worker (no progress for ``older_than``)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        BadgeBatch.objects.filter(
+            Q(status=BadgeBatch.Status.QUEUED, created_at__lte=cutoff)
+            | Q(status=BadgeBatch.Status.RUNNING, heartbeat_at__lte=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in ids:
+        _enqueue_batch(batch_id)
+    return len(ids)
 
 
 # --- Gate scans ----------------------------------------------------------------------

@@ -32,6 +32,11 @@ def send_due_emails() -> int:
     return services.registration_emails_requeue()
 
 
+@shared_task(name="visitors.requeue_lost_batches")
+def requeue_lost_batches() -> int:
+    return services.badge_batches_requeue()
+
+
 @shared_task(name="visitors.print_badges", bind=True, max_retries=2)
 def print_badges(self, batch_id: int) -> None:
     try:
