@@ -9,6 +9,7 @@ packages=(
   postgresql redis-server chromium
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
   gettext wrk
+  poppler-utils
 )
 
 missing=()

@@ -47,7 +47,9 @@ def load(*, expo: Expo) -> dict:
             interests=clusters,
             source=Registration.Source.DESK,
         )
+    services.badges_for_booth_staff(expo=expo)
     return {
+        "badges": expo.badges.count(),
         "visitor_registrations": Registration.objects.filter(expo=expo).count(),
         "gates": expo.gates.count(),
     }
