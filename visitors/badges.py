@@ -3,6 +3,7 @@
 The QR code (segno, as an SVG data URI) carries the badge's signed code (``qr.sign``).
 """
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import segno
@@ -21,7 +22,10 @@ def badge_payload(badge: Badge) -> str:
 
 
 def qr_data_uri(payload: str) -> str:
-    return segno.make(payload, error="m", micro=False).svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
+    # A fixed mask: every mask is valid for every reader, and choosing the "best" one costs
+    # segno three times as long as the rest of the code, which counts on a sheet of thousands.
+    code = segno.make(payload, error="m", micro=False, mask=2)
+    return code.svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
 
 
 def _card(badge: Badge) -> dict:
@@ -33,7 +37,9 @@ def _card(badge: Badge) -> dict:
     }
 
 
+@functools.cache
 def _stylesheet() -> CSS:
+    """Parsed once per process: it depends on nothing but the badge colours."""
     css = render_to_string(
         "visitors/badge.css", {"colours": [(kind.value, colour) for kind, colour in BADGE_COLOURS.items()]}
     )
