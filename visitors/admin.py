@@ -82,10 +82,26 @@ class BadgeAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "type", "category", "version", "revoked", "all_days", "pdf_version"]
     actions = ["revoke_selected", "restore_selected", "print_selected", "issue_booth_staff"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            # A badge for someone who does not register as a visitor: jury, organisers, media, delegates.
+            return ["type", "full_name", "organisation"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            expo = core_selectors.expo_current()
+            if expo is None:
+                raise services.RegistrationError(_("No expo is current."))
+            # Issued by the service; the admin shows the new badge through ``obj``.
+            badge = services.badge_issue(
+                expo=expo, type=obj.type, full_name=obj.full_name, organisation=obj.organisation, all_days=True
+            )
+            obj.pk, obj.expo, obj.number = badge.pk, expo, badge.number
+            return
         # Name and organisation changes go through the service: a new version and a new PDF.
         services.badge_update(
             badge=Badge.objects.get(pk=obj.pk), full_name=obj.full_name, organisation=obj.organisation

@@ -300,6 +300,25 @@ def registration_create(
     try:
         with transaction.atomic():
             existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
+            if existing is not None and existing.status == Status.CANCELLED:
+                # Someone who cancelled registers again: the same row and badge come back to life.
+                _reactivate(
+                    existing,
+                    dates=dates,
+                    details={
+                        "category": category,
+                        "full_name": full_name,
+                        "phone": phone,
+                        "organisation": organisation,
+                        "designation": designation,
+                        "country": country,
+                        "city": city,
+                        "consent_at": now,
+                        "language": language,
+                    },
+                    interests=interests,
+                )
+                return existing, False
             if existing is not None:
                 _owe_email(existing, EmailDue.RESEND)
                 return existing, False
@@ -341,6 +360,27 @@ def registration_create(
             _owe_email(existing, EmailDue.RESEND)
             return existing, False
     return registration, True
+
+
+def _reactivate(registration: Registration, *, dates: list, details: dict, interests: Iterable[Cluster]) -> None:
+    for field, value in details.items():
+        setattr(registration, field, value)
+    registration.save()
+    registration.interests.set(list(interests))
+    caps = _lock_capacities(registration.expo, dates)
+    _add_days(registration, dates, caps)
+    _refresh_status(registration)
+    badge = Badge.objects.select_for_update().get(registration=registration)
+    badge.full_name, badge.organisation, badge.category = (
+        registration.full_name,
+        registration.organisation,
+        registration.category,
+    )
+    badge.type = BADGE_TYPE_FOR_CATEGORY.get(registration.category, BadgeType.VISITOR)
+    badge.revoked = False
+    badge.version += 1
+    badge.save(update_fields=["full_name", "organisation", "category", "type", "revoked", "version"])
+    _owe_email(registration, EmailDue.CONFIRMATION)
 
 
 def registration_change_days(*, registration: Registration, dates: Iterable[datetime.date]) -> Registration:

@@ -59,3 +59,23 @@ def test_badge_edit_raises_its_version(client, staff_with_mfa, expo):
     )
     badge.refresh_from_db()
     assert (badge.full_name, badge.version, badge.pdf_version) == ("Ali Raza Khan", 2, 2)
+
+
+def test_staff_add_a_jury_badge_valid_every_day(client, staff_with_mfa, expo):
+    client.force_login(staff_with_mfa)
+    response = client.post(
+        reverse("admin:visitors_badge_add"),
+        {"type": "jury", "full_name": "Dr Saima Hameed", "organisation": "LUMS"},
+    )
+    assert response.status_code == 302
+    badge = Badge.objects.get()
+    assert (badge.type, badge.full_name, badge.all_days, badge.expo) == ("jury", "Dr Saima Hameed", True, expo)
+    assert badge.pdf_is_current
+
+
+def test_staff_cannot_add_a_badge_without_a_name(client, staff_with_mfa, expo):
+    client.force_login(staff_with_mfa)
+    response = client.post(reverse("admin:visitors_badge_add"), {"type": "jury", "full_name": ""})
+    assert response.status_code == 200
+    assert "full_name" in response.context["adminform"].form.errors
+    assert Badge.objects.count() == 0

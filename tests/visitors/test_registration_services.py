@@ -149,3 +149,27 @@ def test_sweep_sends_what_a_broker_outage_left(expo):
     assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 1
     assert OutboundEmail.objects.filter(to=registration.email).count() == 2
     assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 0
+
+
+def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
+    first = register_visitor(expo, email="back@example.pk")
+    services.registration_cancel(registration=first)
+    again, created = services.registration_create(
+        expo=expo,
+        category="media",
+        full_name="Back Again",
+        email="back@example.pk",
+        phone="+92 300 1234567",
+        organisation="Dawn",
+        country="PK",
+        city="Lahore",
+        dates=[expo.end_date],
+    )
+    assert (again.pk, created) == (first.pk, False)
+    again.refresh_from_db()
+    assert again.status == "confirmed"
+    badge = Badge.objects.get(registration=again)
+    assert (badge.revoked, badge.version, badge.full_name, badge.type) == (False, 2, "Back Again", "media")
+    assert badge.pdf_is_current
+    last = OutboundEmail.objects.filter(to="back@example.pk").order_by("pk").last()
+    assert last.attachment_name == f"badge-{badge.number}.pdf"
