@@ -251,3 +251,29 @@ def test_gate_pages_need_the_gate_staff_role(client, someone, desk_staff, today_
         assert _post(client, reverse("gate_scan"), body).status_code == 404
         assert _post(client, reverse("gate_sync"), {"scans": [body]}).status_code == 404
     assert CheckIn.objects.count() == 0
+
+
+def test_ten_thousand_fuzzed_codes_through_the_sync_endpoint_none_let_in(client, gate_staff, today_expo, visitor):
+    gate = GateFactory(expo=today_expo)
+    valid = badges.badge_payload(visitor.badge)
+    other_expo = ExpoFactory(is_current=False)
+    other_code = qr.sign(
+        qr.BadgeCode(expo_id=other_expo.pk, number=visitor.badge.number, version=1), keys.private_key()
+    )
+    revoked = register_visitor(today_expo)
+    revoked_code = badges.badge_payload(revoked.badge)
+    services.registration_cancel(registration=revoked)
+    payloads = (payload for payload in _fuzzed(valid, other_code, revoked_code, random.Random(7)) if payload != valid)
+    client.force_login(gate_staff)
+    outcomes = {}
+    for _ in range(20):
+        scans = [
+            {"payload": next(payloads)[:20_000], "scan_id": str(uuid.uuid4()), "gate": gate.pk} for _ in range(500)
+        ]
+        response = _post(client, reverse("gate_sync"), {"scans": scans})
+        assert response.status_code == 200
+        for result in response.json()["results"]:
+            outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
+    assert sum(outcomes.values()) == 10_000
+    assert "welcome" not in outcomes
+    assert CheckIn.objects.count() == 0
