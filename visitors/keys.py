@@ -5,6 +5,7 @@ The private key never leaves the server; pages get only the public key.
 
 import functools
 import os
+import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
@@ -28,8 +29,6 @@ def _local_key() -> Ed25519PrivateKey:
             handle.write(qr.private_key_text(qr.generate_private_key()))
     text = path.read_text()
     if not text.strip():  # another process is writing it this very moment
-        import time
-
         time.sleep(0.2)
         text = path.read_text()
     return qr.load_private_key(text)
