@@ -4,7 +4,9 @@ import datetime
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -39,23 +41,45 @@ def _enqueue_email(email_id: int) -> None:
         logger.warning("Broker unavailable; email %s left queued for the sweep.", email_id)
 
 
-def email_queue(*, to: str, template: str, context: dict, language: str | None = None) -> OutboundEmail:
+@dataclass(frozen=True)
+class Attachment:
+    """A file in private storage (``settings.PRIVATE_MEDIA_ROOT``) to send with an email."""
+
+    path: str
+    filename: str
+    mimetype: str
+
+
+def email_queue(
+    *, to: str, template: str, context: dict, language: str | None = None, attachment: Attachment | None = None
+) -> OutboundEmail:
     """Render ``emails/<template>`` now and send it from a task after the transaction commits.
 
     The message is rendered at once so that what is logged is exactly what is sent,
-    in the language the recipient used.
+    in the language the recipient used. An attachment is read when the email is delivered.
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         body_text = render_to_string(f"emails/{template}.txt", context)
         body_html = render_to_string(f"emails/{template}.html", context)
-    return email_queue_rendered(to=to, template=template, subject=subject, body_text=body_text, body_html=body_html)
+    return email_queue_rendered(
+        to=to, template=template, subject=subject, body_text=body_text, body_html=body_html, attachment=attachment
+    )
 
 
-def email_queue_rendered(*, to: str, template: str, subject: str, body_text: str, body_html: str = "") -> OutboundEmail:
+def email_queue_rendered(
+    *, to: str, template: str, subject: str, body_text: str, body_html: str = "", attachment: Attachment | None = None
+) -> OutboundEmail:
     """Log an already rendered email and send it from a task after the transaction commits."""
     email = OutboundEmail.objects.create(
-        to=to, template=template, subject=subject, body_text=body_text, body_html=body_html
+        to=to,
+        template=template,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachment_path=attachment.path if attachment else "",
+        attachment_name=attachment.filename if attachment else "",
+        attachment_type=attachment.mimetype if attachment else "",
     )
     transaction.on_commit(partial(_enqueue_email, email.pk))
     return email
@@ -79,6 +103,9 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         try:
+            if email.attachment_path:
+                content = (Path(settings.PRIVATE_MEDIA_ROOT) / email.attachment_path).read_bytes()
+                message.attach(email.attachment_name, content, email.attachment_type)
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried
             failure = exc

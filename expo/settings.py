@@ -167,6 +167,12 @@ MFA_TOTP_ISSUER = "SME Cluster Expo Portal"
 # local mode of `make run` turns this off, and every staff page then says so.
 EXPO_STAFF_MFA_REQUIRED = env_bool("EXPO_STAFF_MFA_REQUIRED", True)
 EXPO_INVITATION_DAYS = env_int("EXPO_INVITATION_DAYS", 7)
+# The Ed25519 private key that signs badge QR codes (PEM, or base64 of the 32 raw bytes). Without it
+# the local mode makes one in var/badge-signing-key; production refuses to sign badges.
+EXPO_BADGE_SIGNING_KEY = env_str("EXPO_BADGE_SIGNING_KEY")
+EXPO_BADGE_LOCAL_KEY = DEBUG
+# Registrations one IP address may make per hour, against scripted sign-ups.
+EXPO_REGISTRATION_RATE_PER_HOUR = env_int("EXPO_REGISTRATION_RATE_PER_HOUR", 20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -237,6 +243,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "expo.requeue_stale_emails": {"task": "expo.requeue_stale_emails", "schedule": 300.0},
+    "visitors.send_due_emails": {"task": "visitors.send_due_emails", "schedule": 120.0},
+    "visitors.requeue_lost_batches": {"task": "visitors.requeue_lost_batches", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -275,5 +283,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # WeasyPrint logs every rendering step at INFO: one line per step of every badge PDF.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -12,7 +12,6 @@ admin.site.site_title = "SME Cluster Expo"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("soon/<slug:feature>/", views.coming_soon, name="coming_soon"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
@@ -22,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("exhibitors.urls")),
     path("", include("pavilions.urls")),
+    path("", include("visitors.urls")),
 ]
 
 if settings.DEBUG:

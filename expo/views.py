@@ -12,18 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import caching, selectors, services
 from .celery import app as celery_app
 from .forms import InvitationAcceptForm
-
-COMING_SOON = {
-    "register": gettext_lazy("Visitor registration"),
-}
-
 
 HOME_VERSION_KEY = "expo:home-version"
 
@@ -36,12 +30,6 @@ def home(request):
         version_key=HOME_VERSION_KEY,
         build=lambda: render(request, "expo/home.html", {"sectors": selectors.sectors_with_clusters()}),
     )
-
-
-def coming_soon(request, feature: str):
-    if feature not in COMING_SOON:
-        raise Http404
-    return render(request, "expo/coming_soon.html", {"feature": COMING_SOON[feature]})
 
 
 @login_required

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 from decimal import Decimal
 
 import factory
@@ -261,3 +262,38 @@ class StallFactory(factory.django.DjangoModelFactory):
     y = Decimal("3")
     width = Decimal("3")
     depth = Decimal("3")
+
+
+# --- Visitors -------------------------------------------------------------------------
+
+
+class GateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visitors.Gate"
+
+    expo = factory.SubFactory(ExpoFactory)
+    name = factory.Sequence(lambda n: f"Gate {n + 1}")
+
+
+_visitor_numbers = itertools.count(1)
+
+
+def register_visitor(expo, **overrides):
+    """A registration made through the service, as the public form makes it; returns it."""
+    from visitors import services
+
+    data = {
+        "expo": expo,
+        "category": "trade_visitor",
+        "full_name": "Ali Raza",
+        "email": f"visitor{next(_visitor_numbers)}@example.pk",
+        "phone": "+92 300 1234567",
+        "organisation": "Raza Traders",
+        "country": "PK",
+        "city": "Lahore",
+        "dates": [expo.start_date],
+        "site_url": "http://testserver/",
+    }
+    data.update(overrides)
+    registration, _created = services.registration_create(**data)
+    return registration

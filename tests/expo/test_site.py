@@ -24,7 +24,7 @@ def test_home_page_shows_the_current_expo_with_its_sectors_and_calls_to_action(c
     assert "Surgical instruments" in page
     assert "Sialkot" in page
     for url in (
-        reverse("coming_soon", args=["register"]),
+        reverse("register"),
         reverse("directory"),
         reverse("floor_plan"),
     ):
@@ -85,11 +85,6 @@ def test_static_assets_are_served_from_the_project_not_a_cdn(client):
     assert "/static/vendor/bootstrap/bootstrap.min.css" in page
     assert "/static/vendor/htmx/htmx.min.js" in page
     assert "https://" not in page.split("<body>")[0]
-
-
-def test_coming_soon_pages_exist_only_for_known_features(client):
-    assert client.get(reverse("coming_soon", args=["register"])).status_code == 200
-    assert client.get(reverse("coming_soon", args=["nothing-here"])).status_code == 404
 
 
 def test_pages_send_a_content_security_policy(client):

@@ -1,0 +1,92 @@
+"""The visitors pages in a real browser: no Content-Security-Policy violation or failed asset, the honeypot out of
+sight, the registration form in Urdu right to left, and the print progress bar moving to a download."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from expo import roles
+from tests.factories import PASSWORD, ExpoFactory, GateFactory, UserFactory, register_visitor
+from visitors import links
+
+
+@pytest.fixture
+def console(page):
+    messages = []
+    page.on("console", lambda message: message.type in ("error", "warning") and messages.append(message.text))
+    page.on("requestfailed", lambda request: messages.append(f"failed: {request.url}"))
+    page.on(
+        "response", lambda response: response.status >= 400 and messages.append(f"{response.status}: {response.url}")
+    )
+    return messages
+
+
+def _sign_in(page, role: str):
+    user = UserFactory()
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dashboard/|/$"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_visitor_pages_load_cleanly_and_hide_the_honeypot(page, console):
+    expo = ExpoFactory()
+    registration = register_visitor(expo)
+    page.goto("/register/")
+    expect(page.get_by_test_id("registration-form")).to_be_visible()
+    expect(page.locator("#id_website")).not_to_be_in_viewport()
+    page.goto(f"/register/manage/{links.manage_token(registration)}/")
+    expect(page.get_by_test_id("download-badge")).to_be_visible()
+    assert console == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_form_in_urdu_is_right_to_left(page):
+    ExpoFactory()
+    page.goto("/register/")
+    page.locator("a[data-language=ur]").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_test_id("registration-form")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gate_and_staff_pages_load_cleanly(page, console):
+    today = timezone.localdate()
+    expo = ExpoFactory(start_date=today, end_date=today + datetime.timedelta(days=1))
+    GateFactory(expo=expo)
+    for number in range(30):
+        register_visitor(expo, category="media", full_name=f"Reporter {number}")
+    _sign_in(page, roles.GATE_STAFF)
+    page.goto("/gate/")
+    expect(page.get_by_test_id("gate-status")).to_have_text("Online")
+    page.context.clear_cookies()
+    _sign_in(page, roles.REGISTRATION_DESK)
+    page.goto("/visitors/numbers/")
+    expect(page.get_by_test_id("by-category")).to_contain_text("Media")
+    page.goto("/visitors/print/")
+    assert console == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_print_progress_is_polled_until_the_sheet_can_be_downloaded(page, console, celery_worker):
+    expo = ExpoFactory()
+    for number in range(40):
+        register_visitor(expo, category="media", full_name=f"Reporter {number}")
+    _sign_in(page, roles.REGISTRATION_DESK)
+    page.goto("/visitors/print/")
+    page.select_option("#id_category", "media")
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_test_id("batch-progress")).to_contain_text("of 40 badges")
+    expect(page.get_by_test_id("batch-download")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("batch-progress")).to_contain_text("40 of 40 badges · Done")
+    sheet = page.request.get(page.get_by_test_id("batch-download").get_attribute("href"))
+    assert sheet.headers["content-type"] == "application/pdf"
+    assert sheet.body().startswith(b"%PDF")
+    assert console == []

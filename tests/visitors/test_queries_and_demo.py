@@ -1,0 +1,64 @@
+"""Bounded query counts on the lists of the visitors app, and its demo rows."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ExpoFactory, GateFactory, register_visitor
+from visitors import badges, demo, services
+from visitors.models import Badge, DayCapacity, Gate, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["visitor_numbers", "badge_batches"])
+def test_staff_list_query_count_does_not_grow(client, desk_staff, name):
+    today = timezone.localdate()
+    expo = ExpoFactory(start_date=today, end_date=today + datetime.timedelta(days=1))
+    gate = GateFactory(expo=expo)
+    client.force_login(desk_staff)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            person = register_visitor(expo, category="media")
+            services.scan_record(expo=expo, gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
+            services.badge_batch_create(expo=expo, label="x", badges=[person.badge], user=None)
+
+    add(1)
+    one = _queries(client, reverse(name))
+    add(3)
+    assert _queries(client, reverse(name)) == one
+
+
+def test_gate_day_list_query_count_does_not_grow(client, gate_staff):
+    today = timezone.localdate()
+    expo = ExpoFactory(start_date=today, end_date=today)
+    client.force_login(gate_staff)
+    register_visitor(expo)
+    one = _queries(client, reverse("gate_day_list"))
+    for _ in range(3):
+        register_visitor(expo)
+    assert _queries(client, reverse("gate_day_list")) == one
+    assert _queries(client, reverse("gate")) <= one + 2
+
+
+def test_demo_loads_capacities_gates_and_registrations_twice_safely():
+    expo = ExpoFactory()
+    first = demo.load(expo=expo)
+    second = demo.load(expo=expo)
+    assert first == second
+    assert first["visitor_registrations"] == Registration.objects.filter(expo=expo).count() == 6
+    assert Gate.objects.filter(expo=expo).count() == 3
+    assert DayCapacity.objects.filter(expo=expo).count() == 2 * len(expo.days)
+    assert Badge.objects.filter(expo=expo).count() == first["badges"]

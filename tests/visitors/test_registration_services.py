@@ -1,0 +1,175 @@
+"""Registrations, capacity, the waitlist and its promotion, through the services."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from expo.models import OutboundEmail
+from tests.factories import ExpoFactory, register_visitor
+from visitors import services
+from visitors.models import Badge, DayCapacity, Registration, RegistrationDay
+
+# Real commits: emails and PDFs are made after the commit, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _day_status(registration, date):
+    return RegistrationDay.objects.get(registration=registration, date=date).status
+
+
+def test_registration_confirms_days_with_room_and_issues_one_badge(expo):
+    registration = register_visitor(expo, dates=expo.days)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert [day.status for day in registration.days.order_by("date")] == ["confirmed"] * 3
+    badge = Badge.objects.get(registration=registration)
+    assert (badge.type, badge.full_name, badge.version, badge.revoked) == ("visitor", "Ali Raza", 1, False)
+    assert len(badge.number) == 8
+
+
+def test_registration_email_carries_the_badge_pdf(expo):
+    registration = register_visitor(expo, email="Sara@Example.PK")
+    email = OutboundEmail.objects.get(to="sara@example.pk")
+    assert email.template == "visitor_registration"
+    assert email.attachment_name == f"badge-{registration.badge.number}.pdf"
+    assert email.attachment_type == "application/pdf"
+    assert "/register/manage/" in email.body_text
+    registration.refresh_from_db()
+    assert registration.email_due == ""
+
+
+def test_full_day_waitlists_and_says_so(expo):
+    day = expo.start_date
+    DayCapacity.objects.create(expo=expo, date=day, capacity=1)
+    first = register_visitor(expo)
+    second = register_visitor(expo, dates=[day, expo.end_date])
+    third = register_visitor(expo)
+    assert first.status == "confirmed"
+    assert _day_status(second, day) == "waitlisted"
+    assert _day_status(second, expo.end_date) == "confirmed"
+    assert second.status == "confirmed"
+    assert third.status == "waitlisted"
+    email = OutboundEmail.objects.get(to=third.email)
+    assert "waiting list" in email.subject
+    assert email.attachment_path == ""
+
+
+def test_category_cap_waitlists_that_category_only(expo):
+    day = expo.start_date
+    DayCapacity.objects.create(expo=expo, date=day, category="public", capacity=1)
+    register_visitor(expo, category="public", organisation="")
+    public = register_visitor(expo, category="public", organisation="")
+    trade = register_visitor(expo)
+    assert (public.status, trade.status) == ("waitlisted", "confirmed")
+
+
+def test_cancel_promotes_the_waitlist_in_order(expo):
+    day = expo.start_date
+    DayCapacity.objects.create(expo=expo, date=day, capacity=1)
+    holder = register_visitor(expo)
+    waiting = [register_visitor(expo) for _ in range(3)]
+    services.registration_cancel(registration=holder)
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == ["confirmed", "waitlisted", "waitlisted"]
+    assert Badge.objects.get(registration=holder).revoked
+    promoted_email = OutboundEmail.objects.filter(to=waiting[0].email).order_by("pk").last()
+    assert "a place opened" in promoted_email.body_text
+    assert promoted_email.attachment_name.endswith(".pdf")
+    services.registration_change_days(registration=waiting[0], dates=[expo.end_date])
+    assert [Registration.objects.get(pk=r.pk).status for r in waiting[1:]] == ["confirmed", "waitlisted"]
+
+
+def test_same_email_again_resends_and_makes_no_second_registration(expo):
+    first = register_visitor(expo, email="amna@example.pk")
+    again, created = services.registration_create(
+        expo=expo,
+        category="student",
+        full_name="Someone Else",
+        email="AMNA@example.pk",
+        phone="+92 300 7654321",
+        organisation="LUMS",
+        country="PK",
+        city="Lahore",
+        dates=[expo.end_date],
+    )
+    assert (again.pk, created) == (first.pk, False)
+    assert Registration.objects.count() == 1
+    assert Badge.objects.count() == 1
+    emails = list(OutboundEmail.objects.filter(to="amna@example.pk").order_by("pk"))
+    assert len(emails) == 2
+    assert "already registered" in emails[1].body_text
+    assert emails[1].attachment_name == emails[0].attachment_name
+
+
+def test_closed_window_refuses_online_but_not_the_desk():
+    expo = ExpoFactory(registration_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(services.RegistrationError, match="closed"):
+        register_visitor(expo)
+    assert register_visitor(expo, source="desk").status == "confirmed"
+    assert Registration.objects.count() == 1
+
+
+def test_days_outside_the_expo_are_refused(expo):
+    with pytest.raises(services.RegistrationError):
+        register_visitor(expo, dates=[expo.end_date + datetime.timedelta(days=1)])
+    with pytest.raises(services.RegistrationError):
+        register_visitor(expo, dates=[])
+    assert Registration.objects.count() == 0
+
+
+def test_badge_update_raises_the_version_and_renders_again(expo):
+    registration = register_visitor(expo)
+    badge = Badge.objects.get(registration=registration)
+    old_pdf = badge.pdf.name
+    services.badge_update(badge=badge, full_name="Ali Raza Khan", organisation="Raza Traders")
+    badge.refresh_from_db()
+    assert (badge.version, badge.pdf_version) == (2, 2)
+    assert badge.pdf.name != old_pdf
+
+
+def test_booth_staff_get_badges_once(expo):
+    from tests.factories import BoothStaffFactory, ExhibitorFactory
+
+    exhibitor = ExhibitorFactory(expo=expo)
+    BoothStaffFactory(exhibitor=exhibitor, full_name="Kamran Butt")
+    BoothStaffFactory(exhibitor=exhibitor, full_name="Nadia Butt")
+    assert services.badges_for_booth_staff(expo=expo) == 2
+    assert services.badges_for_booth_staff(expo=expo) == 0
+    badges = Badge.objects.filter(type="exhibitor").order_by("full_name")
+    assert [(b.full_name, b.organisation, b.all_days) for b in badges] == [
+        ("Kamran Butt", exhibitor.name, True),
+        ("Nadia Butt", exhibitor.name, True),
+    ]
+    assert all(b.pdf_is_current for b in badges)
+
+
+def test_sweep_sends_what_a_broker_outage_left(expo):
+    registration = register_visitor(expo)
+    Registration.objects.filter(pk=registration.pk).update(email_due="confirmation")
+    assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 1
+    assert OutboundEmail.objects.filter(to=registration.email).count() == 2
+    assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 0
+
+
+def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
+    first = register_visitor(expo, email="back@example.pk")
+    services.registration_cancel(registration=first)
+    again, created = services.registration_create(
+        expo=expo,
+        category="media",
+        full_name="Back Again",
+        email="back@example.pk",
+        phone="+92 300 1234567",
+        organisation="Dawn",
+        country="PK",
+        city="Lahore",
+        dates=[expo.end_date],
+    )
+    assert (again.pk, created) == (first.pk, False)
+    again.refresh_from_db()
+    assert again.status == "confirmed"
+    badge = Badge.objects.get(registration=again)
+    assert (badge.revoked, badge.version, badge.full_name, badge.type) == (False, 2, "Back Again", "media")
+    assert badge.pdf_is_current
+    last = OutboundEmail.objects.filter(to="back@example.pk").order_by("pk").last()
+    assert last.attachment_name == f"badge-{badge.number}.pdf"

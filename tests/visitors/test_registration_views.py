@@ -1,0 +1,186 @@
+"""The public registration form, its confirmation and the signed manage link."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from expo.models import OutboundEmail
+from tests.factories import ClusterFactory, ExpoFactory, register_visitor
+from visitors import links
+from visitors.models import Badge, DayCapacity, Registration
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _form(expo, **overrides):
+    data = {
+        "category": "buyer",
+        "full_name": "Ayesha Khan",
+        "email": "ayesha@example.pk",
+        "phone": "+92 300 1234567",
+        "organisation": "Metro Cash & Carry",
+        "designation": "Procurement manager",
+        "country": "PK",
+        "city": "Lahore",
+        "days": [expo.start_date.isoformat()],
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_register_confirms_and_shows_the_confirmation(client, expo):
+    cluster = ClusterFactory()
+    response = client.post(reverse("register"), _form(expo, interests=[cluster.pk]), follow=True)
+    registration = Registration.objects.get()
+    assert response.redirect_chain[0][0] == reverse("registration_done", args=[links.manage_token(registration)])
+    assert "you are registered" in response.content.decode()
+    assert registration.category == "buyer"
+    assert list(registration.interests.all()) == [cluster]
+    assert OutboundEmail.objects.get(to="ayesha@example.pk").attachment_name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("category", ""),
+        ("category", "alien"),
+        ("full_name", ""),
+        ("full_name", "x" * 151),
+        ("email", "not-an-email"),
+        ("phone", "call me"),
+        ("organisation", ""),
+        ("designation", ""),
+        ("country", "XX"),
+        ("city", ""),
+        ("days", None),
+        ("days", ["1999-01-01"]),
+        ("interests", ["999999"]),
+        ("consent", None),
+    ],
+)
+def test_invalid_field_shows_its_error_and_saves_nothing(client, expo, field, value):
+    ClusterFactory()
+    response = client.post(reverse("register"), _form(expo, **{field: value}))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    content = response.content.decode()
+    assert f'name="{field}"' in content
+    for message in response.context["form"].errors[field]:
+        assert escape(message) in content
+    assert Registration.objects.count() == 0
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_general_public_needs_no_organisation(client, expo):
+    client.post(reverse("register"), _form(expo, category="public", organisation="", designation=""))
+    assert Registration.objects.get().organisation == ""
+
+
+def test_closed_window_says_so_and_saves_nothing(client):
+    ExpoFactory(registration_closes_at=timezone.now() - datetime.timedelta(hours=1))
+    response = client.get(reverse("register"))
+    assert 'data-testid="registration-closed"' in response.content.decode()
+    response = client.post(reverse("register"), _form(ExpoFactory.build(year=2030)))
+    assert "is not open" in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+def test_full_day_waitlists_and_tells_the_person(client, expo):
+    DayCapacity.objects.create(expo=expo, date=expo.start_date, capacity=0)
+    response = client.post(reverse("register"), _form(expo), follow=True)
+    content = response.content.decode()
+    assert "You are on the waiting list" in content
+    assert "Waiting list, number 1" in content
+    assert Registration.objects.get().status == "waitlisted"
+
+
+def test_same_email_twice_makes_no_second_registration_and_reveals_nothing(client, expo):
+    client.post(reverse("register"), _form(expo))
+    response = client.post(reverse("register"), _form(expo, full_name="Impostor", email="AYESHA@example.pk"))
+    assert response.status_code == 200
+    assert 'data-testid="check-email"' in response.content.decode()
+    assert "Ayesha" not in response.content.decode()
+    assert Registration.objects.count() == 1
+    assert Badge.objects.count() == 1
+    assert OutboundEmail.objects.filter(to="ayesha@example.pk").count() == 2
+
+
+def test_honeypot_pretends_and_saves_nothing(client, expo):
+    response = client.post(reverse("register"), _form(expo, website="http://spam.example"))
+    assert 'data-testid="check-email"' in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+@override_settings(EXPO_REGISTRATION_RATE_PER_HOUR=3)
+def test_rate_limit_per_address(client, expo):
+    for number in range(3):
+        client.post(reverse("register"), _form(expo, email=f"p{number}@example.pk"))
+    response = client.post(reverse("register"), _form(expo, email="p4@example.pk"))
+    assert response.status_code == 429
+    assert Registration.objects.count() == 3
+    other = client.post(reverse("register"), _form(expo, email="p5@example.pk"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_register_page_in_urdu(client, expo):
+    client.cookies["django_language"] = "ur"
+    response = client.get(reverse("register"))
+    assert response.status_code == 200
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_manage_link_changes_days_downloads_and_cancels(client, expo):
+    registration = register_visitor(expo, dates=[expo.start_date])
+    token = links.manage_token(registration)
+    url = reverse("registration_manage", args=[token])
+    assert "Badge " + registration.badge.number in client.get(url).content.decode()
+    response = client.post(url, {"days": [expo.end_date.isoformat()]})
+    assert response.status_code == 302
+    assert list(registration.days.filter(status="confirmed").values_list("date", flat=True)) == [expo.end_date]
+    pdf = client.get(reverse("registration_badge", args=[token]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    client.post(reverse("registration_cancel", args=[token]))
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert client.get(reverse("registration_badge", args=[token])).status_code == 404
+
+
+def test_manage_change_to_no_day_is_refused(client, expo):
+    registration = register_visitor(expo)
+    response = client.post(reverse("registration_manage", args=[links.manage_token(registration)]), {"days": []})
+    assert "days" in response.context["form"].errors
+    assert registration.days.get().status == "confirmed"
+
+
+def test_manage_link_of_one_registration_cannot_open_another(client, expo):
+    mine = register_visitor(expo, full_name="Owner Person")
+    theirs = register_visitor(expo, full_name="Other Person")
+    token = links.manage_token(mine)
+    _value, signature = token.split(":")
+    forged = f"{theirs.manage_token.hex}:{signature}"
+    for bad in (forged, theirs.manage_token.hex, token[:-1] + ("A" if token[-1] != "A" else "B"), "nothing"):
+        assert client.get(reverse("registration_manage", args=[bad])).status_code == 404
+        assert client.get(reverse("registration_badge", args=[bad])).status_code == 404
+        assert client.post(reverse("registration_cancel", args=[bad])).status_code == 404
+        assert client.get(reverse("registration_done", args=[bad])).status_code == 404
+    assert "Other Person" not in client.get(reverse("registration_manage", args=[token])).content.decode()
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"
+
+
+def test_desk_needs_the_desk_role(client, expo, desk_staff, someone):
+    url = reverse("desk_register")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(someone)
+    assert client.get(url).status_code == 404
+    client.force_login(desk_staff)
+    response = client.post(url, _form(expo, email="walkin@example.pk"))
+    assert response["Content-Type"] == "application/pdf"
+    assert Registration.objects.get().source == "desk"

@@ -1,0 +1,99 @@
+"""Staff pages of the visitors app: numbers and exports, print batches with progress; who may open them."""
+
+import datetime
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.factories import ExpoFactory, GateFactory, register_visitor
+from tests.visitors.qrdecode import qr_payloads
+from visitors import badges, services
+from visitors.models import BadgeBatch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def running_expo(db):
+    today = timezone.localdate()
+    return ExpoFactory(start_date=today, end_date=today + datetime.timedelta(days=1))
+
+
+def test_numbers_by_day_category_country_gate_and_hour(client, desk_staff, running_expo):
+    expo = running_expo
+    gate = GateFactory(expo=expo, name="North")
+    people = [
+        register_visitor(expo, category="student", country="PK"),
+        register_visitor(expo, category="student", country="CN"),
+        register_visitor(expo, category="media", country="PK", dates=expo.days),
+    ]
+    for person in people[:2]:
+        services.scan_record(expo=expo, gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
+    client.force_login(desk_staff)
+    response = client.get(reverse("visitor_numbers"))
+    numbers = response.context["numbers"]
+    today = expo.start_date
+    assert numbers["by_day"] == [
+        (today, {"confirmed": 3, "waitlisted": 0, "cancelled": 0, "checked_in": 2}),
+        (expo.end_date, {"confirmed": 1, "waitlisted": 0, "cancelled": 0, "checked_in": 0}),
+    ]
+    assert [(row["key"], row["registered"], row["checked_in"]) for row in numbers["by_category"]] == [
+        ("student", 2, 2),
+        ("media", 1, 0),
+    ]
+    assert [(row["country"], row["n"]) for row in numbers["by_country"]] == [("PK", 2), ("CN", 1)]
+    assert [(row["gate__name"], row["n"]) for row in numbers["by_gate"]] == [("North", 2)]
+    assert sum(row["n"] for row in numbers["by_hour"]) == 2
+    csv_text = client.get(reverse("visitor_numbers_export", args=["csv"])).content.decode()
+    assert "category,Student,2,,2" in csv_text
+    assert "gate,North,,,2" in csv_text
+    workbook = load_workbook(io.BytesIO(client.get(reverse("visitor_numbers_export", args=["xlsx"])).content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert ("country", "China", 1, None, None) in rows
+    assert client.get(reverse("visitor_numbers_export", args=["doc"])).status_code == 404
+
+
+def test_print_batch_makes_one_sheet_with_every_badge(client, desk_staff, expo):
+    people = [register_visitor(expo, category="media", full_name=f"Reporter {n}") for n in range(5)]
+    register_visitor(expo, category="student")
+    client.force_login(desk_staff)
+    response = client.post(reverse("badge_batches"), {"category": "media"})
+    batch = BadgeBatch.objects.get()
+    assert response.url == reverse("badge_batch", args=[batch.pk])
+    assert (batch.status, batch.done, batch.total) == ("done", 5, 5)
+    progress = client.get(reverse("badge_batch", args=[batch.pk]), headers={"HX-Request": "true"})
+    assert 'value="5"' in progress.content.decode()
+    pdf = b"".join(client.get(reverse("badge_batch_pdf", args=[batch.pk])).streaming_content)
+    found = set(qr_payloads(pdf, page=1)) | set(qr_payloads(pdf, page=2))
+    assert found == {badges.badge_payload(person.badge) for person in people}
+
+
+def test_print_batch_with_nothing_to_print_says_so(client, desk_staff, expo):
+    client.force_login(desk_staff)
+    response = client.post(reverse("badge_batches"), {"category": "media"})
+    assert "There are no badges to print." in response.content.decode()
+    assert BadgeBatch.objects.count() == 0
+
+
+def test_staff_pages_need_the_desk_role(client, someone, gate_staff, expo):
+    register_visitor(expo, category="media")
+    client.force_login(gate_staff)
+    client.post(reverse("badge_batches"), {"category": "media"})
+    urls = [
+        reverse("visitor_numbers"),
+        reverse("visitor_numbers_export", args=["csv"]),
+        reverse("badge_batches"),
+        reverse("desk_register"),
+    ]
+    for user in (someone, gate_staff):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, url
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 302
+    assert BadgeBatch.objects.count() == 0

@@ -1,0 +1,183 @@
+"""The staff side of visitors in the Django admin: capacities, gates, registrations, badges, scans.
+
+Registrations and check-ins are the visitors' and gates' data: staff read them here and act
+through the actions, which call ``visitors.services`` (cancel and promote the waitlist, revoke,
+issue booth staff badges, print a sheet).
+"""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from expo import selectors as core_selectors
+
+from . import services
+from .models import Badge, BadgeBatch, CheckIn, DayCapacity, Gate, Registration, RegistrationDay, Scan
+
+
+@admin.register(DayCapacity)
+class DayCapacityAdmin(admin.ModelAdmin):
+    list_display = ["date", "category", "capacity", "expo"]
+    list_filter = ["expo", "date", "category"]
+
+
+@admin.register(Gate)
+class GateAdmin(admin.ModelAdmin):
+    list_display = ["name", "expo"]
+    list_filter = ["expo"]
+
+
+class RegistrationDayInline(admin.TabularInline):
+    model = RegistrationDay
+    extra = 0
+    can_delete = False
+    readonly_fields = ["date", "status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "category", "organisation", "country", "status", "source", "created_at"]
+    list_filter = ["expo", "status", "category", "source", "country", "days__date"]
+    search_fields = ["full_name", "email", "organisation", "phone"]
+    readonly_fields = [field.name for field in Registration._meta.fields if field.name not in ("id",)] + ["interests"]
+    inlines = [RegistrationDayInline]
+    actions = ["cancel_selected", "resend_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=gettext_lazy("Cancel the selected registrations (the waitlist moves up)"))
+    def cancel_selected(self, request, queryset):
+        for registration in queryset:
+            services.registration_cancel(registration=registration)
+        self.message_user(request, _("%(n)d registrations cancelled.") % {"n": queryset.count()}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Email the selected people their badge again"))
+    def resend_selected(self, request, queryset):
+        for registration in queryset:
+            services.registration_email_again(registration=registration)
+        self.message_user(request, _("%(n)d emails queued.") % {"n": queryset.count()}, messages.SUCCESS)
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    list_display = ["number", "full_name", "organisation", "type", "category", "version", "revoked", "expo"]
+    list_filter = ["expo", "type", "category", "revoked"]
+    search_fields = ["number", "full_name", "organisation"]
+    fields = [
+        "number",
+        "type",
+        "category",
+        "full_name",
+        "organisation",
+        "version",
+        "revoked",
+        "all_days",
+        "pdf_version",
+    ]
+    readonly_fields = ["number", "type", "category", "version", "revoked", "all_days", "pdf_version"]
+    actions = ["revoke_selected", "restore_selected", "print_selected", "issue_booth_staff"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            # A badge for someone who does not register as a visitor: jury, organisers, media, delegates.
+            return ["type", "full_name", "organisation"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            expo = core_selectors.expo_current()
+            if expo is None:
+                raise services.RegistrationError(_("No expo is current."))
+            # Issued by the service; the admin shows the new badge through ``obj``.
+            badge = services.badge_issue(
+                expo=expo, type=obj.type, full_name=obj.full_name, organisation=obj.organisation, all_days=True
+            )
+            obj.pk, obj.expo, obj.number = badge.pk, expo, badge.number
+            return
+        # Name and organisation changes go through the service: a new version and a new PDF.
+        services.badge_update(
+            badge=Badge.objects.get(pk=obj.pk), full_name=obj.full_name, organisation=obj.organisation
+        )
+
+    @admin.action(description=gettext_lazy("Revoke the selected badges"))
+    def revoke_selected(self, request, queryset):
+        for badge in queryset:
+            services.badge_set_revoked(badge=badge, revoked=True)
+        self.message_user(request, _("Badges revoked."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Restore the selected badges"))
+    def restore_selected(self, request, queryset):
+        for badge in queryset:
+            services.badge_set_revoked(badge=badge, revoked=False)
+        self.message_user(request, _("Badges restored."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Print the selected badges on one sheet"))
+    def print_selected(self, request, queryset):
+        badges = list(queryset.filter(revoked=False))
+        if not badges:
+            self.message_user(request, _("There are no badges to print."), messages.ERROR)
+            return None
+        batch = services.badge_batch_create(
+            expo=badges[0].expo, label=_("Selected badges"), badges=badges, user=request.user
+        )
+        return redirect("badge_batch", batch.pk)
+
+    @admin.action(description=gettext_lazy("Issue badges to all booth staff of the current expo"))
+    def issue_booth_staff(self, request, queryset):
+        expo = core_selectors.expo_current()
+        if expo is None:
+            self.message_user(request, _("No expo is current."), messages.ERROR)
+            return
+        count = services.badges_for_booth_staff(expo=expo)
+        self.message_user(
+            request,
+            ngettext("%(n)d booth staff badge issued.", "%(n)d booth staff badges issued.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = ["scanned_at", "gate", "badge", "outcome", "offline", "conflict"]
+    list_filter = ["expo", "gate", "outcome", "offline", "conflict"]
+    search_fields = ["badge__number", "badge__full_name"]
+    list_select_related = ["gate", "badge"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["day", "scanned_at", "gate", "badge"]
+    list_filter = ["day", "gate", "badge__type", "badge__category"]
+    search_fields = ["badge__number", "badge__full_name"]
+    list_select_related = ["gate", "badge"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BadgeBatch)
+class BadgeBatchAdmin(admin.ModelAdmin):
+    list_display = ["label", "status", "done", "total", "created_at", "finished_at"]
+    list_filter = ["expo", "status"]
+    readonly_fields = ["label", "status", "done", "total", "pdf", "created_by", "created_at", "finished_at"]
+    exclude = ["badges"]
+
+    def has_add_permission(self, request):
+        return False

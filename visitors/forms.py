@@ -1,0 +1,123 @@
+"""Forms of the visitors app. They only validate; the views hand ``cleaned_data`` to the services."""
+
+import datetime
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from exhibitors.models import phone_validator
+from expo.models import Cluster, Expo
+
+from .countries import COUNTRIES
+from .models import DESIGNATION_REQUIRED, ORGANISATION_REQUIRED, Badge, BadgeType, Category
+
+
+def _day_choices(expo: Expo) -> list:
+    return [(day.isoformat(), formats.date_format(day, "l j F")) for day in expo.days]
+
+
+class DaysField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(coerce=datetime.date.fromisoformat, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
+class RegistrationForm(forms.Form):
+    category = forms.ChoiceField(label=_("I am visiting as"), choices=[("", "—"), *Category.choices])
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, validators=[phone_validator])
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, help_text=_("Company, institution or publication.")
+    )
+    designation = forms.CharField(label=_("Designation"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="PK")
+    city = forms.CharField(label=_("City"), max_length=100)
+    days = DaysField(label=_("Days I will attend"))
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Clusters I am interested in"),
+        queryset=Cluster.objects.select_related("sector").order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my details are used to register me and run the expo, as the privacy notice explains.")
+    )
+    # Left empty by people; scripts that fill every field give themselves away.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, expo: Expo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = _day_choices(expo)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        if category in ORGANISATION_REQUIRED and not data.get("organisation", "").strip():
+            self.add_error("organisation", _("Give the organisation you come from."))
+        if category in DESIGNATION_REQUIRED and not data.get("designation", "").strip():
+            self.add_error("designation", _("Give your designation in the organisation."))
+        return data
+
+
+class ChangeDaysForm(forms.Form):
+    days = DaysField(label=_("Days I will attend"))
+
+    def __init__(self, *args, expo: Expo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = _day_choices(expo)
+
+
+class PrintBatchForm(forms.Form):
+    """Which badges to print on one sheet: a badge type, a visitor category or one exhibitor's staff."""
+
+    type = forms.ChoiceField(label=_("Badge type"), choices=[("", _("Any")), *BadgeType.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Visitor category"), choices=[("", _("Any")), *Category.choices], required=False
+    )
+    exhibitor = forms.ModelChoiceField(label=_("Exhibitor"), queryset=None, required=False)
+
+    def __init__(self, *args, expo: Expo, **kwargs):
+        super().__init__(*args, **kwargs)
+        from exhibitors.models import Exhibitor
+
+        self.expo = expo
+        self.fields["exhibitor"].queryset = Exhibitor.objects.filter(expo=expo).order_by("name")
+
+    def badges(self):
+        badges = Badge.objects.filter(expo=self.expo, revoked=False)
+        data = self.cleaned_data
+        if data.get("type"):
+            badges = badges.filter(type=data["type"])
+        if data.get("category"):
+            badges = badges.filter(category=data["category"])
+        if data.get("exhibitor"):
+            badges = badges.filter(booth_staff__exhibitor=data["exhibitor"])
+        return badges
+
+    def label(self) -> str:
+        data = self.cleaned_data
+        parts = [
+            str(dict(BadgeType.choices).get(data.get("type"), "")),
+            str(dict(Category.choices).get(data.get("category"), "")),
+            str(data.get("exhibitor") or ""),
+        ]
+        return " · ".join(part for part in parts if part) or str(_("All badges"))
+
+
+class ScanForm(forms.Form):
+    """One scan from a gate page, without its payload: that may be anything a scanner types and is judged as such."""
+
+    scan_id = forms.UUIDField()
+    gate = forms.IntegerField(min_value=1)
+    scanned_at = forms.DateTimeField(required=False)

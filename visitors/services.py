@@ -1,0 +1,661 @@
+"""Writes of the visitors app: registrations and their waitlist, badges and their PDFs, gate scans.
+
+Every function takes keyword arguments, runs in one transaction and raises ``RegistrationError``
+with a message the user can read. Capacity is counted while the day's ``DayCapacity`` rows are
+locked (``select_for_update``), always in the same order, so simultaneous registrations neither
+overfill a day nor deadlock. Emails and PDFs are made by tasks enqueued after the commit; what a
+registration is still owed is written on it (``email_due``) so that a sweep can send it if the
+broker was down.
+"""
+
+import datetime
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from expo import services as core
+from expo.models import Cluster, Expo, User
+
+from . import badges as badge_pdfs
+from . import keys, qr
+from .models import (
+    BADGE_TYPE_FOR_CATEGORY,
+    Badge,
+    BadgeBatch,
+    BadgeType,
+    CheckIn,
+    DayCapacity,
+    Gate,
+    Registration,
+    RegistrationDay,
+    Scan,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+EmailDue = Registration.EmailDue
+Outcome = Scan.Outcome
+
+
+class RegistrationError(core.ExpoError):
+    """A registration operation that cannot be done; the message says why."""
+
+
+def _enqueue(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except BrokerUnavailable:
+        # Left for the sweep (`registration_emails_requeue`), which runs every two minutes.
+        logger.warning("Broker unavailable; %s%s left for the sweep.", task.name, args)
+
+
+# --- Badges -----------------------------------------------------------------------
+
+
+def _new_badge_number() -> str:
+    return "".join(secrets.choice(qr.NUMBER_ALPHABET) for _ in range(qr.NUMBER_LENGTH))
+
+
+def badge_issue(
+    *,
+    expo: Expo,
+    type: str,
+    full_name: str,
+    organisation: str = "",
+    category: str = "",
+    registration: Registration | None = None,
+    booth_staff=None,
+    all_days: bool = False,
+) -> Badge:
+    """A new badge with a random number unique within the expo; its PDF is rendered after the commit."""
+    with transaction.atomic():
+        for _attempt in range(10):
+            try:
+                with transaction.atomic():
+                    badge = Badge.objects.create(
+                        expo=expo,
+                        number=_new_badge_number(),
+                        type=type,
+                        full_name=full_name,
+                        organisation=organisation,
+                        category=category,
+                        registration=registration,
+                        booth_staff=booth_staff,
+                        all_days=all_days,
+                    )
+            except IntegrityError:
+                if registration is not None and Badge.objects.filter(registration=registration).exists():
+                    raise
+                if booth_staff is not None and Badge.objects.filter(booth_staff=booth_staff).exists():
+                    raise
+                continue
+            break
+        else:  # pragma: no cover - 26^8 numbers; ten collisions in a row mean something else is wrong
+            raise RegistrationError(_("No free badge number could be found. Please try again."))
+        if registration is None:
+            transaction.on_commit(partial(_enqueue_render, badge.pk))
+    return badge
+
+
+def _enqueue_render(badge_id: int) -> None:
+    from .tasks import render_badge
+
+    _enqueue(render_badge, badge_id)
+
+
+def badge_update(*, badge: Badge, full_name: str, organisation: str) -> Badge:
+    """Change what the badge shows: a new version (older printouts stop working) and a new PDF."""
+    with transaction.atomic():
+        badge = Badge.objects.select_for_update().get(pk=badge.pk)
+        if (badge.full_name, badge.organisation) == (full_name, organisation):
+            return badge
+        badge.full_name, badge.organisation = full_name, organisation
+        badge.version += 1
+        badge.save(update_fields=["full_name", "organisation", "version"])
+        transaction.on_commit(partial(_enqueue_render, badge.pk))
+    return badge
+
+
+def badge_set_revoked(*, badge: Badge, revoked: bool) -> None:
+    with transaction.atomic():
+        Badge.objects.filter(pk=badge.pk).update(revoked=revoked)
+
+
+def badge_render(*, badge_id: int) -> Badge:
+    """Make the badge's PDF if it is missing or older than the badge. Safe to run twice."""
+    with transaction.atomic():
+        badge = Badge.objects.select_for_update(of=("self",)).select_related("expo", "registration").get(pk=badge_id)
+        if badge.pdf_is_current:
+            return badge
+        language = badge.registration.language if badge.registration else "en"
+        content = badge_pdfs.badge_pdf(badge, language=language)
+        old = badge.pdf.name if badge.pdf else ""
+        badge.pdf.save(f"{badge.number}.pdf", ContentFile(content), save=False)
+        badge.pdf_version = badge.version
+        badge.save(update_fields=["pdf", "pdf_version"])
+        if old:
+            transaction.on_commit(partial(badge.pdf.storage.delete, old))
+    return badge
+
+
+def badges_for_booth_staff(*, expo: Expo) -> int:
+    """Issue a badge to every booth staff member of the expo's exhibitors who has none. Returns how many."""
+    from exhibitors.models import BoothStaff
+
+    people = BoothStaff.objects.filter(exhibitor__expo=expo, badge__isnull=True).select_related("exhibitor")
+    count = 0
+    with transaction.atomic():
+        for person in people:
+            badge_issue(
+                expo=expo,
+                type=BadgeType.EXHIBITOR,
+                full_name=person.full_name,
+                organisation=person.exhibitor.name,
+                booth_staff=person,
+                all_days=True,
+            )
+            count += 1
+    return count
+
+
+# --- Registrations ------------------------------------------------------------------
+
+
+def _lock_capacities(expo: Expo, dates: Iterable[datetime.date]) -> dict:
+    """Lock the capacity rows of ``dates`` (in one order, so concurrent callers cannot deadlock)."""
+    rows = DayCapacity.objects.select_for_update().filter(expo=expo, date__in=list(dates)).order_by("date", "category")
+    caps: dict = {}
+    for row in rows:
+        caps.setdefault(row.date, {})[row.category] = row.capacity
+    return caps
+
+
+def _confirmed_counts(expo: Expo, date: datetime.date) -> dict:
+    rows = (
+        RegistrationDay.objects.filter(registration__expo=expo, date=date, status=Status.CONFIRMED)
+        .values("registration__category")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["registration__category"]: row["n"] for row in rows}
+    counts[""] = sum(counts.values())
+    return counts
+
+
+def _has_room(caps: dict, counts: dict, category: str) -> bool:
+    if "" in caps and counts.get("", 0) >= caps[""]:
+        return False
+    return not (category in caps and counts.get(category, 0) >= caps[category])
+
+
+def _refresh_status(registration: Registration) -> bool:
+    """Set the registration's status from its days; True when it changed."""
+    statuses = set(registration.days.values_list("status", flat=True))
+    if Status.CONFIRMED in statuses:
+        status = Status.CONFIRMED
+    elif Status.WAITLISTED in statuses:
+        status = Status.WAITLISTED
+    else:
+        status = Status.CANCELLED
+    if status == registration.status:
+        return False
+    registration.status = status
+    registration.save(update_fields=["status", "updated_at"])
+    return True
+
+
+def _owe_email(registration: Registration, kind: str) -> None:
+    registration.email_due = kind
+    registration.save(update_fields=["email_due", "updated_at"])
+    transaction.on_commit(partial(_enqueue_email, registration.pk))
+
+
+def _enqueue_email(registration_id: int) -> None:
+    from .tasks import send_registration_email
+
+    _enqueue(send_registration_email, registration_id)
+
+
+def _add_days(registration: Registration, dates: list, caps: dict) -> None:
+    for date in sorted(dates):
+        counts = _confirmed_counts(registration.expo, date)
+        status = Status.CONFIRMED if _has_room(caps.get(date, {}), counts, registration.category) else Status.WAITLISTED
+        RegistrationDay.objects.update_or_create(registration=registration, date=date, defaults={"status": status})
+
+
+def _promote(expo: Expo, dates: Iterable[datetime.date], caps: dict) -> list[int]:
+    """Confirm waitlisted people in the order they registered while the days have room."""
+    promoted: list[int] = []
+    for date in sorted(dates):
+        day_caps = caps.get(date, {})
+        counts = _confirmed_counts(expo, date)
+        waiting = (
+            RegistrationDay.objects.filter(registration__expo=expo, date=date, status=Status.WAITLISTED)
+            .select_related("registration")
+            .order_by("pk")
+        )
+        for day in waiting:
+            if "" in day_caps and counts.get("", 0) >= day_caps[""]:
+                break
+            category = day.registration.category
+            if not _has_room(day_caps, counts, category):
+                continue
+            day.status = Status.CONFIRMED
+            day.save(update_fields=["status"])
+            counts[""] = counts.get("", 0) + 1
+            counts[category] = counts.get(category, 0) + 1
+            promoted.append(day.registration_id)
+    for registration in Registration.objects.filter(pk__in=set(promoted)):
+        _refresh_status(registration)
+        _owe_email(registration, EmailDue.PROMOTED)
+    return promoted
+
+
+def _check_dates(expo: Expo, dates: Iterable[datetime.date]) -> list:
+    dates = sorted(set(dates))
+    if not dates:
+        raise RegistrationError(_("Choose at least one day."))
+    if any(date not in expo.days for date in dates):
+        raise RegistrationError(_("Choose days of the expo only."))
+    return dates
+
+
+def registration_create(
+    *,
+    expo: Expo,
+    category: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    country: str,
+    city: str,
+    dates: Iterable[datetime.date],
+    organisation: str = "",
+    designation: str = "",
+    interests: Iterable[Cluster] = (),
+    source: str = Registration.Source.ONLINE,
+    language: str = "en",
+    site_url: str = "",
+    now: datetime.datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Register a person for days of ``expo``: confirmed where there is room, waitlisted elsewhere.
+
+    The same email registering again gets its existing registration back (and the badge is
+    emailed again): the second value is False then. Consent is recorded as given now.
+    """
+    now = now or timezone.now()
+    if source == Registration.Source.ONLINE and not expo.registration_is_open(now=now):
+        raise RegistrationError(_("Registration for %(expo)s is closed.") % {"expo": expo.name})
+    dates = _check_dates(expo, dates)
+    email = User.objects.normalize_email(email).strip().lower()
+    try:
+        with transaction.atomic():
+            existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
+            if existing is not None and existing.status == Status.CANCELLED:
+                # Someone who cancelled registers again: the same row and badge come back to life.
+                _reactivate(
+                    existing,
+                    dates=dates,
+                    details={
+                        "category": category,
+                        "full_name": full_name,
+                        "phone": phone,
+                        "organisation": organisation,
+                        "designation": designation,
+                        "country": country,
+                        "city": city,
+                        "consent_at": now,
+                        "language": language,
+                    },
+                    interests=interests,
+                )
+                return existing, False
+            if existing is not None:
+                _owe_email(existing, EmailDue.RESEND)
+                return existing, False
+            caps = _lock_capacities(expo, dates)
+            registration = Registration.objects.create(
+                expo=expo,
+                category=category,
+                full_name=full_name,
+                email=email,
+                phone=phone,
+                organisation=organisation,
+                designation=designation,
+                country=country,
+                city=city,
+                consent_at=now,
+                source=source,
+                language=language,
+                site_url=site_url,
+                created_at=now,
+            )
+            registration.interests.set(list(interests))
+            _add_days(registration, dates, caps)
+            _refresh_status(registration)
+            badge_issue(
+                expo=expo,
+                type=BADGE_TYPE_FOR_CATEGORY.get(category, BadgeType.VISITOR),
+                full_name=full_name,
+                organisation=organisation,
+                category=category,
+                registration=registration,
+            )
+            _owe_email(registration, EmailDue.CONFIRMATION)
+    except IntegrityError:
+        # The same email registered at the same moment in another request: that one stands.
+        with transaction.atomic():
+            existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
+            if existing is None:
+                raise
+            _owe_email(existing, EmailDue.RESEND)
+            return existing, False
+    return registration, True
+
+
+def _reactivate(registration: Registration, *, dates: list, details: dict, interests: Iterable[Cluster]) -> None:
+    for field, value in details.items():
+        setattr(registration, field, value)
+    registration.save()
+    registration.interests.set(list(interests))
+    caps = _lock_capacities(registration.expo, dates)
+    _add_days(registration, dates, caps)
+    _refresh_status(registration)
+    badge = Badge.objects.select_for_update().get(registration=registration)
+    badge.full_name, badge.organisation, badge.category = (
+        registration.full_name,
+        registration.organisation,
+        registration.category,
+    )
+    badge.type = BADGE_TYPE_FOR_CATEGORY.get(registration.category, BadgeType.VISITOR)
+    badge.revoked = False
+    badge.version += 1
+    badge.save(update_fields=["full_name", "organisation", "category", "type", "revoked", "version"])
+    _owe_email(registration, EmailDue.CONFIRMATION)
+
+
+def registration_change_days(*, registration: Registration, dates: Iterable[datetime.date]) -> Registration:
+    """Keep, add and drop days; dropped days free their places for the waitlist."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("expo").get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(_("This registration is cancelled."))
+        dates = _check_dates(registration.expo, dates)
+        current = {day.date: day for day in registration.days.all()}
+        active = {date for date, day in current.items() if day.status != Status.CANCELLED}
+        dropped, added = active - set(dates), set(dates) - active
+        if not dropped and not added:
+            return registration
+        caps = _lock_capacities(registration.expo, dropped | added)
+        freed = [date for date in dropped if current[date].status == Status.CONFIRMED]
+        RegistrationDay.objects.filter(registration=registration, date__in=dropped).update(status=Status.CANCELLED)
+        _add_days(registration, list(added), caps)
+        _refresh_status(registration)
+        _owe_email(registration, EmailDue.UPDATED)
+        _promote(registration.expo, freed, caps)
+    return registration
+
+
+def registration_cancel(*, registration: Registration) -> Registration:
+    """Cancel every day, revoke the badge and confirm the next people on the waitlist."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("expo").get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return registration
+        days = list(registration.days.exclude(status=Status.CANCELLED))
+        caps = _lock_capacities(registration.expo, [day.date for day in days])
+        freed = [day.date for day in days if day.status == Status.CONFIRMED]
+        registration.days.update(status=Status.CANCELLED)
+        _refresh_status(registration)
+        Badge.objects.filter(registration=registration).update(revoked=True)
+        _owe_email(registration, EmailDue.CANCELLED)
+        _promote(registration.expo, freed, caps)
+    return registration
+
+
+def registration_email_send(*, registration_id: int) -> str:
+    """Send the email the registration is owed, with its badge PDF when a day is confirmed.
+
+    Safe to run twice: the owed email is cleared in the same transaction that queues it.
+    Returns the kind of email queued ("" when nothing was owed).
+    """
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update().select_related("expo").filter(pk=registration_id).first()
+        )
+        if registration is None or not registration.email_due:
+            return ""
+        kind = registration.email_due
+        badge = Badge.objects.filter(registration=registration).first()
+        attachment = None
+        if badge is not None and not badge.revoked and registration.status == Status.CONFIRMED:
+            badge = badge_render(badge_id=badge.pk)
+            attachment = core.Attachment(
+                path=badge.pdf.name, filename=f"badge-{badge.number}.pdf", mimetype="application/pdf"
+            )
+        from .links import manage_url
+
+        core.email_queue(
+            to=registration.email,
+            template="visitor_registration",
+            language=registration.language,
+            attachment=attachment,
+            context={
+                "registration": registration,
+                "kind": kind,
+                "days": list(registration.days.all()),
+                "manage_url": manage_url(registration),
+                "has_badge": attachment is not None,
+            },
+        )
+        registration.email_due = EmailDue.NONE
+        registration.save(update_fields=["email_due"])
+    return kind
+
+
+def registration_email_again(*, registration: Registration) -> None:
+    """Send the person their registration (and badge) again."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        _owe_email(registration, EmailDue.CANCELLED if registration.status == Status.CANCELLED else EmailDue.RESEND)
+
+
+def registration_emails_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """Enqueue again the emails registrations are still owed: lost to a broker outage or a killed worker."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Registration.objects.exclude(email_due=EmailDue.NONE)
+        .filter(updated_at__lte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    for registration_id in ids:
+        _enqueue_email(registration_id)
+    return len(ids)
+
+
+# --- Print batches ------------------------------------------------------------------
+
+BATCH_CHUNK = 20
+
+
+def badge_batch_create(*, expo: Expo, label: str, badges: Iterable[Badge], user: User | None) -> BadgeBatch:
+    with transaction.atomic():
+        badges = list(badges)
+        if not badges:
+            raise RegistrationError(_("There are no badges to print."))
+        batch = BadgeBatch.objects.create(expo=expo, label=label, total=len(badges), created_by=user)
+        batch.badges.set(badges)
+        transaction.on_commit(partial(_enqueue_batch, batch.pk))
+    return batch
+
+
+def _enqueue_batch(batch_id: int) -> None:
+    from .tasks import print_badges
+
+    _enqueue(print_badges, batch_id)
+
+
+def badge_batch_run(*, batch_id: int) -> BadgeBatch:
+    """Lay out the batch's badges as A4 sheets, saving progress after each chunk. Safe to run again."""
+    batch = BadgeBatch.objects.get(pk=batch_id)
+    if batch.status == BadgeBatch.Status.DONE:
+        return batch
+    BadgeBatch.objects.filter(pk=batch_id).update(status=BadgeBatch.Status.RUNNING, done=0, heartbeat_at=timezone.now())
+    badges = list(batch.badges.select_related("expo").order_by("type", "full_name", "pk"))
+    chunks = [badges[start : start + BATCH_CHUNK] for start in range(0, len(badges), BATCH_CHUNK)]
+
+    def progress(count: int) -> None:
+        BadgeBatch.objects.filter(pk=batch_id).update(done=F("done") + count, heartbeat_at=timezone.now())
+
+    content = badge_pdfs.sheet_pdf(chunks, progress=progress)
+    with transaction.atomic():
+        batch = BadgeBatch.objects.select_for_update().get(pk=batch_id)
+        batch.pdf.save(f"sheet-{batch.pk}.pdf", ContentFile(content), save=False)
+        batch.status = BadgeBatch.Status.DONE
+        batch.done = batch.total
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["pdf", "status", "done", "finished_at"])
+    return batch
+
+
+def badge_batches_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Enqueue again the batches lost to a broker outage or a killed worker (no progress for ``older_than``)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        BadgeBatch.objects.filter(
+            Q(status=BadgeBatch.Status.QUEUED, created_at__lte=cutoff)
+            | Q(status=BadgeBatch.Status.RUNNING, heartbeat_at__lte=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in ids:
+        _enqueue_batch(batch_id)
+    return len(ids)
+
+
+# --- Gate scans ----------------------------------------------------------------------
+
+# How far a gate's clock may be from the server's before its time is replaced by the server's.
+MAX_CLOCK_AHEAD = datetime.timedelta(minutes=10)
+MAX_OFFLINE_AGE = datetime.timedelta(days=3)
+
+
+def _outcome_message(scan: Scan) -> dict:
+    badge = scan.badge
+    result = {"scan_id": str(scan.scan_id), "outcome": scan.outcome, "ok": scan.outcome == Outcome.WELCOME}
+    if scan.outcome == Outcome.WELCOME:
+        label = badge.get_category_display() if badge.category else badge.get_type_display()
+        result["message"] = _("Welcome, %(name)s — %(category)s") % {"name": badge.full_name, "category": label}
+    elif scan.outcome == Outcome.ALREADY:
+        first = CheckIn.objects.select_related("gate").filter(badge=badge, day=scan.checkin_day).first()
+        if first is not None:
+            at = timezone.localtime(first.scanned_at, timezone.get_current_timezone()).strftime("%H:%M")
+            result["message"] = _("%(name)s already checked in today at %(time)s at gate %(gate)s") % {
+                "name": badge.full_name,
+                "time": at,
+                "gate": first.gate.name,
+            }
+        else:  # pragma: no cover - a check-in is never deleted while its scans remain
+            result["message"] = _("Already checked in today")
+    else:
+        result["message"] = str(Outcome(scan.outcome).label)
+    if badge is not None:
+        result["badge"] = badge.number
+        result["name"] = badge.full_name
+    result["conflict"] = scan.conflict
+    return result
+
+
+def _scan_time(scanned_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    if scanned_at is None or scanned_at > now + MAX_CLOCK_AHEAD or scanned_at < now - MAX_OFFLINE_AGE:
+        return now
+    return scanned_at
+
+
+def _judge(*, expo: Expo, payload: str, day: datetime.date) -> tuple[str, Badge | None]:
+    verdict = qr.verify(payload, keys.public_key())
+    if not verdict.ok:
+        return (Outcome.FORGED if verdict.reason == qr.FORGED else Outcome.MALFORMED), None
+    code = verdict.code
+    if code.expo_id != expo.pk:
+        return Outcome.WRONG_EXPO, None
+    badge = Badge.objects.filter(expo=expo, number=code.number).first()
+    if badge is None:
+        return Outcome.UNKNOWN, None
+    if badge.revoked:
+        return Outcome.REVOKED, badge
+    if code.version != badge.version:
+        return Outcome.SUPERSEDED, badge
+    if (
+        not badge.all_days
+        and not RegistrationDay.objects.filter(registration__badge=badge, date=day, status=Status.CONFIRMED).exists()
+    ):
+        return Outcome.NOT_TODAY, badge
+    return Outcome.WELCOME, badge
+
+
+def scan_record(
+    *,
+    expo: Expo,
+    gate: Gate,
+    payload: str,
+    scan_id: uuid.UUID,
+    scanned_at: datetime.datetime | None = None,
+    offline: bool = False,
+    user: User | None = None,
+) -> dict:
+    """Judge one scan and let the badge in at most once a day. The same ``scan_id`` again returns the first answer."""
+    now = timezone.now()
+    when = _scan_time(scanned_at, now)
+    day = timezone.localtime(when, timezone.get_current_timezone()).date()
+    existing = Scan.objects.select_related("badge").filter(scan_id=scan_id).first()
+    if existing is not None:
+        return _with_day(existing)
+    outcome, badge = _judge(expo=expo, payload=payload, day=day)
+    try:
+        with transaction.atomic():
+            scan = Scan.objects.create(
+                scan_id=scan_id,
+                expo=expo,
+                gate=gate,
+                badge=badge,
+                outcome=outcome,
+                scanned_at=when,
+                received_at=now,
+                offline=offline,
+                scanned_by=user,
+            )
+            if outcome == Outcome.WELCOME:
+                try:
+                    with transaction.atomic():
+                        CheckIn.objects.create(badge=badge, day=day, gate=gate, scanned_at=when, scan=scan)
+                except IntegrityError:
+                    first = CheckIn.objects.get(badge=badge, day=day)
+                    scan.outcome = Outcome.ALREADY
+                    # An offline gate let the person in although another gate already had: staff look at it.
+                    scan.conflict = offline and first.gate_id != gate.pk
+                    scan.save(update_fields=["outcome", "conflict"])
+    except IntegrityError:
+        # The same scan uploaded at the same moment by another request: that one's answer stands.
+        existing = Scan.objects.select_related("badge").get(scan_id=scan_id)
+        return _with_day(existing)
+    return _with_day(scan)
+
+
+def _with_day(scan: Scan) -> dict:
+    scan.checkin_day = timezone.localtime(scan.scanned_at, timezone.get_current_timezone()).date()
+    return _outcome_message(scan)
+
+
+def gate_ensure(*, expo: Expo, name: str) -> Gate:
+    with transaction.atomic():
+        gate, _created = Gate.objects.get_or_create(expo=expo, name=name)
+    return gate

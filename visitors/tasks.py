@@ -1,0 +1,45 @@
+"""Celery tasks of the visitors app: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+
+from . import services
+
+RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    return min(600, 15 * 2**retries)
+
+
+@shared_task(name="visitors.render_badge", bind=True, max_retries=RETRIES)
+def render_badge(self, badge_id: int) -> None:
+    try:
+        services.badge_render(badge_id=badge_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(name="visitors.send_registration_email", bind=True, max_retries=RETRIES)
+def send_registration_email(self, registration_id: int) -> str:
+    try:
+        return services.registration_email_send(registration_id=registration_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(name="visitors.send_due_emails")
+def send_due_emails() -> int:
+    return services.registration_emails_requeue()
+
+
+@shared_task(name="visitors.requeue_lost_batches")
+def requeue_lost_batches() -> int:
+    return services.badge_batches_requeue()
+
+
+@shared_task(name="visitors.print_badges", bind=True, max_retries=2)
+def print_badges(self, batch_id: int) -> None:
+    try:
+        services.badge_batch_run(batch_id=batch_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc

@@ -1,0 +1,167 @@
+"""Staff pages: attendance numbers and their export, badge print batches with progress, the walk-in desk.
+
+The ``Registration desk`` role (and superusers) may open them; everyone else gets a 404.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import translation
+from django.views.decorators.http import require_http_methods, require_safe
+
+from expo import selectors as core_selectors
+
+from .. import access, selectors, services
+from ..countries import COUNTRY_NAMES
+from ..forms import PrintBatchForm, RegistrationForm
+from ..models import BadgeBatch, Category, Registration
+
+
+def _expo_for(request):
+    access.require_registration_desk(request.user)
+    expo = core_selectors.expo_current()
+    if expo is None:
+        raise Http404
+    return expo
+
+
+def _rows(numbers: dict) -> list[list]:
+    """The numbers as one table: section, key, registered or confirmed, waitlisted, checked in."""
+    categories = dict(Category.choices)
+    rows = [["section", "key", "registered", "waitlisted", "checked_in"]]
+    for day, counts in numbers["by_day"]:
+        rows.append(["day", day.isoformat(), counts["confirmed"], counts["waitlisted"], counts["checked_in"]])
+    for row in numbers["by_category"]:
+        rows.append(["category", str(categories.get(row["key"], row["key"])), row["registered"], "", row["checked_in"]])
+    for row in numbers["by_country"]:
+        rows.append(["country", str(COUNTRY_NAMES.get(row["country"], row["country"])), row["n"], "", ""])
+    for row in numbers["by_gate"]:
+        rows.append(["gate", row["gate__name"], "", "", row["n"]])
+    for row in numbers["by_hour"]:
+        rows.append(["hour", f"{row['day'].isoformat()} {row['hour']:02d}:00", "", "", row["n"]])
+    return rows
+
+
+@login_required
+@require_safe
+def numbers(request):
+    expo = _expo_for(request)
+    data = selectors.numbers(expo=expo)
+    categories = dict(Category.choices)
+    for row in data["by_category"]:
+        row["label"] = categories.get(row["key"], row["key"])
+    for row in data["by_country"]:
+        row["label"] = COUNTRY_NAMES.get(row["country"], row["country"])
+    context = {"expo": expo, "numbers": data, "conflicts": selectors.conflicts(expo=expo)[:50]}
+    return render(request, "visitors/numbers.html", context)
+
+
+@login_required
+@require_safe
+def numbers_export(request, fmt: str):
+    expo = _expo_for(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = _rows(selectors.numbers(expo=expo))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="attendance-{expo.year}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("attendance")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{expo.year}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def print_batches(request):
+    expo = _expo_for(request)
+    form = PrintBatchForm(request.POST if request.method == "POST" else None, expo=expo)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.badge_batch_create(expo=expo, label=form.label(), badges=form.badges(), user=request.user)
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("badge_batch", batch.pk)
+    context = {"expo": expo, "form": form, "batches": selectors.batches(expo=expo)[:20]}
+    return render(request, "visitors/print_batches.html", context)
+
+
+@login_required
+@require_safe
+def badge_batch(request, pk: int):
+    expo = _expo_for(request)
+    batch = get_object_or_404(BadgeBatch, expo=expo, pk=pk)
+    template = "visitors/includes/batch_progress.html" if request.htmx else "visitors/batch.html"
+    return render(request, template, {"expo": expo, "batch": batch})
+
+
+@login_required
+@require_safe
+def badge_batch_pdf(request, pk: int):
+    expo = _expo_for(request)
+    batch = get_object_or_404(BadgeBatch, expo=expo, pk=pk, status=BadgeBatch.Status.DONE)
+    return FileResponse(batch.pdf.open("rb"), content_type="application/pdf", filename=f"badges-{batch.pk}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_register(request):
+    """A walk-in registered at the desk; the response is the badge PDF, to print at once."""
+    expo = _expo_for(request)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration, _created = services.registration_create(
+                expo=expo,
+                category=data["category"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                organisation=data["organisation"],
+                designation=data["designation"],
+                country=data["country"],
+                city=data["city"],
+                dates=data["days"],
+                interests=data["interests"],
+                source=Registration.Source.DESK,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            badge = services.badge_render(badge_id=registration.badge.pk)
+            return FileResponse(
+                badge.pdf.open("rb"), content_type="application/pdf", filename=f"badge-{badge.number}.pdf"
+            )
+    return render(request, "visitors/desk.html", {"expo": expo, "form": form})
+
+
+urlpatterns = [
+    path("visitors/numbers/", numbers, name="visitor_numbers"),
+    path("visitors/numbers.<str:fmt>", numbers_export, name="visitor_numbers_export"),
+    path("visitors/print/", print_batches, name="badge_batches"),
+    path("visitors/print/<int:pk>/", badge_batch, name="badge_batch"),
+    path("visitors/print/<int:pk>/sheet.pdf", badge_batch_pdf, name="badge_batch_pdf"),
+    path("visitors/desk/", desk_register, name="desk_register"),
+]
