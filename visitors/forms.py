@@ -6,8 +6,9 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from exhibitors.models import phone_validator
+from exhibitors.models import Exhibitor, phone_validator
 from expo.models import Cluster, Expo
+from pavilions.models import Pavilion
 
 from .countries import COUNTRIES
 from .models import DESIGNATION_REQUIRED, ORGANISATION_REQUIRED, Badge, BadgeType, Category
@@ -79,19 +80,21 @@ class ChangeDaysForm(forms.Form):
 
 
 class PrintBatchForm(forms.Form):
-    """Which badges to print on one sheet: a badge type, a visitor category or one exhibitor's staff."""
+    """Which badges to print on one sheet: a badge type, a visitor category, one pavilion's or one exhibitor's staff."""
 
     type = forms.ChoiceField(label=_("Badge type"), choices=[("", _("Any")), *BadgeType.choices], required=False)
     category = forms.ChoiceField(
         label=_("Visitor category"), choices=[("", _("Any")), *Category.choices], required=False
     )
+    pavilion = forms.ModelChoiceField(
+        label=_("Pavilion"), queryset=None, required=False, help_text=_("The booth staff of its exhibitors.")
+    )
     exhibitor = forms.ModelChoiceField(label=_("Exhibitor"), queryset=None, required=False)
 
     def __init__(self, *args, expo: Expo, **kwargs):
         super().__init__(*args, **kwargs)
-        from exhibitors.models import Exhibitor
-
         self.expo = expo
+        self.fields["pavilion"].queryset = Pavilion.objects.filter(hall__expo=expo).select_related("hall")
         self.fields["exhibitor"].queryset = Exhibitor.objects.filter(expo=expo).order_by("name")
 
     def badges(self):
@@ -101,15 +104,18 @@ class PrintBatchForm(forms.Form):
             badges = badges.filter(type=data["type"])
         if data.get("category"):
             badges = badges.filter(category=data["category"])
+        if data.get("pavilion"):
+            badges = badges.filter(booth_staff__exhibitor__stall_allocations__stall__pavilion=data["pavilion"])
         if data.get("exhibitor"):
             badges = badges.filter(booth_staff__exhibitor=data["exhibitor"])
-        return badges
+        return badges.distinct()
 
     def label(self) -> str:
         data = self.cleaned_data
         parts = [
             str(dict(BadgeType.choices).get(data.get("type"), "")),
             str(dict(Category.choices).get(data.get("category"), "")),
+            str(data.get("pavilion") or ""),
             str(data.get("exhibitor") or ""),
         ]
         return " · ".join(part for part in parts if part) or str(_("All badges"))

@@ -72,6 +72,40 @@ def test_print_batch_makes_one_sheet_with_every_badge(client, desk_staff, expo):
     assert found == {badges.badge_payload(person.badge) for person in people}
 
 
+def test_print_batch_of_a_pavilion_holds_its_exhibitors_booth_staff_only(client, desk_staff, expo):
+    from pavilions.models import StallAllocation
+    from tests.factories import BoothStaffFactory, ExhibitorFactory, NominationFactory, PavilionFactory, StallFactory
+
+    surgical, sports = PavilionFactory(hall__expo=expo, code="B"), PavilionFactory(hall__expo=expo, code="C")
+    staff = {}
+    for pavilion, name in [(surgical, "Hilal Surgical"), (sports, "Zahra Sports")]:
+        exhibitor = ExhibitorFactory(nomination=NominationFactory(expo=expo, legal_name=name, status="approved"))
+        StallAllocation.objects.create(stall=StallFactory(pavilion=pavilion), exhibitor=exhibitor)
+        staff[name] = [BoothStaffFactory(exhibitor=exhibitor, full_name=f"{name} {n}") for n in range(2)]
+    services.badges_for_booth_staff(expo=expo)
+    register_visitor(expo, category="media")
+    client.force_login(desk_staff)
+
+    client.post(reverse("badge_batches"), {"pavilion": surgical.pk})
+
+    batch = BadgeBatch.objects.get()
+    assert batch.label == str(surgical)
+    assert sorted(badge.full_name for badge in batch.badges.all()) == ["Hilal Surgical 0", "Hilal Surgical 1"]
+    assert (batch.status, batch.total) == ("done", 2)
+
+
+def test_print_batch_of_another_expos_pavilion_is_refused(client, desk_staff, expo):
+    from tests.factories import PavilionFactory
+
+    elsewhere = PavilionFactory(hall__expo=ExpoFactory(is_current=False))
+    client.force_login(desk_staff)
+
+    response = client.post(reverse("badge_batches"), {"pavilion": elsewhere.pk})
+
+    assert "Select a valid choice" in response.context["form"].errors["pavilion"][0]
+    assert BadgeBatch.objects.count() == 0
+
+
 def test_print_batch_with_nothing_to_print_says_so(client, desk_staff, expo):
     client.force_login(desk_staff)
     response = client.post(reverse("badge_batches"), {"category": "media"})
