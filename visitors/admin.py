@@ -54,13 +54,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_selected(self, request, queryset):
         for registration in queryset:
             services.registration_cancel(registration=registration)
-        self.message_user(request, _("%(n)d registrations cancelled.") % {"n": queryset.count()}, messages.SUCCESS)
+        count = queryset.count()
+        message = ngettext("%(n)d registration cancelled.", "%(n)d registrations cancelled.", count) % {"n": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Email the selected people their badge again"))
     def resend_selected(self, request, queryset):
         for registration in queryset:
             services.registration_email_again(registration=registration)
-        self.message_user(request, _("%(n)d emails queued.") % {"n": queryset.count()}, messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request, ngettext("%(n)d email queued.", "%(n)d emails queued.", count) % {"n": count}, messages.SUCCESS
+        )
 
 
 @admin.register(Badge)
