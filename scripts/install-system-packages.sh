@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Install the Debian packages the full test suite needs, if missing: PostgreSQL, Redis,
+# Install the Debian packages the full test suite needs, if missing (with --runtime, only those the
+# portal needs to run, for `make run`): PostgreSQL, Redis,
 # Chromium, the libraries and fonts WeasyPrint renders PDFs with, and poppler-utils to read PDFs back in tests.
 # As root it installs them; otherwise it names what is missing (those tests are then skipped,
 # or fail under CI=true).
 set -euo pipefail
 
-packages=(
-  postgresql redis-server chromium
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
-  gettext wrk poppler-utils
-)
+# What the portal itself needs to make PDFs: Pango, HarfBuzz's subsetter (without it WeasyPrint
+# falls back to a pure-Python font subsetter, ten times slower a badge) and fonts covering Urdu.
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core)
+if [ "${1:-}" = "--runtime" ]; then
+  packages=("${runtime[@]}")
+else
+  packages=(postgresql redis-server chromium "${runtime[@]}" gettext wrk poppler-utils)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
