@@ -12,6 +12,7 @@ from expo.demo import ADMIN_EMAIL
 from expo.models import Cluster, Expo, Sector, TradeBody, User
 from expo.roles import STAFF_ROLES
 from tests.realstack import ROOT
+from visitors import qr
 
 
 def _manage(*args, **env):
@@ -30,12 +31,29 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         "WARNING",
         SECRET_KEY="x7#Kq9!vR2$mN5@pL8^wT3&zB6*cF1(hJ4)dG0-sY_uE+iO-deploy-check-only-4Fz",
         ALLOWED_HOSTS="expo.smeda.example",
+        EXPO_BADGE_SIGNING_KEY=qr.private_key_text(qr.generate_private_key()),
         DJANGO_SETTINGS_MODULE="expo.settings",
         DJANGO_DEBUG="0",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("key", "error"), [("", "visitors.E001"), ("not-a-key", "visitors.E002")])
+def test_the_deploy_check_refuses_production_without_a_readable_badge_key(key, error):
+    result = _manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="x7#Kq9!vR2$mN5@pL8^wT3&zB6*cF1(hJ4)dG0-sY_uE+iO-deploy-check-only-4Fz",
+        ALLOWED_HOSTS="expo.smeda.example",
+        EXPO_BADGE_SIGNING_KEY=key,
+        DJANGO_SETTINGS_MODULE="expo.settings",
+        DJANGO_DEBUG="0",
+    )
+
+    assert result.returncode != 0
+    assert error in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
