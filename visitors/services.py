@@ -148,6 +148,25 @@ def badge_render(*, badge_id: int) -> Badge:
     return badge
 
 
+def booth_staff_badges_sync(*, expo: Expo) -> tuple[int, int]:
+    """Issue badges to new booth staff and bring the others' badges up to date with their names and exhibitor.
+
+    Exhibitors edit their booth staff in their own app, which knows nothing of badges; a beat task runs this.
+    Returns (issued, updated).
+    """
+    from exhibitors.models import BoothStaff
+
+    issued = badges_for_booth_staff(expo=expo)
+    updated = 0
+    people = BoothStaff.objects.filter(exhibitor__expo=expo, badge__isnull=False).select_related("exhibitor", "badge")
+    for person in people:
+        badge = person.badge
+        if (badge.full_name, badge.organisation) != (person.full_name, person.exhibitor.name):
+            badge_update(badge=badge, full_name=person.full_name, organisation=person.exhibitor.name)
+            updated += 1
+    return issued, updated
+
+
 def badges_for_booth_staff(*, expo: Expo) -> int:
     """Issue a badge to every booth staff member of the expo's exhibitors who has none. Returns how many."""
     from exhibitors.models import BoothStaff

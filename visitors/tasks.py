@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from expo.selectors import expo_current
+
 from . import services
 
 RETRIES = 5
@@ -30,6 +32,12 @@ def send_registration_email(self, registration_id: int) -> str:
 @shared_task(name="visitors.send_due_emails")
 def send_due_emails() -> int:
     return services.registration_emails_requeue()
+
+
+@shared_task(name="visitors.sync_booth_staff_badges")
+def sync_booth_staff_badges() -> tuple[int, int]:
+    expo = expo_current()
+    return services.booth_staff_badges_sync(expo=expo) if expo else (0, 0)
 
 
 @shared_task(name="visitors.requeue_lost_batches")

@@ -127,6 +127,30 @@ def test_badge_update_raises_the_version_and_renders_again(expo):
     assert badge.pdf.name != old_pdf
 
 
+def test_booth_staff_edited_by_their_exhibitor_get_their_badges_brought_up_to_date(expo):
+    from exhibitors import services as exhibitor_services
+    from tests.factories import BoothStaffFactory, ExhibitorFactory
+    from visitors.tasks import sync_booth_staff_badges
+
+    exhibitor = ExhibitorFactory(expo=expo)
+    kamran = BoothStaffFactory(exhibitor=exhibitor, full_name="Kamran Butt")
+    assert sync_booth_staff_badges() == (1, 0)
+    data = {"full_name": "Kamran Ahmed Butt", "designation": "Sales", "id_number": kamran.id_number, "email": ""}
+    exhibitor_services.booth_staff_save(exhibitor=exhibitor, person=kamran, data=data)
+    exhibitor_services.booth_staff_save(
+        exhibitor=exhibitor,
+        person=None,
+        data={"full_name": "Sana Butt", "designation": "", "id_number": "35202-7654321-2", "email": ""},
+    )
+
+    assert sync_booth_staff_badges() == (1, 1)
+    assert sync_booth_staff_badges() == (0, 0)
+
+    badges = {b.full_name: b for b in Badge.objects.filter(type="exhibitor")}
+    assert sorted(badges) == ["Kamran Ahmed Butt", "Sana Butt"]
+    assert (badges["Kamran Ahmed Butt"].version, badges["Kamran Ahmed Butt"].pdf_version) == (2, 2)
+
+
 def test_booth_staff_get_badges_once(expo):
     from tests.factories import BoothStaffFactory, ExhibitorFactory
 
