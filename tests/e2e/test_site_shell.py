@@ -18,7 +18,7 @@ def console(page):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/soon/register/"])
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/register/", "/floor-plan/", "/exhibitors/"])
 def test_public_pages_load_every_asset_without_console_errors(page, console, path):
     ExpoFactory(name="SME Cluster Showcase 2041")
 
