@@ -70,6 +70,12 @@ class RegistrationForm(forms.Form):
             self.add_error("designation", _("Give your designation in the organisation."))
         return data
 
+    def person(self) -> dict:
+        """The cleaned answers as ``services.registration_create`` takes them."""
+        data = self.cleaned_data
+        fields = ["category", "full_name", "email", "phone", "organisation", "designation", "country", "city"]
+        return {field: data[field] for field in fields} | {"dates": data["days"], "interests": data["interests"]}
+
 
 class ChangeDaysForm(forms.Form):
     days = DaysField(label=_("Days I will attend"))

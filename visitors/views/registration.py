@@ -47,20 +47,10 @@ def register(request):
             # Answered like a success, so that a script learns nothing; nothing is saved.
             return render(request, "visitors/check_email.html", {"expo": expo})
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 registration, created = services.registration_create(
                     expo=expo,
-                    category=data["category"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    organisation=data["organisation"],
-                    designation=data["designation"],
-                    country=data["country"],
-                    city=data["city"],
-                    dates=data["days"],
-                    interests=data["interests"],
+                    **form.person(),
                     language=translation.get_language() or settings.LANGUAGE_CODE,
                     site_url=request.build_absolute_uri("/"),
                 )

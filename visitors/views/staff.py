@@ -129,20 +129,10 @@ def desk_register(request):
     expo = _expo_for(request)
     form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             registration, _created = services.registration_create(
                 expo=expo,
-                category=data["category"],
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                organisation=data["organisation"],
-                designation=data["designation"],
-                country=data["country"],
-                city=data["city"],
-                dates=data["days"],
-                interests=data["interests"],
+                **form.person(),
                 source=Registration.Source.DESK,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 site_url=request.build_absolute_uri("/"),
