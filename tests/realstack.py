@@ -197,21 +197,36 @@ def celery_worker(transactional_db, settings, tmp_path):
     """
     require(bool(os.environ.get("REDIS_URL")), "Redis (redis-server)")
     require(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL (initdb, pg_ctl)")
-    from django.db import connection
-
     from expo.celery import app
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    test_database = connection.settings_dict["NAME"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{test_database}",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
     log_path = tmp_path / "worker.log"
-    with open(log_path, "wb") as log:
+    worker = start_worker(log_path, hostname=f"test-{os.getpid()}", EMAIL_FILE_PATH=str(mail_dir))
+    app.conf.task_always_eager = False
+    try:
+        yield mail_dir
+    finally:
+        app.conf.task_always_eager = True
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def start_worker(log_path: Path, *, hostname: str, **env) -> subprocess.Popen:
+    """A Celery worker subprocess on the test database and the throwaway Redis, started and ready."""
+    from django.db import connection
+
+    environment = {
+        **os.environ,
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{connection.settings_dict['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        **env,
+    }
+    with open(log_path, "ab") as log:
         worker = subprocess.Popen(
             [
                 sys.executable,
@@ -226,25 +241,15 @@ def celery_worker(transactional_db, settings, tmp_path):
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
-                f"--hostname=test-{os.getpid()}@localhost",
+                f"--hostname={hostname}@localhost",
             ],
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    app.conf.task_always_eager = False
-    try:
-        _wait_for_worker(worker, log_path)
-        yield mail_dir
-    finally:
-        app.conf.task_always_eager = True
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    _wait_for_worker(worker, log_path)
+    return worker
 
 
 def _wait_for_worker(worker: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:

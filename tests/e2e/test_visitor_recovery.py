@@ -5,11 +5,9 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from expo.celery import app
@@ -82,34 +80,7 @@ def test_registrations_made_while_redis_is_down_are_emailed_once_it_is_back(clie
 
 
 def _start_worker(log_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{connection.settings_dict['NAME']}",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    with open(log_path, "ab") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "expo",
-                "worker",
-                "--pool=solo",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                f"--hostname=batch-{time.monotonic_ns()}@localhost",
-            ],
-            cwd=realstack.ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    realstack._wait_for_worker(worker, log_path)
-    return worker
+    return realstack.start_worker(log_path, hostname=f"batch-{time.monotonic_ns()}")
 
 
 @pytest.mark.django_db(transaction=True)
