@@ -112,7 +112,8 @@ def render(
 ) -> str:
     """The whole hall as one ``<svg>`` element, sized by CSS (``viewBox`` in metres)."""
     parts = [
-        f'<svg id="{escape(svg_id)}" class="floor-plan" xmlns="http://www.w3.org/2000/svg"'
+        # A plan is drawn left to right whatever the page's language: labels start where their shapes do.
+        f'<svg id="{escape(svg_id)}" class="floor-plan" xmlns="http://www.w3.org/2000/svg" direction="ltr"'
         f' viewBox="0 0 {_number(width)} {_number(depth)}" role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<rect class="hall-floor" x="0" y="0" width="{_number(width)}" height="{_number(depth)}"'

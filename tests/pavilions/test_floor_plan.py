@@ -199,3 +199,13 @@ def test_an_exhibitor_without_a_stall_is_told_it_comes_later(client, expo):
     page = client.get(exhibitor.get_absolute_url()).content.decode()
 
     assert "Your stall will be shown here once it is allocated." in page
+
+
+def test_in_urdu_the_page_is_right_to_left_and_the_plan_still_drawn_left_to_right(client, plan):
+    client.get(reverse("language_switch", args=["ur"]))
+
+    page = client.get(HALL).content.decode()
+
+    assert '<html lang="ur" dir="rtl">' in page
+    assert '<svg id="floor-plan" class="floor-plan" xmlns="http://www.w3.org/2000/svg" direction="ltr"' in page
+    assert "تلاش کریں" in page
