@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +30,7 @@ def _context(model_admin, request, **extra) -> dict:
 def _expo_or_404():
     expo = expo_current()
     if expo is None:
-        raise PermissionDenied
+        raise Http404
     return expo
 
 

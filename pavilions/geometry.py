@@ -32,10 +32,6 @@ class Rect:
     def area(self) -> float:
         return self.width * self.depth
 
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (self.x + self.width / 2, self.y + self.depth / 2)
-
     def overlaps(self, other: "Rect") -> bool:
         """True when the two share area; touching edges do not overlap."""
         return (
@@ -52,11 +48,6 @@ class Rect:
             and other.right <= self.right + TOLERANCE
             and other.bottom <= self.bottom + TOLERANCE
         )
-
-    def distance(self, other: "Rect") -> float:
-        """Distance between the centres."""
-        (ax, ay), (bx, by) = self.centre, other.centre
-        return ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
 
 
 def _overlap_length(a0: float, a1: float, b0: float, b1: float) -> float:

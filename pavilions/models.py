@@ -185,10 +185,6 @@ class Stall(PlacedOnPlan):
     def area(self) -> Decimal:
         return self.width * self.depth
 
-    @property
-    def is_corner(self) -> bool:
-        return self.open_sides >= self.OpenSides.CORNER
-
 
 class StallAllocation(models.Model):
     """One stall given to one exhibitor. An exhibitor may hold several adjacent stalls merged into one booth."""

@@ -1,5 +1,6 @@
 """A hall's stalls as the floor plan's plain data, coloured for whoever looks: visitors, staff, a run's preview."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -58,14 +59,39 @@ def legend(*states: str) -> list[tuple[str, str]]:
     return [(labels[state], floorplan.STATE_FILLS[state]) for state in states] + [(_("Aisle"), floorplan.AISLE_FILL)]
 
 
-def _svg(hall: Hall, stalls: list[floorplan.PlanStall]) -> str:
+def _svg(hall: Hall, stalls: list[floorplan.PlanStall], pavilions: list[floorplan.PlanPavilion] | None = None) -> str:
     return floorplan.render(
         title=_("Floor plan of %(hall)s") % {"hall": hall.name},
         width=float(hall.width),
         depth=float(hall.depth),
-        pavilions=_pavilions(hall),
+        pavilions=_pavilions(hall) if pavilions is None else pavilions,
         stalls=stalls,
     )
+
+
+def _plan(hall: Hall, look: Callable[[Stall], tuple[str, str, bool]]) -> tuple[str, list[Stall]]:
+    """The hall's stalls drawn as ``look(stall)`` says: (state, occupant's name, highlighted)."""
+    labels = state_labels()
+    stalls = hall_stalls(hall=hall)
+    plan = []
+    for stall in stalls:
+        state, occupant, highlighted = look(stall)
+        plan.append(
+            floorplan.PlanStall(
+                code=stall.code,
+                rect=stall.rect,
+                state=state,
+                state_label=labels[state],
+                occupant=occupant,
+                highlighted=highlighted,
+            )
+        )
+    return _svg(hall, plan), stalls
+
+
+def _occupant(stall: Stall) -> str:
+    allocation = getattr(stall, "allocation", None)
+    return allocation.exhibitor.name if allocation else ""
 
 
 def _public_stalls(hall: Hall) -> tuple[list[floorplan.PlanPavilion], list[floorplan.PlanStall], str]:
@@ -126,71 +152,39 @@ def public_plan(*, hall: Hall, query: str = "") -> PublicPlan:
             replace(stall, highlighted=True) if query in stall.search_text or query == stall.code.lower() else stall
             for stall in stalls
         ]
-    svg = floorplan.render(
-        title=_("Floor plan of %(hall)s") % {"hall": hall.name},
-        width=float(hall.width),
-        depth=float(hall.depth),
-        pavilions=pavilions,
-        stalls=stalls,
-    )
+    svg = _svg(hall, stalls, pavilions)
     # The table was rendered (and escaped) by a template; the cache keeps it as a plain string.
     return PublicPlan(svg, stalls, mark_safe(table), [stall.code for stall in stalls if stall.highlighted])
 
 
 def staff_plan(*, hall: Hall) -> tuple[str, list[Stall]]:
     """The staff plan: every stall in its status colour (available, held, blocked, allocated)."""
-    labels = state_labels()
-    stalls = hall_stalls(hall=hall)
-    plan = []
-    for stall in stalls:
-        allocation = getattr(stall, "allocation", None)
-        state = "allocated" if allocation else stall.status
-        plan.append(
-            floorplan.PlanStall(
-                code=stall.code,
-                rect=stall.rect,
-                state=state,
-                state_label=labels[state],
-                occupant=allocation.exhibitor.name if allocation else "",
-            )
-        )
-    return _svg(hall, plan), stalls
+
+    def look(stall: Stall) -> tuple[str, str, bool]:
+        occupant = _occupant(stall)
+        return ("allocated" if occupant else stall.status), occupant, False
+
+    return _plan(hall, look)
 
 
 def preview_plan(*, hall: Hall, run: AllocationRun) -> str:
     """A run's result on the plan, coloured by what it changes."""
-    labels = state_labels()
-    after: dict[int, tuple[str, str]] = {}
-    for row in run.diff:
-        for stall_id in row["stall_ids"]:
-            after[stall_id] = (row["change"], row["exhibitor"])
-    plan = []
-    for stall in hall_stalls(hall=hall):
-        change, name = after.get(stall.pk, ("free" if stall.status == Stall.Status.AVAILABLE else stall.status, ""))
-        plan.append(
-            floorplan.PlanStall(
-                code=stall.code, rect=stall.rect, state=change, state_label=labels[change], occupant=name
-            )
-        )
-    return _svg(hall, plan)
+    after = {stall_id: (row["change"], row["exhibitor"]) for row in run.diff for stall_id in row["stall_ids"]}
+
+    def look(stall: Stall) -> tuple[str, str, bool]:
+        unused = "free" if stall.status == Stall.Status.AVAILABLE else stall.status
+        change, name = after.get(stall.pk, (unused, ""))
+        return change, name, False
+
+    return _plan(hall, look)[0]
 
 
 def exhibitor_plan(*, hall: Hall, exhibitor: Exhibitor) -> str:
     """The plan an exhibitor sees on its dashboard: its own stalls highlighted."""
-    labels = state_labels()
-    plan = []
-    for stall in hall_stalls(hall=hall):
+
+    def look(stall: Stall) -> tuple[str, str, bool]:
         allocation = getattr(stall, "allocation", None)
         mine = allocation is not None and allocation.exhibitor_id == exhibitor.pk
-        state = "mine" if mine else ("allocated" if allocation else "free")
-        plan.append(
-            floorplan.PlanStall(
-                code=stall.code,
-                rect=stall.rect,
-                state=state,
-                state_label=labels[state],
-                occupant=allocation.exhibitor.name if allocation else "",
-                highlighted=mine,
-            )
-        )
-    return _svg(hall, plan)
+        return ("mine" if mine else "allocated" if allocation else "free"), _occupant(stall), mine
+
+    return _plan(hall, look)[0]

@@ -209,3 +209,55 @@ def test_in_urdu_the_page_is_right_to_left_and_the_plan_still_drawn_left_to_righ
     assert '<html lang="ur" dir="rtl">' in page
     assert '<svg id="floor-plan" class="floor-plan" xmlns="http://www.w3.org/2000/svg" direction="ltr"' in page
     assert "تلاش کریں" in page
+
+
+def _counted_get(client, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def roomy(pavilion):
+    """Room for 60 stalls in rows of six."""
+    pavilion.width = pavilion.depth = 60
+    pavilion.save()
+    pavilion.hall.width = pavilion.hall.depth = 80
+    pavilion.hall.save()
+    return pavilion
+
+
+def test_the_exhibitor_dashboard_plan_costs_the_same_queries_with_4_or_60_stalls(client, roomy):
+    fill(roomy, 4)
+    hilal = StallAllocation.objects.get(stall__code="H1-B-001").exhibitor
+    client.force_login(ExhibitorMembershipFactory(exhibitor=hilal).user)
+    few = _counted_get(client, hilal.get_absolute_url())
+    fill(roomy, 56, start=4)
+
+    assert _counted_get(client, hilal.get_absolute_url()) == few
+
+
+def test_the_staff_plan_and_a_run_preview_cost_the_same_queries_with_4_or_60_stalls(
+    client, roomy, floor_manager, django_capture_on_commit_callbacks
+):
+    from pavilions.models import AllocationRun
+
+    client.force_login(floor_manager)
+    plan_url = reverse("admin:pavilions_hall_plan", args=[roomy.hall.pk])
+
+    def preview_queries() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("admin:pavilions_allocationrun_add"), {
+                "same_cluster_adjacent": "3", "corner_to_ranked": "1", "trade_body_near": "1",
+                "competitors_facing": "2", "time_limit": "1",
+            })  # fmt: skip
+        run = AllocationRun.objects.latest("created_at")
+        assert run.status == AllocationRun.Status.READY  # so the preview draws every hall
+        return _counted_get(client, reverse("admin:pavilions_allocationrun_preview", args=[run.pk]))
+
+    fill(roomy, 4)
+    few = (_counted_get(client, plan_url), preview_queries())
+    fill(roomy, 56, start=4)
+
+    assert (_counted_get(client, plan_url), preview_queries()) == few

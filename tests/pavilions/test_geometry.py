@@ -40,13 +40,11 @@ def test_contains_itself_and_smaller_inside():
     assert not Rect(57, 37, 3, 3).contains(hall)
 
 
-def test_area_centre_and_distance():
+def test_area_and_far_edges():
     rect = Rect(3, 6, 6, 3)
     assert rect.area == 18
-    assert rect.centre == (6.0, 7.5)
     assert rect.right == 9
     assert rect.bottom == 9
-    assert Rect(0, 0, 2, 2).distance(Rect(3, 4, 2, 2)) == 5.0
 
 
 def test_share_edge_side_by_side_and_back_to_back():
