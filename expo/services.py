@@ -4,13 +4,15 @@ import datetime
 import hashlib
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -43,11 +45,16 @@ def _enqueue_email(email_id: int) -> None:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file in private storage (``settings.PRIVATE_MEDIA_ROOT``) to send with an email."""
+    """A file to send with an email. The outbox keeps its own copy, so the email carries the file as it was
+    when queued even if the original is replaced (a badge made again) before the email goes out."""
 
-    path: str
+    content: bytes
     filename: str
     mimetype: str
+
+
+def _outbox_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def email_queue(
@@ -56,7 +63,7 @@ def email_queue(
     """Render ``emails/<template>`` now and send it from a task after the transaction commits.
 
     The message is rendered at once so that what is logged is exactly what is sent,
-    in the language the recipient used. An attachment is read when the email is delivered.
+    in the language the recipient used.
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
@@ -77,7 +84,11 @@ def email_queue_rendered(
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        attachment_path=attachment.path if attachment else "",
+        attachment_path=(
+            _outbox_storage().save(f"outbox/{uuid.uuid4().hex}.bin", ContentFile(attachment.content))
+            if attachment
+            else ""
+        ),
         attachment_name=attachment.filename if attachment else "",
         attachment_type=attachment.mimetype if attachment else "",
     )
@@ -104,7 +115,8 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
             message.attach_alternative(email.body_html, "text/html")
         try:
             if email.attachment_path:
-                content = (Path(settings.PRIVATE_MEDIA_ROOT) / email.attachment_path).read_bytes()
+                with _outbox_storage().open(email.attachment_path, "rb") as stored:
+                    content = stored.read()
                 message.attach(email.attachment_name, content, email.attachment_type)
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried
@@ -115,7 +127,11 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            if email.attachment_path:
+                # Sent: the outbox's copy is no longer needed (its name stays in the log).
+                transaction.on_commit(partial(_outbox_storage().delete, email.attachment_path))
+                email.attachment_path = ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "attachment_path"])
     if failure is not None:
         raise failure
 

@@ -27,7 +27,7 @@ def load(*, expo: Expo) -> dict:
     for day in expo.days:
         DayCapacity.objects.get_or_create(expo=expo, date=day, category="", defaults={"capacity": 5000})
         DayCapacity.objects.get_or_create(expo=expo, date=day, category=Category.PUBLIC, defaults={"capacity": 2000})
-    for name in ("Gate 1 (main)", "Gate 2 (halls)", "VIP gate"):
+    for name in ("Main entrance", "Halls entrance", "VIP entrance"):
         services.gate_ensure(expo=expo, name=name)
     clusters = list(Cluster.objects.all()[:3])
     for full_name, email, category, organisation, designation, country, city in PEOPLE:

@@ -458,9 +458,10 @@ def registration_email_send(*, registration_id: int) -> str:
         attachment = None
         if badge is not None and not badge.revoked and registration.status == Status.CONFIRMED:
             badge = badge_render(badge_id=badge.pk)
-            attachment = core.Attachment(
-                path=badge.pdf.name, filename=f"badge-{badge.number}.pdf", mimetype="application/pdf"
-            )
+            with badge.pdf.open("rb") as pdf:
+                attachment = core.Attachment(
+                    content=pdf.read(), filename=f"badge-{badge.number}.pdf", mimetype="application/pdf"
+                )
         from .links import manage_url
 
         core.email_queue(

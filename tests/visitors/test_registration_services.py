@@ -51,7 +51,7 @@ def test_full_day_waitlists_and_says_so(expo):
     assert third.status == "waitlisted"
     email = OutboundEmail.objects.get(to=third.email)
     assert "waiting list" in email.subject
-    assert email.attachment_path == ""
+    assert email.attachment_name == ""
 
 
 def test_category_cap_waitlists_that_category_only(expo):
@@ -197,3 +197,39 @@ def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
     assert badge.pdf_is_current
     last = OutboundEmail.objects.filter(to="back@example.pk").order_by("pk").last()
     assert last.attachment_name == f"badge-{badge.number}.pdf"
+
+
+def test_a_queued_badge_email_keeps_the_badge_as_it_was_when_the_badge_is_made_again(expo):
+    from django.core import mail
+
+    from expo import services as core
+    from expo.celery import app
+
+    registration = register_visitor(expo, full_name="Ali Raza")
+    badge = Badge.objects.get(registration=registration)
+    mail.outbox.clear()
+    with badge.pdf.open("rb") as pdf:
+        first_pdf = pdf.read()
+    app.conf.task_always_eager = False  # queued on the broker, where no worker takes it: delivered below
+    try:
+        email = core.email_queue_rendered(
+            to=registration.email,
+            template="visitor_registration",
+            subject="Your badge",
+            body_text="Attached.",
+            attachment=core.Attachment(content=first_pdf, filename="badge.pdf", mimetype="application/pdf"),
+        )
+    finally:
+        app.conf.task_always_eager = True
+    services.badge_update(badge=badge, full_name="Ali Raza Khan", organisation="Raza Traders")  # old PDF deleted
+    assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.QUEUED
+
+    core.email_deliver(email_id=email.pk, final_attempt=True)
+
+    copy = email.attachment_path
+    email.refresh_from_db()
+    assert (email.status, email.attachment_name, email.attachment_path) == ("sent", "badge.pdf", "")
+    assert not badge.pdf.storage.exists(copy)  # the outbox's copy goes once sent
+    [(filename, content, mimetype)] = mail.outbox[-1].attachments
+    assert (filename, content, mimetype) == ("badge.pdf", first_pdf, "application/pdf")
+    assert not Badge.objects.get(pk=badge.pk).pdf.storage.exists(badge.pdf.name)
