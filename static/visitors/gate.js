@@ -84,7 +84,7 @@
   }
 
   function describeList(list) {
-    listInfo.textContent = list ? list.day + " · " + list.badges.length : "";
+    listInfo.textContent = list ? format(data.msgList, { day: list.day, count: list.badges.length }) : "";
   }
 
   function fetchDayList() {
