@@ -525,11 +525,16 @@ def _enqueue_batch(batch_id: int) -> None:
 
 
 def badge_batch_run(*, batch_id: int) -> BadgeBatch:
-    """Lay out the batch's badges as A4 sheets, saving progress after each chunk. Safe to run again."""
+    """Lay out the batch's badges as A4 sheets, saving progress after each chunk. Safe to run again:
+    a finished or failed batch is left as it is."""
+    finished = [BadgeBatch.Status.DONE, BadgeBatch.Status.FAILED]
+    if not (
+        BadgeBatch.objects.filter(pk=batch_id)
+        .exclude(status__in=finished)
+        .update(status=BadgeBatch.Status.RUNNING, done=0, heartbeat_at=timezone.now())
+    ):
+        return BadgeBatch.objects.get(pk=batch_id)
     batch = BadgeBatch.objects.get(pk=batch_id)
-    if batch.status == BadgeBatch.Status.DONE:
-        return batch
-    BadgeBatch.objects.filter(pk=batch_id).update(status=BadgeBatch.Status.RUNNING, done=0, heartbeat_at=timezone.now())
     badges = list(batch.badges.select_related("expo").order_by("type", "full_name", "pk"))
     chunks = [badges[start : start + BATCH_CHUNK] for start in range(0, len(badges), BATCH_CHUNK)]
 
@@ -545,6 +550,13 @@ def badge_batch_run(*, batch_id: int) -> BadgeBatch:
         batch.finished_at = timezone.now()
         batch.save(update_fields=["pdf", "status", "done", "finished_at"])
     return batch
+
+
+def badge_batch_fail(*, batch_id: int) -> None:
+    """The last attempt failed: the batch stops (its page stops waiting) and the sweep leaves it alone."""
+    BadgeBatch.objects.filter(pk=batch_id).exclude(status=BadgeBatch.Status.DONE).update(
+        status=BadgeBatch.Status.FAILED, finished_at=timezone.now()
+    )
 
 
 def badge_batches_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:

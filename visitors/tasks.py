@@ -50,4 +50,7 @@ def print_badges(self, batch_id: int) -> None:
     try:
         services.badge_batch_run(batch_id=batch_id)
     except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            services.badge_batch_fail(batch_id=batch_id)
+            raise
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc

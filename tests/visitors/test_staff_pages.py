@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from expo.celery import app
 from tests.factories import ExpoFactory, GateFactory, register_visitor
 from tests.visitors.qrdecode import qr_payloads
 from visitors import badges, services
@@ -104,6 +105,26 @@ def test_print_batch_of_another_expos_pavilion_is_refused(client, desk_staff, ex
 
     assert "Select a valid choice" in response.context["form"].errors["pavilion"][0]
     assert BadgeBatch.objects.count() == 0
+
+
+def test_a_failed_batch_stops_its_page_waiting_and_is_not_run_or_swept_again(client, desk_staff, expo):
+    register_visitor(expo, category="media")
+    client.force_login(desk_staff)
+    app.conf.task_always_eager = False  # queued on the broker with no worker: it stays queued
+    try:
+        client.post(reverse("badge_batches"), {"category": "media"})
+    finally:
+        app.conf.task_always_eager = True
+    batch = BadgeBatch.objects.get()
+
+    services.badge_batch_fail(batch_id=batch.pk)
+
+    assert services.badge_batch_run(batch_id=batch.pk).status == "failed"
+    assert services.badge_batches_requeue(older_than=datetime.timedelta(0)) == 0
+    progress = client.get(reverse("badge_batch", args=[batch.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "This sheet could not be made." in progress
+    assert "hx-trigger" not in progress
+    assert not BadgeBatch.objects.get().pdf
 
 
 def test_print_batch_with_nothing_to_print_says_so(client, desk_staff, expo):
