@@ -402,8 +402,13 @@ def _reactivate(registration: Registration, *, dates: list, details: dict, inter
     _owe_email(registration, EmailDue.CONFIRMATION)
 
 
-def registration_change_days(*, registration: Registration, dates: Iterable[datetime.date]) -> Registration:
-    """Keep, add and drop days; dropped days free their places for the waitlist."""
+def registration_change_days(
+    *, registration: Registration, dates: Iterable[datetime.date], now: datetime.datetime | None = None
+) -> Registration:
+    """Keep, add and drop days; dropped days free their places for the waitlist.
+
+    Once registration has closed, days can still be dropped (someone cannot come) but not added.
+    """
     with transaction.atomic():
         registration = Registration.objects.select_for_update().select_related("expo").get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
@@ -414,6 +419,8 @@ def registration_change_days(*, registration: Registration, dates: Iterable[date
         dropped, added = active - set(dates), set(dates) - active
         if not dropped and not added:
             return registration
+        if added and not registration.expo.registration_is_open(now=now or timezone.now()):
+            raise RegistrationError(_("Registration has closed: you can drop days, but not add them."))
         caps = _lock_capacities(registration.expo, dropped | added)
         freed = [date for date in dropped if current[date].status == Status.CONFIRMED]
         RegistrationDay.objects.filter(registration=registration, date__in=dropped).update(status=Status.CANCELLED)

@@ -159,6 +159,23 @@ def test_manage_change_to_no_day_is_refused(client, expo):
     assert registration.days.get().status == "confirmed"
 
 
+def test_after_registration_closes_the_manage_link_drops_days_but_adds_none(client, expo):
+    registration = register_visitor(expo, dates=[expo.start_date, expo.end_date])
+    expo.registration_closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    expo.save()
+    url = reverse("registration_manage", args=[links.manage_token(registration)])
+
+    adding = client.post(url, {"days": [day.isoformat() for day in expo.days]})
+    dropping = client.post(url, {"days": [expo.start_date.isoformat()]})
+
+    assert adding.context["form"].non_field_errors() == [
+        "Registration has closed: you can drop days, but not add them."
+    ]
+    assert dropping.status_code == 302
+    days = dict(registration.days.values_list("date", "status"))
+    assert days == {expo.start_date: "confirmed", expo.end_date: "cancelled"}
+
+
 def test_manage_link_of_one_registration_cannot_open_another(client, expo):
     mine = register_visitor(expo, full_name="Owner Person")
     theirs = register_visitor(expo, full_name="Other Person")
@@ -184,3 +201,21 @@ def test_desk_needs_the_desk_role(client, expo, desk_staff, someone):
     response = client.post(url, _form(expo, email="walkin@example.pk"))
     assert response["Content-Type"] == "application/pdf"
     assert Registration.objects.get().source == "desk"
+
+
+def test_the_desk_prints_no_badge_for_an_email_already_registered_or_a_full_day(client, expo, desk_staff):
+    register_visitor(expo, email="known@example.pk", full_name="Known Person")
+    DayCapacity.objects.create(expo=expo, date=expo.start_date, capacity=2)  # Known Person holds one place
+    register_visitor(expo, dates=[expo.start_date])  # and someone else the other
+    client.force_login(desk_staff)
+    url = reverse("desk_register")
+
+    known = client.post(url, _form(expo, email="known@example.pk", full_name="Somebody Else"))
+    full = client.post(url, _form(expo, email="late@example.pk", days=[expo.start_date.isoformat()]))
+
+    assert known.context["form"].errors["email"] == [
+        "known@example.pk is already registered, as Known Person; the badge was emailed to them again."
+    ]
+    assert full.context["form"].errors["days"][0].endswith("is on the waiting list.")
+    assert Registration.objects.get(email="known@example.pk").full_name == "Known Person"
+    assert Registration.objects.get(email="late@example.pk").status == "waitlisted"

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from expo import selectors as core_selectors
@@ -130,7 +131,7 @@ def desk_register(request):
     form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
     if request.method == "POST" and form.is_valid():
         try:
-            registration, _created = services.registration_create(
+            registration, created = services.registration_create(
                 expo=expo,
                 **form.person(),
                 source=Registration.Source.DESK,
@@ -140,10 +141,23 @@ def desk_register(request):
         except services.RegistrationError as error:
             form.add_error(None, str(error))
         else:
-            badge = services.badge_render(badge_id=registration.badge.pk)
-            return FileResponse(
-                badge.pdf.open("rb"), content_type="application/pdf", filename=f"badge-{badge.number}.pdf"
-            )
+            # Print only a badge the gate will let in, and only for the person just typed in.
+            if not created:
+                form.add_error(
+                    "email",
+                    _("%(email)s is already registered, as %(name)s; the badge was emailed to them again.")
+                    % {"email": registration.email, "name": registration.full_name},
+                )
+            elif registration.status != Registration.Status.CONFIRMED:
+                form.add_error(
+                    "days",
+                    _("The days chosen are full: %(name)s is on the waiting list.") % {"name": registration.full_name},
+                )
+            else:
+                badge = services.badge_render(badge_id=registration.badge.pk)
+                return FileResponse(
+                    badge.pdf.open("rb"), content_type="application/pdf", filename=f"badge-{badge.number}.pdf"
+                )
     return render(request, "visitors/desk.html", {"expo": expo, "form": form})
 
 
