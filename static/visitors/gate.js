@@ -50,9 +50,11 @@
     return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
   }
 
-  function show(ok, message) {
+  // A verdict is "welcome" (green), "refused" (red), or "unchecked" (amber: offline without what is needed to
+  // check the code, so staff check the person's papers; the scan is uploaded and judged later).
+  function show(verdict, message) {
     result.textContent = message;
-    result.className = "gate-result " + (ok ? "welcome" : "refused");
+    result.className = "gate-result " + verdict;
   }
 
   function setOnline(online) {
@@ -124,22 +126,23 @@
   function judgeOffline(payload) {
     var list = load(LIST_KEY, null);
     var code = parse(payload);
-    if (!code) return Promise.resolve({ ok: false, message: data.msgMalformed });
+    if (!code) return Promise.resolve({ verdict: "refused", message: data.msgMalformed });
     var signature = publicKey
       ? crypto.subtle.verify({ name: "Ed25519" }, publicKey, code.raw.slice(15), code.raw.slice(0, 15))
-      : Promise.resolve(true); // Without WebCrypto (a plain-HTTP venue address) the list check stands alone.
+      : Promise.resolve(null); // Without WebCrypto (a plain-HTTP venue address) the signature cannot be checked.
     return signature.then(function (valid) {
-      if (!valid) return { ok: false, message: data.msgForged };
-      if (!list) return { ok: true, unknown: true, message: data.msgNoList };
-      if (code.expo !== list.expo) return { ok: false, message: data.msgWrongExpo };
-      if (list.revoked.indexOf(code.number) !== -1) return { ok: false, message: data.msgRevoked };
+      if (valid === false) return { verdict: "refused", message: data.msgForged };
+      if (!list) return { verdict: "unchecked", message: data.msgNoList };
+      if (code.expo !== list.expo) return { verdict: "refused", message: data.msgWrongExpo };
+      if (list.revoked.indexOf(code.number) !== -1) return { verdict: "refused", message: data.msgRevoked };
       var badge = list.badges.find(function (b) { return b.n === code.number; });
-      if (!badge) return { ok: false, message: data.msgNotToday };
-      if (badge.v !== code.version) return { ok: false, message: data.msgSuperseded };
+      if (!badge) return { verdict: "refused", message: data.msgNotToday };
+      if (badge.v !== code.version) return { verdict: "refused", message: data.msgSuperseded };
       var localIn = load(LOCAL_IN_KEY, {});
       var earlier = localIn[code.number] || list.checked_in.find(function (c) { return c.n === code.number; });
       if (earlier) {
-        return { ok: false, message: format(data.msgAlready, { name: badge.name, time: earlier.at, gate: earlier.gate }) };
+        var already = format(data.msgAlready, { name: badge.name, time: earlier.at, gate: earlier.gate });
+        return { verdict: "refused", message: already };
       }
       var now = new Date();
       localIn[code.number] = {
@@ -147,7 +150,9 @@
         gate: gateSelect.options[gateSelect.selectedIndex] ? gateSelect.options[gateSelect.selectedIndex].text : "",
       };
       save(LOCAL_IN_KEY, localIn);
-      return { ok: true, message: format(data.msgWelcome, { name: badge.name, label: badge.label }) };
+      var welcome = format(data.msgWelcome, { name: badge.name, label: badge.label });
+      if (valid === null) return { verdict: "unchecked", message: welcome + " · " + data.msgUnsigned };
+      return { verdict: "welcome", message: welcome };
     });
   }
 
@@ -178,12 +183,12 @@
     post(data.scanUrl, scan)
       .then(function (answer) {
         setOnline(true);
-        show(answer.json.ok === true, answer.json.message || answer.json.error || "");
+        show(answer.json.ok === true ? "welcome" : "refused", answer.json.message || answer.json.error || "");
       })
       .catch(function () {
         setOnline(false);
         queueScan(scan);
-        return judgeOffline(payload).then(function (verdict) { show(verdict.ok, verdict.message); });
+        return judgeOffline(payload).then(function (judged) { show(judged.verdict, judged.message); });
       });
   }
 

@@ -149,3 +149,23 @@ def test_gate_keeps_scanning_offline_and_uploads_once_back_online(page, live_ser
     assert checkin.badge == guest.badge
     assert checkin.gate.name == "South"
     assert Scan.objects.filter(offline=True).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offline_without_a_day_list_a_scan_is_amber_not_green(page, live_server):
+    today = timezone.localdate()
+    expo = ExpoFactory(start_date=today, end_date=today)
+    GateFactory(expo=expo, name="South")
+    guest = register_visitor(expo, full_name="Omar Farooq", category="media", dates=[today])
+
+    sign_in_gate_staff(page)
+    page.evaluate("localStorage.removeItem('expo-gate-day-list')")
+    page.context.set_offline(True)
+    scan(page, badges.badge_payload(guest.badge))
+
+    expect(page.get_by_test_id("gate-result")).to_have_class(re.compile("unchecked"))
+    expect(page.get_by_test_id("gate-result")).to_contain_text("check their papers")
+    expect(page.get_by_test_id("gate-queue")).to_have_text("1")
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("gate-queue")).to_have_text("0", timeout=20_000)
+    assert CheckIn.objects.get().badge == guest.badge
