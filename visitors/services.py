@@ -588,13 +588,15 @@ MAX_OFFLINE_AGE = datetime.timedelta(days=3)
 
 
 def _outcome_message(scan: Scan) -> dict:
+    """The answer a gate shows for a recorded scan (the same for the scan sent again)."""
     badge = scan.badge
     result = {"scan_id": str(scan.scan_id), "outcome": scan.outcome, "ok": scan.outcome == Outcome.WELCOME}
     if scan.outcome == Outcome.WELCOME:
         label = badge.get_category_display() if badge.category else badge.get_type_display()
         result["message"] = _("Welcome, %(name)s — %(category)s") % {"name": badge.full_name, "category": label}
     elif scan.outcome == Outcome.ALREADY:
-        first = CheckIn.objects.select_related("gate").filter(badge=badge, day=scan.checkin_day).first()
+        day = timezone.localtime(scan.scanned_at, timezone.get_current_timezone()).date()
+        first = CheckIn.objects.select_related("gate").filter(badge=badge, day=day).first()
         if first is not None:
             at = timezone.localtime(first.scanned_at, timezone.get_current_timezone()).strftime("%H:%M")
             result["message"] = _("%(name)s already checked in today at %(time)s at gate %(gate)s") % {
@@ -657,7 +659,7 @@ def scan_record(
     day = timezone.localtime(when, timezone.get_current_timezone()).date()
     existing = Scan.objects.select_related("badge").filter(scan_id=scan_id).first()
     if existing is not None:
-        return _with_day(existing)
+        return _outcome_message(existing)
     outcome, badge = _judge(expo=expo, payload=payload, day=day)
     try:
         with transaction.atomic():
@@ -685,12 +687,7 @@ def scan_record(
     except IntegrityError:
         # The same scan uploaded at the same moment by another request: that one's answer stands.
         existing = Scan.objects.select_related("badge").get(scan_id=scan_id)
-        return _with_day(existing)
-    return _with_day(scan)
-
-
-def _with_day(scan: Scan) -> dict:
-    scan.checkin_day = timezone.localtime(scan.scanned_at, timezone.get_current_timezone()).date()
+        return _outcome_message(existing)
     return _outcome_message(scan)
 
 

@@ -196,6 +196,19 @@ def test_scan_endpoint_answers_json_and_odd_bodies_are_400(client, gate_staff, t
     assert raw.status_code == 400
 
 
+def test_a_scan_naming_another_expos_gate_is_refused_and_lets_no_one_in(client, gate_staff, today_expo, visitor):
+    elsewhere = GateFactory(expo=ExpoFactory(is_current=False), name="Elsewhere")
+    client.force_login(gate_staff)
+    body = {"payload": badges.badge_payload(visitor.badge), "scan_id": str(uuid.uuid4()), "gate": elsewhere.pk}
+
+    scan = _post(client, reverse("gate_scan"), body)
+    sync = _post(client, reverse("gate_sync"), {"scans": [body]})
+
+    assert (scan.status_code, scan.json()["error"]) == (400, "Unknown gate.")
+    assert sync.json()["results"] == [{"scan_id": body["scan_id"], "error": "Unknown gate."}]
+    assert not CheckIn.objects.exists()
+
+
 def test_offline_batch_uploaded_three_times_counts_once(client, gate_staff, today_expo):
     gate = GateFactory(expo=today_expo)
     people = [register_visitor(today_expo) for _ in range(3)]

@@ -44,13 +44,18 @@ def _payload(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _clean_scan(expo, item):
+def _gates(expo) -> dict[int, Gate]:
+    """The expo's gates by id, read once a request: a scan naming another expo's gate finds none."""
+    return {gate.pk: gate for gate in selectors.gates(expo)}
+
+
+def _clean_scan(gates: dict[int, Gate], item):
     if not isinstance(item, dict):
         return None, {"error": _("A scan must be an object.")}
     form = ScanForm({key: item.get(key) for key in ("scan_id", "gate", "scanned_at")})
     if not form.is_valid():
         return None, {"error": _("The scan is incomplete."), "fields": form.errors.get_json_data()}
-    gate = Gate.objects.filter(expo=expo, pk=form.cleaned_data["gate"]).first()
+    gate = gates.get(form.cleaned_data["gate"])
     if gate is None:
         return None, {"error": _("Unknown gate.")}
     return {
@@ -81,7 +86,7 @@ def gate_day_list(request):
 @require_POST
 def gate_scan(request):
     expo = _expo_for(request)
-    scan, error = _clean_scan(expo, _json_body(request))
+    scan, error = _clean_scan(_gates(expo), _json_body(request))
     if error:
         return JsonResponse(error, status=400)
     result = services.scan_record(
@@ -103,9 +108,10 @@ def gate_sync(request):
     items = body.get("scans") if isinstance(body, dict) else None
     if not isinstance(items, list) or len(items) > MAX_SYNC_SCANS:
         return JsonResponse({"error": _("Send a list of at most %(n)d scans.") % {"n": MAX_SYNC_SCANS}}, status=400)
+    gates = _gates(expo)
     results = []
     for item in items:
-        scan, error = _clean_scan(expo, item)
+        scan, error = _clean_scan(gates, item)
         if error:
             results.append({"scan_id": str(item.get("scan_id", "")) if isinstance(item, dict) else "", **error})
             continue
