@@ -1,8 +1,10 @@
-"""Who may open the staff pages of the visitors app: one helper per role, a 404 for everyone else."""
+"""Who may open the staff pages of the visitors app: the role's members (and superusers), a 404 for everyone else."""
 
 from django.http import Http404
 
 from expo import roles
+from expo.models import Expo
+from expo.selectors import expo_current
 
 
 def has_role(user, role: str) -> bool:
@@ -11,15 +13,17 @@ def has_role(user, role: str) -> bool:
     return user.is_superuser or user.groups.filter(name=role).exists()
 
 
-def require_role(user, role: str) -> None:
-    """A person without the role gets a 404, exactly like a page that does not exist."""
-    if not has_role(user, role):
+def _current_expo_for(user, role: str) -> Expo:
+    """The current expo, for a member of ``role``; anyone else gets a 404, exactly like a page that does not exist."""
+    expo = expo_current() if has_role(user, role) else None
+    if expo is None:
         raise Http404
+    return expo
 
 
-def require_gate_staff(user) -> None:
-    require_role(user, roles.GATE_STAFF)
+def expo_for_gate_staff(request) -> Expo:
+    return _current_expo_for(request.user, roles.GATE_STAFF)
 
 
-def require_registration_desk(user) -> None:
-    require_role(user, roles.REGISTRATION_DESK)
+def expo_for_registration_desk(request) -> Expo:
+    return _current_expo_for(request.user, roles.REGISTRATION_DESK)

@@ -8,28 +8,18 @@ versions and names.
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from expo import selectors as core_selectors
-
 from .. import access, selectors, services
 from ..forms import ScanForm
 from ..models import Gate
 
 MAX_SYNC_SCANS = 500
-
-
-def _expo_for(request):
-    access.require_gate_staff(request.user)
-    expo = core_selectors.expo_current()
-    if expo is None:
-        raise Http404
-    return expo
 
 
 def _json_body(request):
@@ -69,14 +59,14 @@ def _clean_scan(gates: dict[int, Gate], item):
 @login_required
 @require_safe
 def gate_page(request):
-    expo = _expo_for(request)
+    expo = access.expo_for_gate_staff(request)
     return render(request, "visitors/gate.html", {"expo": expo, "gates": selectors.gates(expo)})
 
 
 @login_required
 @require_safe
 def gate_day_list(request):
-    expo = _expo_for(request)
+    expo = access.expo_for_gate_staff(request)
     today = timezone.localdate()
     response = JsonResponse(selectors.day_list(expo=expo, day=today))
     response["Cache-Control"] = "private, no-store"
@@ -85,7 +75,7 @@ def gate_day_list(request):
 
 @require_POST
 def gate_scan(request):
-    expo = _expo_for(request)
+    expo = access.expo_for_gate_staff(request)
     scan, error = _clean_scan(_gates(expo), _json_body(request))
     if error:
         return JsonResponse(error, status=400)
@@ -103,7 +93,7 @@ def gate_scan(request):
 @require_POST
 def gate_sync(request):
     """Upload the scans a gate queued offline: each is recorded once, however often it is sent."""
-    expo = _expo_for(request)
+    expo = access.expo_for_gate_staff(request)
     body = _json_body(request)
     items = body.get("scans") if isinstance(body, dict) else None
     if not isinstance(items, list) or len(items) > MAX_SYNC_SCANS:

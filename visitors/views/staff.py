@@ -15,20 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from expo import selectors as core_selectors
-
 from .. import access, selectors, services
 from ..countries import COUNTRY_NAMES
 from ..forms import PrintBatchForm, RegistrationForm
 from ..models import BadgeBatch, Category, Registration
-
-
-def _expo_for(request):
-    access.require_registration_desk(request.user)
-    expo = core_selectors.expo_current()
-    if expo is None:
-        raise Http404
-    return expo
 
 
 def _rows(numbers: dict) -> list[list]:
@@ -51,7 +41,7 @@ def _rows(numbers: dict) -> list[list]:
 @login_required
 @require_safe
 def numbers(request):
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     data = selectors.numbers(expo=expo)
     categories = dict(Category.choices)
     for row in data["by_category"]:
@@ -65,7 +55,7 @@ def numbers(request):
 @login_required
 @require_safe
 def numbers_export(request, fmt: str):
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     rows = _rows(selectors.numbers(expo=expo))
@@ -93,7 +83,7 @@ def numbers_export(request, fmt: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def print_batches(request):
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     form = PrintBatchForm(request.POST if request.method == "POST" else None, expo=expo)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +99,7 @@ def print_batches(request):
 @login_required
 @require_safe
 def badge_batch(request, pk: int):
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     batch = get_object_or_404(BadgeBatch, expo=expo, pk=pk)
     template = "visitors/includes/batch_progress.html" if request.htmx else "visitors/batch.html"
     return render(request, template, {"expo": expo, "batch": batch})
@@ -118,7 +108,7 @@ def badge_batch(request, pk: int):
 @login_required
 @require_safe
 def badge_batch_pdf(request, pk: int):
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     batch = get_object_or_404(BadgeBatch, expo=expo, pk=pk, status=BadgeBatch.Status.DONE)
     return FileResponse(batch.pdf.open("rb"), content_type="application/pdf", filename=f"badges-{batch.pk}.pdf")
 
@@ -127,7 +117,7 @@ def badge_batch_pdf(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def desk_register(request):
     """A walk-in registered at the desk; the response is the badge PDF, to print at once."""
-    expo = _expo_for(request)
+    expo = access.expo_for_registration_desk(request)
     form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
     if request.method == "POST" and form.is_valid():
         try:
