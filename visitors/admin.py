@@ -87,6 +87,10 @@ class BadgeAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "type", "category", "version", "revoked", "all_days", "pdf_version"]
     actions = ["revoke_selected", "restore_selected", "print_selected", "issue_booth_staff"]
 
+    @admin.display(description=gettext_lazy("valid every day"), boolean=True)
+    def all_days(self, badge):
+        return badge.all_days
+
     def get_fields(self, request, obj=None):
         if obj is None:
             # A badge for someone who does not register as a visitor: jury, organisers, media, delegates.
@@ -103,7 +107,7 @@ class BadgeAdmin(admin.ModelAdmin):
                 raise services.RegistrationError(_("No expo is current."))
             # Issued by the service; the admin shows the new badge through ``obj``.
             badge = services.badge_issue(
-                expo=expo, type=obj.type, full_name=obj.full_name, organisation=obj.organisation, all_days=True
+                expo=expo, type=obj.type, full_name=obj.full_name, organisation=obj.organisation
             )
             obj.pk, obj.expo, obj.number = badge.pk, expo, badge.number
             return

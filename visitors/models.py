@@ -210,8 +210,6 @@ class Badge(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     revoked = models.BooleanField(_("revoked"), default=False)
-    # Badges of these types are valid every day of the expo; visitors' only on their confirmed days.
-    all_days = models.BooleanField(_("valid every day"), default=False)
     registration = models.OneToOneField(
         Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="badge"
     )
@@ -230,6 +228,12 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.full_name}"
+
+    @property
+    def all_days(self) -> bool:
+        """A badge without a registration (booth staff, jury, staff, press issued by the desk) is valid every
+        day of the expo; a visitor's only on the days confirmed for them."""
+        return self.registration_id is None
 
     @property
     def colour(self) -> str:

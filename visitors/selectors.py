@@ -57,7 +57,9 @@ def day_list(*, expo: Expo, day: datetime.date) -> dict:
     """What a gate needs to keep judging scans offline for ``day``: no secret, only the public key."""
     valid = (
         Badge.objects.filter(expo=expo, revoked=False)
-        .filter(Q(all_days=True) | Q(registration__days__date=day, registration__days__status=Status.CONFIRMED))
+        .filter(
+            Q(registration__isnull=True) | Q(registration__days__date=day, registration__days__status=Status.CONFIRMED)
+        )
         .values_list("number", "version", "full_name", "category", "type")
         .distinct()
     )

@@ -75,7 +75,6 @@ def badge_issue(
     category: str = "",
     registration: Registration | None = None,
     booth_staff=None,
-    all_days: bool = False,
 ) -> Badge:
     """A new badge with a random number unique within the expo; its PDF is rendered after the commit."""
     with transaction.atomic():
@@ -91,7 +90,6 @@ def badge_issue(
                         category=category,
                         registration=registration,
                         booth_staff=booth_staff,
-                        all_days=all_days,
                     )
             except IntegrityError:
                 if registration is not None and Badge.objects.filter(registration=registration).exists():
@@ -181,7 +179,6 @@ def badges_for_booth_staff(*, expo: Expo) -> int:
                 full_name=person.full_name,
                 organisation=person.exhibitor.name,
                 booth_staff=person,
-                all_days=True,
             )
             count += 1
     return count
