@@ -37,17 +37,6 @@ def _photo(colour: tuple[int, int, int]) -> UploadedImage:
 
 
 @pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
-    page.on("requestfailed", lambda request: messages.append(f"failed: {request.url}"))
-    page.on(
-        "response", lambda response: response.status >= 400 and messages.append(f"{response.status}: {response.url}")
-    )
-    return messages
-
-
-@pytest.fixture
 def directory(settings, tmp_path):
     settings.ROOT_URLCONF = __name__
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -21,18 +21,6 @@ from tests.factories import (
 UNLISTED = "Quietly Withdrawn Cutlers"
 
 
-@pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
-    page.on("requestfailed", lambda request: messages.append(f"failed: {request.url}"))
-    page.on(
-        "response", lambda response: response.status >= 400 and messages.append(f"{response.status}: {response.url}")
-    )
-    return messages
-
-
 def _row(pavilion) -> list:
     """Six 3 × 3 m stalls in a row along the pavilion's front, by the staff's row generator."""
     return services.stalls_generate(

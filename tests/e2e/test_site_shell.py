@@ -6,17 +6,6 @@ from playwright.sync_api import expect
 from tests.factories import ExpoFactory
 
 
-@pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
-    page.on("requestfailed", lambda request: messages.append(f"failed: {request.url}"))
-    page.on(
-        "response", lambda response: response.status >= 400 and messages.append(f"{response.status}: {response.url}")
-    )
-    return messages
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/accounts/login/", "/register/", "/floor-plan/", "/exhibitors/"])
 def test_public_pages_load_every_asset_without_console_errors(page, console, path):

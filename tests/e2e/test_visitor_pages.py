@@ -14,17 +14,6 @@ from tests.factories import PASSWORD, ExpoFactory, GateFactory, UserFactory, reg
 from visitors import links
 
 
-@pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: message.type in ("error", "warning") and messages.append(message.text))
-    page.on("requestfailed", lambda request: messages.append(f"failed: {request.url}"))
-    page.on(
-        "response", lambda response: response.status >= 400 and messages.append(f"{response.status}: {response.url}")
-    )
-    return messages
-
-
 def _sign_in(page, role: str):
     user = UserFactory()
     user.groups.add(Group.objects.get_or_create(name=role)[0])
