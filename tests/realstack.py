@@ -270,8 +270,10 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
     # make around it are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: a 2-core machine busy with the suite can take seconds to paint.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
