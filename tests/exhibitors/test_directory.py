@@ -237,7 +237,7 @@ def test_directory_form_works_without_javascript_and_is_enhanced_by_htmx(client,
     page = client.get(DIRECTORY).content.decode()
 
     assert f'<form method="get" action="{DIRECTORY}" role="search"' in page
-    assert f'hx-get="{DIRECTORY}" hx-target="#directory-results" hx-push-url="true"' in page
+    assert f'data-hx-get="{DIRECTORY}" data-hx-target="#directory-results" data-hx-push-url="true"' in page
     assert '<button type="submit" class="btn btn-success ms-auto">' in page
 
 

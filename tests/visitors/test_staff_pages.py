@@ -123,7 +123,7 @@ def test_a_failed_batch_stops_its_page_waiting_and_is_not_run_or_swept_again(cli
     assert services.badge_batches_requeue(older_than=datetime.timedelta(0)) == 0
     progress = client.get(reverse("badge_batch", args=[batch.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "This sheet could not be made." in progress
-    assert "hx-trigger" not in progress
+    assert "data-hx-trigger" not in progress
     assert not BadgeBatch.objects.get().pdf
 
 
