@@ -58,11 +58,20 @@ class PlanStall:
 
 
 def _fit(text: str, width: float, font: float) -> str:
-    """The text, shortened with an ellipsis to fit ``width`` metres, or "" if not even three characters fit."""
+    """The text if it fits ``width`` metres, else as many of its first words as fit followed by "…", else "".
+
+    Whole words only: what the plan shows of a name is then always words of the stall's spoken name (WCAG 2.5.3).
+    """
     room = int(width / (font * CHARACTER_WIDTH))
-    if room < 3:
-        return ""
-    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+    if len(text) <= room:
+        return text
+    shown = ""
+    for word in text.split():
+        longer = f"{shown} {word}".lstrip()
+        if len(longer) + 2 > room:
+            break
+        shown = longer
+    return f"{shown} …" if shown else ""
 
 
 def _number(value: float) -> str:
@@ -89,8 +98,9 @@ def _stall(stall: PlanStall) -> str:
     ]
     name = _fit(stall.occupant, r.width - 0.2, NAME_FONT) if r.depth >= 2 else ""
     if name:
+        # A space between code and name keeps them two words in the visible text that speech input matches.
         parts.append(
-            f'<text class="stall-name" x="{cx}" y="{_number(code_y + NAME_FONT * 1.6)}" font-size="{NAME_FONT}"'
+            f' <text class="stall-name" x="{cx}" y="{_number(code_y + NAME_FONT * 1.6)}" font-size="{NAME_FONT}"'
             f' text-anchor="middle" fill="{TEXT}" aria-hidden="true">'
             f"{escape(name)}</text>"
         )
