@@ -25,7 +25,12 @@ run: $(VENV)/.runtime
 	@echo "Serving the portal at http://127.0.0.1:8000 (emails are written to var/mail)."
 	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev
+# Test tools from the npm registry: axe-core and the Nu HTML checker (vnu-jar) audit the public pages.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.dev node_modules/.installed
 	./scripts/install-system-packages.sh
 	$(PY) -m pytest
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the full test suite needs, if missing (with --runtime, only those the
 # portal needs to run, for `make run`): PostgreSQL, Redis,
-# Chromium, the libraries and fonts WeasyPrint renders PDFs with, and poppler-utils to read PDFs back in tests.
+# Chromium, the libraries and fonts WeasyPrint renders PDFs with, poppler-utils to read PDFs back in tests, and a
+# Java runtime for the Nu HTML checker.
 # As root it installs them; otherwise it names what is missing (those tests are then skipped,
 # or fail under CI=true).
 set -euo pipefail
@@ -12,7 +13,7 @@ runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core)
 if [ "${1:-}" = "--runtime" ]; then
   packages=("${runtime[@]}")
 else
-  packages=(postgresql redis-server chromium "${runtime[@]}" gettext wrk poppler-utils)
+  packages=(postgresql redis-server chromium "${runtime[@]}" gettext wrk poppler-utils default-jre-headless)
 fi
 
 missing=()

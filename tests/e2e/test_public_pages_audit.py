@@ -1,0 +1,121 @@
+"""The public pages with the demo expo, in English and in Urdu: an axe-core audit in the browser (WCAG 2.2 A and AA)
+and the Nu HTML checker on the HTML the server sends. Both tools come from node_modules (`npm ci`)."""
+
+import datetime
+import json
+import shutil
+import subprocess
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from exhibitors.models import Exhibitor
+from expo.models import Expo
+from pavilions.models import Hall
+from tests.factories import register_visitor
+from tests.realstack import require
+from visitors import links
+
+AXE = settings.BASE_DIR / "node_modules/axe-core/axe.min.js"
+VNU = settings.BASE_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANGUAGES = ["en", "ur"]
+# What a visitor sends when they leave every field empty, past the browser's own checks.
+EMPTY_REGISTRATION = {"category": "", "full_name": "", "email": "not an email", "consent": ""}
+
+
+@pytest.fixture
+def public_paths() -> list[str]:
+    """Every kind of public page, filled with the demo expo; its registration opened and its days moved ahead."""
+    call_command("load_demo")
+    today = timezone.localdate()
+    Expo.objects.update(
+        start_date=today + datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=32),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=1),
+        registration_closes_at=timezone.now() + datetime.timedelta(days=29),
+    )
+    expo = Expo.objects.get()
+    exhibitor = Exhibitor.objects.filter(expo=expo).order_by("name").first()
+    hall = Hall.objects.filter(expo=expo).first()
+    token = links.manage_token(register_visitor(expo, dates=[expo.start_date]))
+    return [
+        "/",
+        "/exhibitors/",
+        f"/exhibitors/?q={quote(exhibitor.name)}",
+        f"/exhibitors/{exhibitor.slug}/",
+        "/floor-plan/",
+        f"/floor-plan/{hall.code}/",
+        f"/floor-plan/{hall.code}/?q={quote(exhibitor.name)}",
+        "/register/",
+        f"/register/done/{token}/",
+        f"/register/manage/{token}/",
+        "/accounts/login/",
+        "/accounts/password/reset/",
+        "/invitations/no-such-link/",
+    ]
+
+
+def _axe_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [
+        f"{violation['id']}: {violation['help']} at {node['html']} ({node['failureSummary']})"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_pass_the_accessibility_audit(page, live_server, public_paths):
+    require(AXE.exists(), "axe-core in node_modules (npm ci)")
+    found = {}
+    for language in LANGUAGES:
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        for path in public_paths:
+            page.goto(path)
+            found[language, path] = _axe_violations(page)
+        # The registration form as it comes back with errors beside its fields.
+        page.goto("/register/")
+        page.evaluate("document.querySelector('[data-testid=registration-form]').noValidate = true")
+        page.fill("#id_email", EMPTY_REGISTRATION["email"])
+        page.locator("[data-testid=registration-form] button[type=submit]").click()
+        page.wait_for_selector(".invalid-feedback")
+        found[language, "/register/ with errors"] = _axe_violations(page)
+
+    assert {where: problems for where, problems in found.items() if problems} == {}
+    assert len(found) == len(LANGUAGES) * (len(public_paths) + 1)
+
+
+@pytest.mark.django_db
+def test_public_pages_are_valid_html(client, public_paths, tmp_path):
+    require(VNU.exists(), "vnu-jar in node_modules (npm ci)")
+    require(shutil.which("java") is not None, "a Java runtime for the Nu HTML checker")
+    documents = {}
+    for language in LANGUAGES:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for path in public_paths:
+            documents[language, path] = client.get(path, follow=True)
+        documents[language, "/register/ with errors"] = client.post("/register/", EMPTY_REGISTRATION)
+    files = {}
+    for number, (where, response) in enumerate(documents.items()):
+        assert response.status_code in (200, 404), (where, response.status_code)
+        files[str(tmp_path / f"{number}.html")] = where
+        (tmp_path / f"{number}.html").write_bytes(response.content)
+
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    errors = [
+        f"{files[message['url'].removeprefix('file:')]}, line {message.get('lastLine')}: {message['message']}"
+        for message in json.loads(checked.stderr)["messages"]
+    ]
+    assert errors == []
+    assert b"invalid-feedback" in documents["en", "/register/ with errors"].content
