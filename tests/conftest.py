@@ -68,3 +68,28 @@ def staff_groups_ensure() -> None:
         ),
         *Permission.objects.filter(content_type__app_label="exhibitors", codename="view_exhibitor"),
     )
+    visitors = importlib.import_module("visitors.migrations.0005_grant_staff_permissions")
+    for role, codenames in (
+        (roles.GATE_STAFF, visitors.GATE_STAFF_PERMISSIONS),
+        (roles.REGISTRATION_DESK, visitors.REGISTRATION_DESK_PERMISSIONS),
+    ):
+        Group.objects.get(name=role).permissions.add(
+            *Permission.objects.filter(content_type__app_label="visitors", codename__in=codenames)
+        )
+
+
+def add_to_role(user, role: str) -> None:
+    """Make ``user`` a member of a staff role, with the permissions the migrations grant the role."""
+    from django.contrib.auth.models import Group
+
+    staff_groups_ensure()
+    user.groups.add(Group.objects.get(name=role))
+
+
+def staff_member(role: str | None = None, **kwargs):
+    """A member of staff with an authenticator set up, as the admin requires; in ``role`` when given."""
+    user = StaffFactory(**kwargs)
+    TOTP.activate(user, generate_totp_secret())
+    if role:
+        add_to_role(user, role)
+    return user

@@ -1,29 +1,26 @@
-"""Who may open the staff pages of the visitors app: the role's members (and superusers), a 404 for everyone else."""
+"""Who may open the staff pages of the visitors app: holders of the page's permission (granted to the Gate staff
+and Registration desk roles by migration, and held by superusers); a 404 for everyone else."""
 
 from django.http import Http404
 
-from expo import roles
 from expo.models import Expo
 from expo.selectors import expo_current
 
-
-def has_role(user, role: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=role).exists()
+SCAN_BADGES = "visitors.scan_badges"
+USE_REGISTRATION_DESK = "visitors.use_registration_desk"
 
 
-def _current_expo_for(user, role: str) -> Expo:
-    """The current expo, for a member of ``role``; anyone else gets a 404, exactly like a page that does not exist."""
-    expo = expo_current() if has_role(user, role) else None
+def _current_expo_for(user, permission: str) -> Expo:
+    """The current expo, for a holder of ``permission``; anyone else gets a 404, exactly like a missing page."""
+    expo = expo_current() if user.has_perm(permission) else None
     if expo is None:
         raise Http404
     return expo
 
 
 def expo_for_gate_staff(request) -> Expo:
-    return _current_expo_for(request.user, roles.GATE_STAFF)
+    return _current_expo_for(request.user, SCAN_BADGES)
 
 
 def expo_for_registration_desk(request) -> Expo:
-    return _current_expo_for(request.user, roles.REGISTRATION_DESK)
+    return _current_expo_for(request.user, USE_REGISTRATION_DESK)

@@ -50,7 +50,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=gettext_lazy("Cancel the selected registrations (the waitlist moves up)"))
+    @admin.action(
+        description=gettext_lazy("Cancel the selected registrations (the waitlist moves up)"), permissions=["change"]
+    )
     def cancel_selected(self, request, queryset):
         for registration in queryset:
             services.registration_cancel(registration=registration)
@@ -58,7 +60,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         message = ngettext("%(n)d registration cancelled.", "%(n)d registrations cancelled.", count) % {"n": count}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("Email the selected people their badge again"))
+    @admin.action(description=gettext_lazy("Email the selected people their badge again"), permissions=["change"])
     def resend_selected(self, request, queryset):
         for registration in queryset:
             services.registration_email_again(registration=registration)
@@ -116,19 +118,19 @@ class BadgeAdmin(admin.ModelAdmin):
             badge=Badge.objects.get(pk=obj.pk), full_name=obj.full_name, organisation=obj.organisation
         )
 
-    @admin.action(description=gettext_lazy("Revoke the selected badges"))
+    @admin.action(description=gettext_lazy("Revoke the selected badges"), permissions=["change"])
     def revoke_selected(self, request, queryset):
         for badge in queryset:
             services.badge_set_revoked(badge=badge, revoked=True)
         self.message_user(request, _("Badges revoked."), messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("Restore the selected badges"))
+    @admin.action(description=gettext_lazy("Restore the selected badges"), permissions=["change"])
     def restore_selected(self, request, queryset):
         for badge in queryset:
             services.badge_set_revoked(badge=badge, revoked=False)
         self.message_user(request, _("Badges restored."), messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("Print the selected badges on one sheet"))
+    @admin.action(description=gettext_lazy("Print the selected badges on one sheet"), permissions=["change"])
     def print_selected(self, request, queryset):
         badges = list(queryset.filter(revoked=False))
         if not badges:
@@ -139,7 +141,7 @@ class BadgeAdmin(admin.ModelAdmin):
         )
         return redirect("badge_batch", batch.pk)
 
-    @admin.action(description=gettext_lazy("Issue badges to all booth staff of the current expo"))
+    @admin.action(description=gettext_lazy("Issue badges to all booth staff of the current expo"), permissions=["add"])
     def issue_booth_staff(self, request, queryset):
         expo = core_selectors.expo_current()
         if expo is None:

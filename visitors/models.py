@@ -176,6 +176,7 @@ class Registration(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["expo", "email"], name="one_registration_per_email")]
         indexes = [models.Index(fields=["email_due", "updated_at"])]
+        permissions = [("use_registration_desk", "Can use the registration desk, badge sheets and attendance numbers")]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
@@ -288,6 +289,7 @@ class Scan(models.Model):
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         ordering = ["-scanned_at"]
+        permissions = [("scan_badges", "Can scan badges at the gates")]
 
     def __str__(self) -> str:
         return f"{self.scan_id} {self.outcome}"

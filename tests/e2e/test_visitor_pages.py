@@ -5,18 +5,18 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from expo import roles
+from tests.conftest import add_to_role
 from tests.factories import PASSWORD, ExpoFactory, GateFactory, UserFactory, register_visitor
 from visitors import links
 
 
 def _sign_in(page, role: str):
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    add_to_role(user, role)
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)

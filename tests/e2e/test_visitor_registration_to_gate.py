@@ -8,11 +8,11 @@ import re
 import time
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from expo import roles
+from tests.conftest import add_to_role
 from tests.factories import PASSWORD, ClusterFactory, ExpoFactory, GateFactory, UserFactory, register_visitor
 from tests.visitors.qrdecode import qr_payloads
 from visitors import badges
@@ -48,7 +48,7 @@ def badge_attachment(message) -> bytes:
 
 def sign_in_gate_staff(page):
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=roles.GATE_STAFF)[0])
+    add_to_role(user, roles.GATE_STAFF)
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)

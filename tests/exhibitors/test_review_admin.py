@@ -7,8 +7,6 @@ reviewers" group (may score, not decide), the outsiders a trade body user and an
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
@@ -20,6 +18,7 @@ from exhibitors.models import ClusterCapacity, Exhibitor, Nomination, Review
 from exhibitors.selectors import ClusterFill
 from expo import roles
 from expo.models import Invitation
+from tests.conftest import staff_member
 from tests.factories import (
     ClusterFactory,
     ExhibitorFactory,
@@ -27,7 +26,6 @@ from tests.factories import (
     NominationFactory,
     NominationProductFactory,
     ReviewFactory,
-    StaffFactory,
     TradeBodyFactory,
 )
 
@@ -37,14 +35,6 @@ Status = Nomination.Status
 CHANGELIST = "admin:exhibitors_nomination_changelist"
 RANKED = "admin:exhibitors_nomination_ranked"
 REASON_REQUIRED = "Give the trade body a reason for waitlisting or rejecting."
-
-
-def staff_with_totp(*, group: str | None = None, **kwargs):
-    user = StaffFactory(**kwargs)
-    TOTP.activate(user, generate_totp_secret())
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def score_data(quality=4, innovation=5, market_readiness=3, export_potential=4, comment=""):
@@ -74,12 +64,12 @@ def expo(db):
 
 @pytest.fixture
 def reviewer(db):
-    return staff_with_totp(group=roles.NOMINATION_REVIEWERS, full_name="Ayesha Malik")
+    return staff_member(roles.NOMINATION_REVIEWERS, full_name="Ayesha Malik")
 
 
 @pytest.fixture
 def second_reviewer(db):
-    return staff_with_totp(group=roles.NOMINATION_REVIEWERS, full_name="Farhan Qureshi")
+    return staff_member(roles.NOMINATION_REVIEWERS, full_name="Farhan Qureshi")
 
 
 @pytest.fixture
@@ -312,7 +302,7 @@ def test_second_reviewer_scores_and_the_mean_is_shown(client, reviewer, second_r
 
 
 def test_staff_without_the_review_permission_cannot_score(client, nomination):
-    gate_staff = staff_with_totp(group=roles.GATE_STAFF)
+    gate_staff = staff_member(roles.GATE_STAFF)
     client.force_login(gate_staff)
 
     assert client.get(url("change", nomination)).status_code == 403

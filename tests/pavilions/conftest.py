@@ -1,19 +1,8 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 
 from expo import roles
-from tests.conftest import staff_groups_ensure
-from tests.factories import ClusterFactory, ExpoFactory, HallFactory, PavilionFactory, StaffFactory
-
-
-def staff_in(group: str | None, **kwargs):
-    user = StaffFactory(**kwargs)
-    TOTP.activate(user, generate_totp_secret())
-    if group:
-        staff_groups_ensure()
-        user.groups.add(Group.objects.get(name=group))
-    return user
+from tests.conftest import staff_member
+from tests.factories import ClusterFactory, ExpoFactory, HallFactory, PavilionFactory
 
 
 @pytest.fixture
@@ -23,13 +12,13 @@ def expo(db):
 
 @pytest.fixture
 def floor_manager(db):
-    return staff_in(roles.FLOOR_MANAGERS, full_name="Sana Iqbal")
+    return staff_member(roles.FLOOR_MANAGERS, full_name="Sana Iqbal")
 
 
 @pytest.fixture
 def reviewer(db):
     """Staff without the floor managers' role: must not touch stalls."""
-    return staff_in(roles.NOMINATION_REVIEWERS, full_name="Bilal Ahmed")
+    return staff_member(roles.NOMINATION_REVIEWERS, full_name="Bilal Ahmed")
 
 
 @pytest.fixture

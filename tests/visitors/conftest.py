@@ -1,7 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from expo import roles
+from tests.conftest import add_to_role
 from tests.factories import ExpoFactory, GateFactory, UserFactory
 
 
@@ -19,14 +19,14 @@ def gate(expo):
 @pytest.fixture
 def gate_staff(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=roles.GATE_STAFF)[0])
+    add_to_role(user, roles.GATE_STAFF)
     return user
 
 
 @pytest.fixture
 def desk_staff(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=roles.REGISTRATION_DESK)[0])
+    add_to_role(user, roles.REGISTRATION_DESK)
     return user
 
 

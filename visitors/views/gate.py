@@ -1,6 +1,7 @@
 """The gate: a page for gate staff, the scan and offline-sync endpoints, and the day's list for offline use.
 
-Only the ``Gate staff`` role (and superusers) may open any of them; everyone else gets a 404.
+Only holders of ``visitors.scan_badges`` (the Gate staff role, superusers) may open any of them; everyone else
+gets a 404.
 Answers are JSON. Nothing secret is sent: the day list carries the public key, badge numbers,
 versions and names.
 """

@@ -1,6 +1,7 @@
 """Staff pages: attendance numbers and their export, badge print batches with progress, the walk-in desk.
 
-The ``Registration desk`` role (and superusers) may open them; everyone else gets a 404.
+Holders of ``visitors.use_registration_desk`` (the Registration desk role, superusers) may open them; everyone
+else gets a 404.
 """
 
 import csv
