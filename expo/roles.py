@@ -1,5 +1,7 @@
 """Staff roles. Each is a Django group made by migration 0002; features grant their permissions to these groups."""
 
+from django.utils.translation import gettext_lazy as _
+
 NOMINATION_REVIEWERS = "Nomination reviewers"
 FLOOR_MANAGERS = "Floor managers"
 REGISTRATION_DESK = "Registration desk"
@@ -14,4 +16,13 @@ STAFF_ROLES = (
     MATCHMAKING_DESK,
     AWARDS_SECRETARIAT,
     GATE_STAFF,
+)
+
+# The staff pages outside the admin, each with the permission that opens it: the site menu and the dashboard offer
+# a person those they may open.
+VENUE_PAGES = (
+    ("visitors.scan_badges", "gate", _("Gate check-in")),
+    ("visitors.use_registration_desk", "desk_register", _("Walk-in registration")),
+    ("visitors.use_registration_desk", "badge_batches", _("Print badges")),
+    ("visitors.use_registration_desk", "visitor_numbers", _("Attendance")),
 )

@@ -2,12 +2,22 @@
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 
+from . import roles
 from .models import Expo, Sector, TradeBody, User
 
 
 def expo_current() -> Expo | None:
     return Expo.objects.filter(is_current=True).first()
+
+
+def venue_pages_for_user(user) -> list[tuple[str, str]]:
+    """(URL, label) of the staff pages outside the admin that ``user`` may open; none for visitors."""
+    if not user.is_authenticated:
+        return []
+    pages = roles.VENUE_PAGES
+    return [(reverse(url_name), label) for permission, url_name, label in pages if user.has_perm(permission)]
 
 
 def sectors_with_clusters() -> QuerySet[Sector]:

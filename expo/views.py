@@ -39,8 +39,11 @@ def dashboard(request):
         return redirect("admin:index")
     trade_bodies = list(selectors.trade_bodies_for_user(request.user))
     exhibitors = list(request.user.exhibitors.order_by("-expo__year", "name"))
-    if len(trade_bodies) + len(exhibitors) == 1:
-        return redirect((trade_bodies + exhibitors)[0])
+    # The site menu and this page list the venue pages too (``venue_pages``, from the context processor).
+    venue_urls = [url for url, label in selectors.venue_pages_for_user(request.user)]
+    destinations = [item.get_absolute_url() for item in trade_bodies + exhibitors] + venue_urls
+    if len(destinations) == 1:
+        return redirect(destinations[0])
     return render(request, "expo/dashboard.html", {"trade_bodies": trade_bodies, "exhibitors": exhibitors})
 
 
