@@ -4,6 +4,7 @@ its QR code is read from the rendered PDF, and gate staff scan it: welcome, then
 import datetime
 import email
 import email.policy
+import json
 import re
 import time
 
@@ -53,8 +54,7 @@ def sign_in_gate_staff(page):
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/dashboard/|/$"))
-    page.goto("/gate/")
+    page.wait_for_url("**/gate/")  # gate staff sign in straight to the gate
     expect(page.locator(f"#gate[data-list='{timezone.localdate().isoformat()}']")).to_be_attached()
     expect(page.get_by_test_id("gate-status")).to_have_text("Online")
     return user
@@ -169,3 +169,24 @@ def test_offline_without_a_day_list_a_scan_is_amber_not_green(page, live_server)
     page.context.set_offline(False)
     expect(page.get_by_test_id("gate-queue")).to_have_text("0", timeout=20_000)
     assert CheckIn.objects.get().badge == guest.badge
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_forgets_the_day_list_but_keeps_scans_still_to_upload(page, live_server):
+    today = timezone.localdate()
+    expo = ExpoFactory(start_date=today, end_date=today)
+    GateFactory(expo=expo, name="South")
+    register_visitor(expo, full_name="Omar Farooq", category="media", dates=[today])
+    sign_in_gate_staff(page)
+    assert "Omar Farooq" in page.evaluate("localStorage.getItem('expo-gate-day-list')")
+    assert page.evaluate("localStorage.getItem('expo-gate-local-checkins')") is not None
+
+    page.get_by_role("link", name="Sign out").click()
+    # A scan made offline and not yet uploaded, as the gate page leaves it in the queue.
+    page.evaluate("""localStorage.setItem('expo-gate-queue', '[{"scan_id": "waiting", "payload": "code"}]')""")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+    assert page.evaluate("localStorage.getItem('expo-gate-day-list')") is None
+    assert page.evaluate("localStorage.getItem('expo-gate-local-checkins')") is None
+    assert json.loads(page.evaluate("localStorage.getItem('expo-gate-queue')"))[0]["scan_id"] == "waiting"
