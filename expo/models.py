@@ -276,10 +276,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
-    # A file in private storage sent with the email (a badge PDF), read when the email is delivered.
-    attachment_path = models.CharField(_("attachment"), max_length=255, blank=True)
+    # What to attach, made when the email is sent: a registered maker's name and an id, e.g. "visitors.badge:42".
+    attachment = models.CharField(_("attachment"), max_length=100, blank=True)
     attachment_name = models.CharField(_("attachment file name"), max_length=100, blank=True)
-    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -4,15 +4,13 @@ import datetime
 import hashlib
 import logging
 import secrets
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -45,25 +43,36 @@ def _enqueue_email(email_id: int) -> None:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file to send with an email. The outbox keeps its own copy, so the email carries the file as it was
-    when queued even if the original is replaced (a badge made again) before the email goes out."""
+    """A file sent with an email."""
 
     content: bytes
     filename: str
     mimetype: str
 
 
-def _outbox_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+# Attachments are made when an email is sent, not when it is queued: a badge PDF is drawn by the worker rather
+# than in the visitor's request, and the email carries the badge as it is when it goes out. An app registers a
+# maker under a name (in its AppConfig.ready); an email names the maker and the id it is given. A maker returns
+# None when there is nothing to attach any more.
+_ATTACHMENT_MAKERS: dict[str, Callable[[str], Attachment | None]] = {}
+
+
+def attachment_maker_register(name: str, maker: Callable[[str], Attachment | None]) -> None:
+    _ATTACHMENT_MAKERS[name] = maker
 
 
 def email_queue(
-    *, to: str, template: str, context: dict, language: str | None = None, attachment: Attachment | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachment: tuple[str, int] | None = None,
 ) -> OutboundEmail:
     """Render ``emails/<template>`` now and send it from a task after the transaction commits.
 
-    The message is rendered at once so that what is logged is exactly what is sent,
-    in the language the recipient used.
+    The message is rendered at once so that what is logged is exactly what is sent, in the language the
+    recipient used. ``attachment`` names a registered maker and the id to give it.
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
@@ -75,22 +84,24 @@ def email_queue(
 
 
 def email_queue_rendered(
-    *, to: str, template: str, subject: str, body_text: str, body_html: str = "", attachment: Attachment | None = None
+    *,
+    to: str,
+    template: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachment: tuple[str, int] | None = None,
 ) -> OutboundEmail:
     """Log an already rendered email and send it from a task after the transaction commits."""
+    if attachment is not None and attachment[0] not in _ATTACHMENT_MAKERS:
+        raise ValueError(f"No attachment maker is registered as {attachment[0]!r}.")
     email = OutboundEmail.objects.create(
         to=to,
         template=template,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        attachment_path=(
-            _outbox_storage().save(f"outbox/{uuid.uuid4().hex}.bin", ContentFile(attachment.content))
-            if attachment
-            else ""
-        ),
-        attachment_name=attachment.filename if attachment else "",
-        attachment_type=attachment.mimetype if attachment else "",
+        attachment=f"{attachment[0]}:{attachment[1]}" if attachment else "",
     )
     transaction.on_commit(partial(_enqueue_email, email.pk))
     return email
@@ -114,10 +125,12 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         try:
-            if email.attachment_path:
-                with _outbox_storage().open(email.attachment_path, "rb") as stored:
-                    content = stored.read()
-                message.attach(email.attachment_name, content, email.attachment_type)
+            if email.attachment:
+                maker, _, ref = email.attachment.partition(":")
+                made = _ATTACHMENT_MAKERS[maker](ref)
+                if made is not None:
+                    message.attach(made.filename, made.content, made.mimetype)
+                    email.attachment_name = made.filename
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried
             failure = exc
@@ -127,11 +140,7 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-            if email.attachment_path:
-                # Sent: the outbox's copy is no longer needed (its name stays in the log).
-                transaction.on_commit(partial(_outbox_storage().delete, email.attachment_path))
-                email.attachment_path = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "attachment_path"])
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "attachment_name"])
     if failure is not None:
         raise failure
 

@@ -243,7 +243,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "expo.requeue_stale_emails": {"task": "expo.requeue_stale_emails", "schedule": 300.0},
-    "visitors.send_due_emails": {"task": "visitors.send_due_emails", "schedule": 120.0},
     "visitors.requeue_lost_batches": {"task": "visitors.requeue_lost_batches", "schedule": 300.0},
     "visitors.sync_booth_staff_badges": {"task": "visitors.sync_booth_staff_badges", "schedule": 300.0},
 }

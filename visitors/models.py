@@ -140,14 +140,6 @@ class Registration(models.Model):
         ONLINE = "online", _("Online")
         DESK = "desk", _("Walk-in at the desk")
 
-    class EmailDue(models.TextChoices):
-        NONE = "", _("None")
-        CONFIRMATION = "confirmation", _("Confirmation")
-        RESEND = "resend", _("Badge sent again")
-        UPDATED = "updated", _("Registration changed")
-        PROMOTED = "promoted", _("Moved off the waitlist")
-        CANCELLED = "cancelled", _("Cancelled")
-
     expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("expo"))
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -165,8 +157,6 @@ class Registration(models.Model):
     # Where the person registered: the links in their emails point back there.
     site_url = models.CharField(max_length=200, blank=True)
     manage_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # The email owed to the person, sent by a task; a sweep sends it if the broker was down.
-    email_due = models.CharField(_("email due"), max_length=12, choices=EmailDue.choices, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,7 +165,6 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["expo", "email"], name="one_registration_per_email")]
-        indexes = [models.Index(fields=["email_due", "updated_at"])]
         permissions = [("use_registration_desk", "Can use the registration desk, badge sheets and attendance numbers")]
 
     def __str__(self) -> str:

@@ -3,9 +3,9 @@
 Every function takes keyword arguments, runs in one transaction and raises ``RegistrationError``
 with a message the user can read. Capacity is counted while the day's ``DayCapacity`` rows are
 locked (``select_for_update``), always in the same order, so simultaneous registrations neither
-overfill a day nor deadlock. Emails and PDFs are made by tasks enqueued after the commit; what a
-registration is still owed is written on it (``email_due``) so that a sweep can send it if the
-broker was down.
+overfill a day nor deadlock. PDFs are made by tasks enqueued after the commit. Emails go through the
+outbox, queued in the same transaction as the change they tell of; a badge PDF is attached when the
+email goes out (``badge_attachment``), so the outbox's sweep covers a broker outage for both.
 """
 
 import datetime
@@ -13,6 +13,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable
+from enum import StrEnum
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -43,8 +44,18 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
-EmailDue = Registration.EmailDue
 Outcome = Scan.Outcome
+BADGE_ATTACHMENT = "visitors.badge"
+
+
+class Email(StrEnum):
+    """Which registration email is sent: its templates read it as ``kind``."""
+
+    CONFIRMATION = "confirmation"
+    RESEND = "resend"
+    UPDATED = "updated"
+    PROMOTED = "promoted"
+    CANCELLED = "cancelled"
 
 
 class RegistrationError(core.ExpoError):
@@ -55,7 +66,8 @@ def _enqueue(task, *args) -> None:
     try:
         task.delay(*args)
     except BrokerUnavailable:
-        # Left for the sweep (`registration_emails_requeue`), which runs every two minutes.
+        # Nothing is lost: a badge PDF is made whenever it is first needed (an email going out, a download, a
+        # sheet), and a sheet left queued is sent again by `badge_batches_requeue`.
         logger.warning("Broker unavailable; %s%s left for the sweep.", task.name, args)
 
 
@@ -146,6 +158,18 @@ def badge_render(*, badge_id: int) -> Badge:
     return badge
 
 
+def badge_attachment(badge_id: str) -> core.Attachment | None:
+    """The badge's PDF for an email going out now, made first if it is not current; None if the badge is gone.
+
+    Registered with the outbox as ``BADGE_ATTACHMENT`` (see ``apps.py``).
+    """
+    if not Badge.objects.filter(pk=badge_id).exists():
+        return None
+    badge = badge_render(badge_id=int(badge_id))
+    with badge.pdf.open("rb") as pdf:
+        return core.Attachment(content=pdf.read(), filename=f"badge-{badge.number}.pdf", mimetype="application/pdf")
+
+
 def booth_staff_badges_sync(*, expo: Expo) -> tuple[int, int]:
     """Issue badges to new booth staff and bring the others' badges up to date with their names and exhibitor.
 
@@ -229,16 +253,26 @@ def _refresh_status(registration: Registration) -> bool:
     return True
 
 
-def _owe_email(registration: Registration, kind: str) -> None:
-    registration.email_due = kind
-    registration.save(update_fields=["email_due", "updated_at"])
-    transaction.on_commit(partial(_enqueue_email, registration.pk))
+def _email(registration: Registration, kind: str) -> None:
+    """Queue the email about the registration's new state; while a day is confirmed it carries the badge PDF,
+    made when the email goes out (``badge_attachment``)."""
+    from .links import manage_url
 
-
-def _enqueue_email(registration_id: int) -> None:
-    from .tasks import send_registration_email
-
-    _enqueue(send_registration_email, registration_id)
+    badge = Badge.objects.filter(registration=registration, revoked=False).first()
+    with_badge = badge is not None and registration.status == Status.CONFIRMED
+    core.email_queue(
+        to=registration.email,
+        template="visitor_registration",
+        language=registration.language,
+        attachment=(BADGE_ATTACHMENT, badge.pk) if with_badge else None,
+        context={
+            "registration": registration,
+            "kind": kind,
+            "days": list(registration.days.all()),
+            "manage_url": manage_url(registration),
+            "has_badge": with_badge,
+        },
+    )
 
 
 def _add_days(registration: Registration, dates: list, caps: dict) -> None:
@@ -272,7 +306,7 @@ def _promote(expo: Expo, dates: Iterable[datetime.date], caps: dict) -> list[int
             promoted.append(day.registration_id)
     for registration in Registration.objects.filter(pk__in=set(promoted)):
         _refresh_status(registration)
-        _owe_email(registration, EmailDue.PROMOTED)
+        _email(registration, Email.PROMOTED)
     return promoted
 
 
@@ -336,7 +370,7 @@ def registration_create(
                 )
                 return existing, False
             if existing is not None:
-                _owe_email(existing, EmailDue.RESEND)
+                _email(existing, Email.RESEND)
                 return existing, False
             caps = _lock_capacities(expo, dates)
             registration = Registration.objects.create(
@@ -366,14 +400,14 @@ def registration_create(
                 category=category,
                 registration=registration,
             )
-            _owe_email(registration, EmailDue.CONFIRMATION)
+            _email(registration, Email.CONFIRMATION)
     except IntegrityError:
         # The same email registered at the same moment in another request: that one stands.
         with transaction.atomic():
             existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
             if existing is None:
                 raise
-            _owe_email(existing, EmailDue.RESEND)
+            _email(existing, Email.RESEND)
             return existing, False
     return registration, True
 
@@ -396,7 +430,7 @@ def _reactivate(registration: Registration, *, dates: list, details: dict, inter
     badge.revoked = False
     badge.version += 1
     badge.save(update_fields=["full_name", "organisation", "category", "type", "revoked", "version"])
-    _owe_email(registration, EmailDue.CONFIRMATION)
+    _email(registration, Email.CONFIRMATION)
 
 
 def registration_change_days(
@@ -423,7 +457,7 @@ def registration_change_days(
         RegistrationDay.objects.filter(registration=registration, date__in=dropped).update(status=Status.CANCELLED)
         _add_days(registration, list(added), caps)
         _refresh_status(registration)
-        _owe_email(registration, EmailDue.UPDATED)
+        _email(registration, Email.UPDATED)
         _promote(registration.expo, freed, caps)
     return registration
 
@@ -440,70 +474,16 @@ def registration_cancel(*, registration: Registration) -> Registration:
         registration.days.update(status=Status.CANCELLED)
         _refresh_status(registration)
         Badge.objects.filter(registration=registration).update(revoked=True)
-        _owe_email(registration, EmailDue.CANCELLED)
+        _email(registration, Email.CANCELLED)
         _promote(registration.expo, freed, caps)
     return registration
-
-
-def registration_email_send(*, registration_id: int) -> str:
-    """Send the email the registration is owed, with its badge PDF when a day is confirmed.
-
-    Safe to run twice: the owed email is cleared in the same transaction that queues it.
-    Returns the kind of email queued ("" when nothing was owed).
-    """
-    with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update().select_related("expo").filter(pk=registration_id).first()
-        )
-        if registration is None or not registration.email_due:
-            return ""
-        kind = registration.email_due
-        badge = Badge.objects.filter(registration=registration).first()
-        attachment = None
-        if badge is not None and not badge.revoked and registration.status == Status.CONFIRMED:
-            badge = badge_render(badge_id=badge.pk)
-            with badge.pdf.open("rb") as pdf:
-                attachment = core.Attachment(
-                    content=pdf.read(), filename=f"badge-{badge.number}.pdf", mimetype="application/pdf"
-                )
-        from .links import manage_url
-
-        core.email_queue(
-            to=registration.email,
-            template="visitor_registration",
-            language=registration.language,
-            attachment=attachment,
-            context={
-                "registration": registration,
-                "kind": kind,
-                "days": list(registration.days.all()),
-                "manage_url": manage_url(registration),
-                "has_badge": attachment is not None,
-            },
-        )
-        registration.email_due = EmailDue.NONE
-        registration.save(update_fields=["email_due"])
-    return kind
 
 
 def registration_email_again(*, registration: Registration) -> None:
     """Send the person their registration (and badge) again."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        _owe_email(registration, EmailDue.CANCELLED if registration.status == Status.CANCELLED else EmailDue.RESEND)
-
-
-def registration_emails_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
-    """Enqueue again the emails registrations are still owed: lost to a broker outage or a killed worker."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Registration.objects.exclude(email_due=EmailDue.NONE)
-        .filter(updated_at__lte=cutoff)
-        .values_list("pk", flat=True)
-    )
-    for registration_id in ids:
-        _enqueue_email(registration_id)
-    return len(ids)
+        _email(registration, Email.CANCELLED if registration.status == Status.CANCELLED else Email.RESEND)
 
 
 # --- Print batches ------------------------------------------------------------------

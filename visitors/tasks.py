@@ -21,19 +21,6 @@ def render_badge(self, badge_id: int) -> None:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
-@shared_task(name="visitors.send_registration_email", bind=True, max_retries=RETRIES)
-def send_registration_email(self, registration_id: int) -> str:
-    try:
-        return services.registration_email_send(registration_id=registration_id)
-    except Exception as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
-
-
-@shared_task(name="visitors.send_due_emails")
-def send_due_emails() -> int:
-    return services.registration_emails_requeue()
-
-
 @shared_task(name="visitors.sync_booth_staff_badges")
 def sync_booth_staff_badges() -> tuple[int, int]:
     expo = expo_current()

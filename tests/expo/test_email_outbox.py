@@ -113,3 +113,45 @@ def test_the_sweep_leaves_fresh_and_sent_emails_alone(django_capture_on_commit_c
     _queue()  # queued a moment ago: its task may still be on its way
 
     assert services.emails_requeue_stale() == 0
+
+
+def test_an_attachment_is_made_when_the_email_goes_out(monkeypatch, django_capture_on_commit_callbacks):
+    made = []
+
+    def note(ref: str) -> services.Attachment:
+        made.append(ref)
+        return services.Attachment(f"note {ref}".encode(), f"note-{ref}.txt", "text/plain")
+
+    monkeypatch.setitem(services._ATTACHMENT_MAKERS, "tests.note", note)
+    with django_capture_on_commit_callbacks() as callbacks:
+        email = _queue(attachment=("tests.note", 7))
+    assert (email.attachment, made) == ("tests.note:7", [])
+
+    callbacks[0]()
+
+    email.refresh_from_db()
+    assert (made, email.status, email.attachment_name) == (["7"], OutboundEmail.Status.SENT, "note-7.txt")
+    assert mail.outbox[0].attachments == [("note-7.txt", "note 7", "text/plain")]
+
+
+def test_an_attachment_maker_that_fails_leaves_the_email_to_be_retried(monkeypatch, django_capture_on_commit_callbacks):
+    def broken(ref):
+        raise OSError("disk full")
+
+    monkeypatch.setitem(services._ATTACHMENT_MAKERS, "tests.broken", broken)
+    with django_capture_on_commit_callbacks():
+        email = _queue(attachment=("tests.broken", 1))
+
+    with pytest.raises(OSError, match="disk full"):
+        services.email_deliver(email_id=email.pk, final_attempt=False)
+
+    email.refresh_from_db()
+    assert (email.status, email.last_error) == (OutboundEmail.Status.QUEUED, "OSError: disk full")
+    assert mail.outbox == []
+
+
+def test_an_email_can_name_only_a_registered_attachment_maker():
+    with pytest.raises(ValueError, match="No attachment maker"):
+        _queue(attachment=("nobody.knows", 1))
+
+    assert OutboundEmail.objects.count() == 0

@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from expo import services as core
+from expo.celery import app
 from expo.models import OutboundEmail
 from tests.factories import ExpoFactory, register_visitor
-from visitors import services
+from tests.visitors.qrdecode import qr_payloads
+from visitors import badges, services
 from visitors.models import Badge, DayCapacity, Registration, RegistrationDay
 
 # Real commits: emails and PDFs are made after the commit, as in production.
@@ -28,14 +32,16 @@ def test_registration_confirms_days_with_room_and_issues_one_badge(expo):
 
 
 def test_registration_email_carries_the_badge_pdf(expo):
+    mail.outbox.clear()
     registration = register_visitor(expo, email="Sara@Example.PK")
     email = OutboundEmail.objects.get(to="sara@example.pk")
     assert email.template == "visitor_registration"
-    assert email.attachment_name == f"badge-{registration.badge.number}.pdf"
-    assert email.attachment_type == "application/pdf"
+    assert email.attachment == f"visitors.badge:{registration.badge.pk}"
+    assert (email.status, email.attachment_name) == ("sent", f"badge-{registration.badge.number}.pdf")
     assert "/register/manage/" in email.body_text
-    registration.refresh_from_db()
-    assert registration.email_due == ""
+    [(filename, content, mimetype)] = mail.outbox[-1].attachments
+    assert (filename, mimetype) == (f"badge-{registration.badge.number}.pdf", "application/pdf")
+    assert qr_payloads(content) == [badges.badge_payload(registration.badge)]
 
 
 def test_full_day_waitlists_and_says_so(expo):
@@ -51,7 +57,7 @@ def test_full_day_waitlists_and_says_so(expo):
     assert third.status == "waitlisted"
     email = OutboundEmail.objects.get(to=third.email)
     assert "waiting list" in email.subject
-    assert email.attachment_name == ""
+    assert (email.attachment, email.attachment_name) == ("", "")
 
 
 def test_category_cap_waitlists_that_category_only(expo):
@@ -167,14 +173,6 @@ def test_booth_staff_get_badges_once(expo):
     assert all(b.pdf_is_current for b in badges)
 
 
-def test_sweep_sends_what_a_broker_outage_left(expo):
-    registration = register_visitor(expo)
-    Registration.objects.filter(pk=registration.pk).update(email_due="confirmation")
-    assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 1
-    assert OutboundEmail.objects.filter(to=registration.email).count() == 2
-    assert services.registration_emails_requeue(older_than=datetime.timedelta(0)) == 0
-
-
 def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
     first = register_visitor(expo, email="back@example.pk")
     services.registration_cancel(registration=first)
@@ -199,37 +197,41 @@ def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
     assert last.attachment_name == f"badge-{badge.number}.pdf"
 
 
-def test_a_queued_badge_email_keeps_the_badge_as_it_was_when_the_badge_is_made_again(expo):
-    from django.core import mail
-
-    from expo import services as core
-    from expo.celery import app
-
-    registration = register_visitor(expo, full_name="Ali Raza")
-    badge = Badge.objects.get(registration=registration)
-    mail.outbox.clear()
-    with badge.pdf.open("rb") as pdf:
-        first_pdf = pdf.read()
-    app.conf.task_always_eager = False  # queued on the broker, where no worker takes it: delivered below
+def _queue_without_sending(queue) -> OutboundEmail:
+    """Queue an email on the broker, where no worker takes it: the test delivers it itself."""
+    app.conf.task_always_eager = False
     try:
-        email = core.email_queue_rendered(
-            to=registration.email,
-            template="visitor_registration",
-            subject="Your badge",
-            body_text="Attached.",
-            attachment=core.Attachment(content=first_pdf, filename="badge.pdf", mimetype="application/pdf"),
-        )
+        queue()
     finally:
         app.conf.task_always_eager = True
-    services.badge_update(badge=badge, full_name="Ali Raza Khan", organisation="Raza Traders")  # old PDF deleted
-    assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.QUEUED
+    return OutboundEmail.objects.order_by("pk").last()
+
+
+def test_a_badge_email_carries_the_badge_as_it_is_when_the_email_goes_out(expo):
+    registration = register_visitor(expo, full_name="Ali Raza")
+    email = _queue_without_sending(lambda: services.registration_email_again(registration=registration))
+    badge = services.badge_update(
+        badge=Badge.objects.get(registration=registration), full_name="Ali Raza Khan", organisation="Raza Traders"
+    )
+    mail.outbox.clear()
 
     core.email_deliver(email_id=email.pk, final_attempt=True)
 
-    copy = email.attachment_path
     email.refresh_from_db()
-    assert (email.status, email.attachment_name, email.attachment_path) == ("sent", "badge.pdf", "")
-    assert not badge.pdf.storage.exists(copy)  # the outbox's copy goes once sent
-    [(filename, content, mimetype)] = mail.outbox[-1].attachments
-    assert (filename, content, mimetype) == ("badge.pdf", first_pdf, "application/pdf")
-    assert not Badge.objects.get(pk=badge.pk).pdf.storage.exists(badge.pdf.name)
+    assert (email.status, email.attachment_name) == ("sent", f"badge-{badge.number}.pdf")
+    [(_filename, content, _mimetype)] = mail.outbox[-1].attachments
+    assert badge.version == 2
+    assert qr_payloads(content) == [badges.badge_payload(badge)]  # the renamed badge, not the one queued
+
+
+def test_a_badge_email_whose_badge_is_gone_goes_out_without_it(expo):
+    registration = register_visitor(expo)
+    email = _queue_without_sending(lambda: services.registration_email_again(registration=registration))
+    Registration.objects.filter(pk=registration.pk).delete()
+    mail.outbox.clear()
+
+    core.email_deliver(email_id=email.pk, final_attempt=True)
+
+    email.refresh_from_db()
+    assert (email.status, email.attachment_name) == ("sent", "")
+    assert mail.outbox[-1].attachments == []
