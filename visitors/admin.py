@@ -158,7 +158,7 @@ class BadgeAdmin(admin.ModelAdmin):
 @admin.register(Scan)
 class ScanAdmin(admin.ModelAdmin):
     list_display = ["scanned_at", "gate", "badge", "outcome", "offline", "conflict"]
-    list_filter = ["expo", "gate", "outcome", "offline", "conflict"]
+    list_filter = ["gate__expo", "gate", "outcome", "offline", "conflict"]
     search_fields = ["badge__number", "badge__full_name"]
     list_select_related = ["gate", "badge"]
 

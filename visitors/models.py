@@ -263,7 +263,6 @@ class Scan(models.Model):
         NOT_TODAY = "not_today", _("Not registered for today")
 
     scan_id = models.UUIDField(_("scan id"), unique=True)
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="+")
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="scans", verbose_name=_("gate"))
     badge = models.ForeignKey(Badge, on_delete=models.CASCADE, null=True, blank=True, related_name="scans")
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)

@@ -85,7 +85,7 @@ def day_list(*, expo: Expo, day: datetime.date) -> dict:
 
 
 def conflicts(*, expo: Expo) -> QuerySet[Scan]:
-    return Scan.objects.filter(expo=expo, conflict=True).select_related("badge", "gate").order_by("-scanned_at")
+    return Scan.objects.filter(gate__expo=expo, conflict=True).select_related("badge", "gate").order_by("-scanned_at")
 
 
 def batches(*, expo: Expo) -> QuerySet[BadgeBatch]:

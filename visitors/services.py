@@ -598,14 +598,14 @@ def _scan_time(scanned_at: datetime.datetime | None, now: datetime.datetime) -> 
     return scanned_at
 
 
-def _judge(*, expo: Expo, payload: str, day: datetime.date) -> tuple[str, Badge | None]:
+def _judge(*, expo_id: int, payload: str, day: datetime.date) -> tuple[str, Badge | None]:
     verdict = qr.verify(payload, keys.public_key())
     if not verdict.ok:
         return (Outcome.FORGED if verdict.reason == qr.FORGED else Outcome.MALFORMED), None
     code = verdict.code
-    if code.expo_id != expo.pk:
+    if code.expo_id != expo_id:
         return Outcome.WRONG_EXPO, None
-    badge = Badge.objects.filter(expo=expo, number=code.number).first()
+    badge = Badge.objects.filter(expo_id=expo_id, number=code.number).first()
     if badge is None:
         return Outcome.UNKNOWN, None
     if badge.revoked:
@@ -622,7 +622,6 @@ def _judge(*, expo: Expo, payload: str, day: datetime.date) -> tuple[str, Badge 
 
 def scan_record(
     *,
-    expo: Expo,
     gate: Gate,
     payload: str,
     scan_id: uuid.UUID,
@@ -630,19 +629,19 @@ def scan_record(
     offline: bool = False,
     user: User | None = None,
 ) -> dict:
-    """Judge one scan and let the badge in at most once a day. The same ``scan_id`` again returns the first answer."""
+    """Judge one scan at ``gate`` (for the gate's expo) and let the badge in at most once a day. The same
+    ``scan_id`` again returns the first answer."""
     now = timezone.now()
     when = _scan_time(scanned_at, now)
     day = timezone.localtime(when, timezone.get_current_timezone()).date()
     existing = Scan.objects.select_related("badge").filter(scan_id=scan_id).first()
     if existing is not None:
         return _outcome_message(existing)
-    outcome, badge = _judge(expo=expo, payload=payload, day=day)
+    outcome, badge = _judge(expo_id=gate.expo_id, payload=payload, day=day)
     try:
         with transaction.atomic():
             scan = Scan.objects.create(
                 scan_id=scan_id,
-                expo=expo,
                 gate=gate,
                 badge=badge,
                 outcome=outcome,

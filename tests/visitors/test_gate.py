@@ -29,17 +29,17 @@ def visitor(today_expo):
     return register_visitor(today_expo, full_name="Bilal Ahmed", category="investor", designation="Partner")
 
 
-def _scan(expo, gate, payload, **kwargs):
-    return services.scan_record(expo=expo, gate=gate, payload=payload, scan_id=uuid.uuid4(), **kwargs)
+def _scan(gate, payload, **kwargs):
+    return services.scan_record(gate=gate, payload=payload, scan_id=uuid.uuid4(), **kwargs)
 
 
 def test_first_scan_welcomes_second_warns(today_expo, visitor):
     gate = GateFactory(expo=today_expo, name="North")
     payload = badges.badge_payload(visitor.badge)
-    first = _scan(today_expo, gate, payload)
+    first = _scan(gate, payload)
     assert (first["ok"], first["outcome"]) == (True, "welcome")
     assert first["message"] == "Welcome, Bilal Ahmed — Investor"
-    second = _scan(today_expo, GateFactory(expo=today_expo, name="South"), payload)
+    second = _scan(GateFactory(expo=today_expo, name="South"), payload)
     assert (second["ok"], second["outcome"]) == (False, "already")
     at = timezone.localtime(CheckIn.objects.get().scanned_at).strftime("%H:%M")
     assert second["message"] == f"Bilal Ahmed already checked in today at {at} at gate North"
@@ -53,16 +53,16 @@ def test_refusals_name_their_reason(today_expo, visitor):
     other = qr.sign(qr.BadgeCode(expo_id=other_expo.pk, number=badge.number, version=1), keys.private_key())
     forged = qr.sign(qr.BadgeCode(expo_id=today_expo.pk, number=badge.number, version=1), qr.generate_private_key())
     unknown = qr.sign(qr.BadgeCode(expo_id=today_expo.pk, number="AAAAAAAA", version=1), keys.private_key())
-    assert _scan(today_expo, gate, other)["outcome"] == "wrong_expo"
-    assert _scan(today_expo, gate, forged)["outcome"] == "forged"
-    assert _scan(today_expo, gate, "hello")["outcome"] == "malformed"
-    assert _scan(today_expo, gate, unknown)["outcome"] == "unknown"
+    assert _scan(gate, other)["outcome"] == "wrong_expo"
+    assert _scan(gate, forged)["outcome"] == "forged"
+    assert _scan(gate, "hello")["outcome"] == "malformed"
+    assert _scan(gate, unknown)["outcome"] == "unknown"
     old = badges.badge_payload(badge)
     services.badge_update(badge=badge, full_name="Bilal Ahmed Khan", organisation=badge.organisation)
-    assert _scan(today_expo, gate, old)["outcome"] == "superseded"
+    assert _scan(gate, old)["outcome"] == "superseded"
     badge.refresh_from_db()
     services.badge_set_revoked(badge=badge, revoked=True)
-    assert _scan(today_expo, gate, badges.badge_payload(badge))["outcome"] == "revoked"
+    assert _scan(gate, badges.badge_payload(badge))["outcome"] == "revoked"
     assert CheckIn.objects.count() == 0
 
 
@@ -70,7 +70,7 @@ def test_visitor_is_refused_on_a_day_not_registered(today_expo):
     gate = GateFactory(expo=today_expo)
     tomorrow = today_expo.start_date + datetime.timedelta(days=1)
     registration = register_visitor(today_expo, dates=[tomorrow])
-    result = _scan(today_expo, gate, badges.badge_payload(registration.badge))
+    result = _scan(gate, badges.badge_payload(registration.badge))
     assert (result["outcome"], result["message"]) == ("not_today", "Not registered for today")
 
 
@@ -80,7 +80,7 @@ def test_booth_staff_badge_opens_every_day(today_expo):
     BoothStaffFactory(exhibitor=ExhibitorFactory(expo=today_expo), full_name="Kamran Butt")
     services.badges_for_booth_staff(expo=today_expo)
     badge = Badge.objects.get(type="exhibitor")
-    result = _scan(today_expo, GateFactory(expo=today_expo), badges.badge_payload(badge))
+    result = _scan(GateFactory(expo=today_expo), badges.badge_payload(badge))
     assert result["message"] == "Welcome, Kamran Butt — Exhibitor"
 
 
@@ -88,7 +88,7 @@ def test_same_scan_id_counts_once(today_expo, visitor):
     gate = GateFactory(expo=today_expo)
     scan_id = uuid.uuid4()
     payload = badges.badge_payload(visitor.badge)
-    answers = [services.scan_record(expo=today_expo, gate=gate, payload=payload, scan_id=scan_id) for _ in range(3)]
+    answers = [services.scan_record(gate=gate, payload=payload, scan_id=scan_id) for _ in range(3)]
     assert [answer["outcome"] for answer in answers] == ["welcome"] * 3
     assert (Scan.objects.count(), CheckIn.objects.count()) == (1, 1)
 
@@ -96,15 +96,15 @@ def test_same_scan_id_counts_once(today_expo, visitor):
 def test_offline_admission_at_two_gates_is_flagged(today_expo, visitor):
     north, south = GateFactory(expo=today_expo, name="North"), GateFactory(expo=today_expo, name="South")
     payload = badges.badge_payload(visitor.badge)
-    _scan(today_expo, north, payload, offline=True)
-    late = _scan(today_expo, south, payload, offline=True)
+    _scan(north, payload, offline=True)
+    late = _scan(south, payload, offline=True)
     assert (late["outcome"], late["conflict"]) == ("already", True)
     assert Scan.objects.filter(conflict=True).get().gate == south
 
 
 def test_scan_time_far_from_now_is_replaced(today_expo, visitor):
     gate = GateFactory(expo=today_expo)
-    _scan(today_expo, gate, badges.badge_payload(visitor.badge), scanned_at=timezone.now() + datetime.timedelta(days=9))
+    _scan(gate, badges.badge_payload(visitor.badge), scanned_at=timezone.now() + datetime.timedelta(days=9))
     assert abs(CheckIn.objects.get().scanned_at - timezone.now()) < datetime.timedelta(minutes=1)
 
 
@@ -152,7 +152,7 @@ def test_ten_thousand_fuzzed_codes_none_accepted(today_expo, visitor):
         payload = next(payloads)
         if payload == valid:
             continue
-        verdict = services._judge(expo=today_expo, payload=payload, day=today_expo.start_date)[0]
+        verdict = services._judge(expo_id=today_expo.pk, payload=payload, day=today_expo.start_date)[0]
         outcomes[verdict] = outcomes.get(verdict, 0) + 1
     assert "welcome" not in outcomes
     assert outcomes["revoked"] == 1
@@ -161,7 +161,7 @@ def test_ten_thousand_fuzzed_codes_none_accepted(today_expo, visitor):
     assert outcomes["malformed"] > 1000
     assert CheckIn.objects.count() == 0
     # Through the endpoint too, with the odd shapes a JSON body can take: never a server error.
-    assert _scan(today_expo, gate, valid)["ok"]
+    assert _scan(gate, valid)["ok"]
 
 
 # --- The endpoints -----------------------------------------------------------------------

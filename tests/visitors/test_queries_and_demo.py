@@ -32,7 +32,7 @@ def test_staff_list_query_count_does_not_grow(client, desk_staff, name):
     def add(count: int) -> None:
         for _ in range(count):
             person = register_visitor(expo, category="media")
-            services.scan_record(expo=expo, gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
+            services.scan_record(gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
             services.badge_batch_create(expo=expo, label="x", badges=[person.badge], user=None)
 
     add(1)

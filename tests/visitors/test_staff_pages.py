@@ -33,7 +33,7 @@ def test_numbers_by_day_category_country_gate_and_hour(client, desk_staff, runni
         register_visitor(expo, category="media", country="PK", dates=expo.days),
     ]
     for person in people[:2]:
-        services.scan_record(expo=expo, gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
+        services.scan_record(gate=gate, payload=badges.badge_payload(person.badge), scan_id=uuid.uuid4())
     client.force_login(desk_staff)
     response = client.get(reverse("visitor_numbers"))
     numbers = response.context["numbers"]

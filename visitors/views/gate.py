@@ -81,7 +81,6 @@ def gate_scan(request):
     if error:
         return JsonResponse(error, status=400)
     result = services.scan_record(
-        expo=expo,
         gate=scan["gate"],
         payload=scan["payload"],
         scan_id=scan["scan_id"],
@@ -108,7 +107,6 @@ def gate_sync(request):
             continue
         results.append(
             services.scan_record(
-                expo=expo,
                 gate=scan["gate"],
                 payload=scan["payload"],
                 scan_id=scan["scan_id"],
