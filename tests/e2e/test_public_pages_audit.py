@@ -1,5 +1,6 @@
 """The public pages with the demo expo, in English and in Urdu: an axe-core audit in the browser (WCAG 2.2 A and AA)
-and the Nu HTML checker on the HTML the server sends. Both tools come from node_modules (`npm ci`)."""
+and the Nu HTML checker on the HTML the server sends; and the pages of each signed-in role (trade body, exhibitor,
+gate, registration desk) through the same audit. Both tools come from node_modules (`npm ci`)."""
 
 import datetime
 import json
@@ -10,12 +11,15 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
-from exhibitors.models import Exhibitor
-from expo.models import Expo
+from exhibitors.models import Exhibitor, ExhibitorMembership
+from expo import roles
+from expo.models import Expo, TradeBody
 from pavilions.models import Hall
-from tests.factories import register_visitor
+from tests.conftest import add_to_role
+from tests.factories import MembershipFactory, UserFactory, register_visitor
 from tests.realstack import require
 from visitors import links
 
@@ -28,8 +32,8 @@ EMPTY_REGISTRATION = {"category": "", "full_name": "", "email": "not an email", 
 
 
 @pytest.fixture
-def public_paths() -> list[str]:
-    """Every kind of public page, filled with the demo expo; its registration opened and its days moved ahead."""
+def demo_expo() -> Expo:
+    """The demo expo, its registration opened and its days moved ahead."""
     call_command("load_demo")
     today = timezone.localdate()
     Expo.objects.update(
@@ -38,7 +42,13 @@ def public_paths() -> list[str]:
         registration_opens_at=timezone.now() - datetime.timedelta(days=1),
         registration_closes_at=timezone.now() + datetime.timedelta(days=29),
     )
-    expo = Expo.objects.get()
+    return Expo.objects.get()
+
+
+@pytest.fixture
+def public_paths(demo_expo) -> list[str]:
+    """Every kind of public page, filled with the demo expo."""
+    expo = demo_expo
     exhibitor = Exhibitor.objects.filter(expo=expo).order_by("name").first()
     hall = Hall.objects.filter(expo=expo).first()
     token = links.manage_token(register_visitor(expo, dates=[expo.start_date]))
@@ -59,6 +69,10 @@ def public_paths() -> list[str]:
     ]
 
 
+def _set_cookie(page, live_server, name: str, value: str) -> None:
+    page.context.add_cookies([{"name": name, "value": value, "url": live_server.url}])
+
+
 def _axe_violations(page) -> list[str]:
     page.evaluate(AXE.read_text())
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
@@ -74,7 +88,7 @@ def test_public_pages_pass_the_accessibility_audit(page, live_server, public_pat
     require(AXE.exists(), "axe-core in node_modules (npm ci)")
     found = {}
     for language in LANGUAGES:
-        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        _set_cookie(page, live_server, settings.LANGUAGE_COOKIE_NAME, language)
         for path in public_paths:
             page.goto(path)
             found[language, path] = _axe_violations(page)
@@ -119,3 +133,53 @@ def test_public_pages_are_valid_html(client, public_paths, tmp_path):
     ]
     assert errors == []
     assert b"invalid-feedback" in documents["en", "/register/ with errors"].content
+
+
+def _signed_in_paths() -> dict:
+    """Who signs in, and the pages they work in; with the demo expo loaded."""
+    trade_body = TradeBody.objects.filter(nominations__isnull=False).distinct().first()
+    nomination = trade_body.nominations.first()
+    nominator = MembershipFactory(trade_body=trade_body).user
+    exhibitor = Exhibitor.objects.order_by("name").first()
+    member = UserFactory()
+    ExhibitorMembership.objects.create(exhibitor=exhibitor, user=member)
+    gate_staff, desk_staff = UserFactory(), UserFactory()
+    add_to_role(gate_staff, roles.GATE_STAFF)
+    add_to_role(desk_staff, roles.REGISTRATION_DESK)
+    return {
+        nominator: [
+            f"/trade-bodies/{trade_body.pk}/",
+            f"/trade-bodies/{trade_body.pk}/nominations/new/",
+            f"/nominations/{nomination.pk}/",
+        ],
+        member: [
+            f"/exhibitor/{exhibitor.pk}/",
+            f"/exhibitor/{exhibitor.pk}/profile/",
+            f"/exhibitor/{exhibitor.pk}/products/",
+            f"/exhibitor/{exhibitor.pk}/products/add/",
+            f"/exhibitor/{exhibitor.pk}/staff/",
+            f"/exhibitor/{exhibitor.pk}/staff/add/",
+        ],
+        gate_staff: ["/gate/"],
+        desk_staff: ["/visitors/desk/", "/visitors/numbers/", "/visitors/print/"],
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_pages_pass_the_accessibility_audit(page, live_server, demo_expo):
+    require(AXE.exists(), "axe-core in node_modules (npm ci)")
+    pages_of = _signed_in_paths()
+    found = {}
+    for user, paths in pages_of.items():
+        client = Client()
+        client.force_login(user)
+        page.context.clear_cookies()
+        _set_cookie(page, live_server, settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+        for language in LANGUAGES:
+            _set_cookie(page, live_server, settings.LANGUAGE_COOKIE_NAME, language)
+            for path in paths:
+                assert page.goto(path).status == 200, path
+                found[language, path] = _axe_violations(page)
+
+    assert {where: problems for where, problems in found.items() if problems} == {}
+    assert len(found) == len(LANGUAGES) * sum(len(paths) for paths in pages_of.values())
