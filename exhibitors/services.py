@@ -5,6 +5,7 @@ Every function takes keyword arguments, runs in one transaction and raises
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -100,13 +101,25 @@ def _check_quota(expo: Expo, trade_body: TradeBody) -> None:
 THUMBNAIL_OF = {"logo": "logo_thumbnail", "photo": "thumbnail"}
 
 
+def _files_delete_on_commit(instance, fields) -> None:
+    """Delete the files ``instance`` holds in ``fields`` once the transaction commits (they are being replaced,
+    cleared or their row deleted); a rollback keeps them. Nothing else refers to them: approval copies files."""
+    for field in fields:
+        file = getattr(instance, field)
+        if file:
+            transaction.on_commit(partial(file.storage.delete, file.name))
+
+
 def _assign(instance, data: dict) -> dict:
     """Copy form data onto ``instance``. Images arrive as ``UploadedImage`` (saved with their thumbnail)
-    or ``False`` (the "clear" checkbox). Return the many-to-many values, to set once the row is saved."""
+    or ``False`` (the "clear" checkbox); the files they replace are deleted once saved. Return the
+    many-to-many values, to set once the row is saved."""
     many_to_many = {}
     for field, value in data.items():
         if field in THUMBNAIL_OF:
             thumbnail = THUMBNAIL_OF[field]
+            if isinstance(value, UploadedImage) or value is False:
+                _files_delete_on_commit(instance, (field, thumbnail))
             if isinstance(value, UploadedImage):
                 getattr(instance, field).save(value.image.name, value.image, save=False)
                 getattr(instance, thumbnail).save(value.thumbnail.name, value.thumbnail, save=False)
@@ -169,6 +182,7 @@ def _product_save(nomination: Nomination, product: dict) -> None:
     existing = nomination.products.filter(pk=product["id"]).first() if product.get("id") else None
     if product.get("delete"):
         if existing:
+            _files_delete_on_commit(existing, ("photo", "thumbnail"))
             existing.delete()
         return
     row = existing or NominationProduct(nomination=nomination)
@@ -432,6 +446,7 @@ def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | 
 
 def exhibitor_product_delete(*, product: ExhibitorProduct) -> None:
     with transaction.atomic():
+        _files_delete_on_commit(product, ("photo", "thumbnail"))
         product.delete()
         transaction.on_commit(directory_changed)
 

@@ -1,6 +1,7 @@
 """An exhibitor's own pages: dashboard, public profile, products, booth staff; bad input; who may open them."""
 
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -265,6 +266,29 @@ def test_an_invalid_profile_does_not_change_the_name_in_the_page_heading(client,
     assert '<h1 class="h3 mb-3">Hilal Surgical</h1>' in page
 
 
+def test_a_new_logo_replaces_the_old_files_and_a_refused_one_keeps_them(
+    client, owner, exhibitor, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    profile = reverse("exhibitor_profile", args=[exhibitor.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(profile, {**profile_data(), "logo": upload("first.png")})
+    exhibitor.refresh_from_db()
+    first = [exhibitor.logo.path, exhibitor.logo_thumbnail.path]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(profile, {**profile_data(), "logo": upload("notes.png", b"not an image")})
+    assert refused.status_code == 200
+    assert all(os.path.exists(path) for path in first)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(profile, {**profile_data(), "logo": upload("second.png")})
+    exhibitor.refresh_from_db()
+    assert os.path.exists(exhibitor.logo.path)
+    assert os.path.exists(exhibitor.logo_thumbnail.path)
+    assert not any(os.path.exists(path) for path in first)
+
+
 # --- Products ---------------------------------------------------------------------------------
 
 
@@ -299,6 +323,21 @@ def test_product_edit_changes_the_name_and_keeps_the_photo(client, owner, exhibi
     assert response.status_code == 302
     product.refresh_from_db()
     assert (product.name, product.photo.name) == ("Tissue forceps", photo)
+    assert os.path.exists(product.photo.path)
+
+
+def test_deleting_a_product_deletes_its_photo(client, owner, exhibitor, django_capture_on_commit_callbacks):
+    client.force_login(owner)
+    client.post(reverse("exhibitor_product_add", args=[exhibitor.pk]), {"name": "Forceps", "photo": upload()})
+    product = exhibitor.products.get()
+    files = [product.photo.path, product.thumbnail.path]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exhibitor_product_delete", args=[exhibitor.pk, product.pk]))
+
+    assert response.status_code == 302
+    assert not exhibitor.products.exists()
+    assert not any(os.path.exists(path) for path in files)
 
 
 def test_product_without_a_name_or_with_a_bad_photo_is_not_saved(client, owner, exhibitor):
