@@ -108,3 +108,12 @@ def test_staff_who_may_only_view_registrations_cannot_cancel_them(client, expo):
     assert 'value="cancel_selected"' not in changelist.content.decode()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_desk_staff_in_the_admin_find_the_desk_pages_in_its_header(client, expo):
+    client.force_login(staff_member(roles.REGISTRATION_DESK))
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert all(f'<a href="{url}">' in page for url in DESK_PAGES)
+    assert f'<a href="{GATE_PAGE}">' not in page
