@@ -68,7 +68,11 @@ def _enqueue(task, *args) -> None:
     except BrokerUnavailable:
         # Nothing is lost: a badge PDF is made whenever it is first needed (an email going out, a download, a
         # sheet), and a sheet left queued is sent again by `badge_batches_requeue`.
-        logger.warning("Broker unavailable; %s%s left for the sweep.", task.name, args)
+        logger.warning(
+            "Broker unavailable; %s%s not queued: a badge is drawn when next needed, a sheet by the sweep.",
+            task.name,
+            args,
+        )
 
 
 # --- Badges -----------------------------------------------------------------------
