@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -50,15 +51,12 @@ class Attachment:
     mimetype: str
 
 
-# Attachments are made when an email is sent, not when it is queued: a badge PDF is drawn by the worker rather
-# than in the visitor's request, and the email carries the badge as it is when it goes out. An app registers a
-# maker under a name (in its AppConfig.ready); an email names the maker and the id it is given. A maker returns
-# None when there is nothing to attach any more.
-_ATTACHMENT_MAKERS: dict[str, Callable[[str], Attachment | None]] = {}
-
-
-def attachment_maker_register(name: str, maker: Callable[[str], Attachment | None]) -> None:
-    _ATTACHMENT_MAKERS[name] = maker
+def _attachment_maker(name: str) -> Callable[[str], Attachment | None]:
+    """Attachments are made when an email is sent, not when it is queued: a badge PDF is drawn by the worker
+    rather than in the visitor's request, and the email carries the badge as it is when it goes out. An email
+    names a maker of ``EXPO_ATTACHMENT_MAKERS`` and the id to give it; a maker returns None when there is
+    nothing to attach any more. Imported only when used, so that no process pays for it at start-up."""
+    return import_string(settings.EXPO_ATTACHMENT_MAKERS[name])
 
 
 def email_queue(
@@ -72,7 +70,7 @@ def email_queue(
     """Render ``emails/<template>`` now and send it from a task after the transaction commits.
 
     The message is rendered at once so that what is logged is exactly what is sent, in the language the
-    recipient used. ``attachment`` names a registered maker and the id to give it.
+    recipient used. ``attachment`` names a maker of ``EXPO_ATTACHMENT_MAKERS`` and the id to give it.
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
@@ -93,8 +91,8 @@ def email_queue_rendered(
     attachment: tuple[str, int] | None = None,
 ) -> OutboundEmail:
     """Log an already rendered email and send it from a task after the transaction commits."""
-    if attachment is not None and attachment[0] not in _ATTACHMENT_MAKERS:
-        raise ValueError(f"No attachment maker is registered as {attachment[0]!r}.")
+    if attachment is not None and attachment[0] not in settings.EXPO_ATTACHMENT_MAKERS:
+        raise ValueError(f"No attachment maker is named {attachment[0]!r} in EXPO_ATTACHMENT_MAKERS.")
     email = OutboundEmail.objects.create(
         to=to,
         template=template,
@@ -127,7 +125,7 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
         try:
             if email.attachment:
                 maker, _, ref = email.attachment.partition(":")
-                made = _ATTACHMENT_MAKERS[maker](ref)
+                made = _attachment_maker(maker)(ref)
                 if made is not None:
                     message.attach(made.filename, made.content, made.mimetype)
                     email.attachment_name = made.filename

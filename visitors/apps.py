@@ -7,11 +7,4 @@ class VisitorsConfig(AppConfig):
     verbose_name = _("Visitors")
 
     def ready(self) -> None:
-        from expo import services as core
-
-        from . import (
-            checks,  # noqa: F401 - registers the deploy check
-            services,
-        )
-
-        core.attachment_maker_register(services.BADGE_ATTACHMENT, services.badge_attachment)
+        from . import checks  # noqa: F401 - registers the deploy check

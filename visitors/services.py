@@ -165,7 +165,7 @@ def badge_render(*, badge_id: int) -> Badge:
 def badge_attachment(badge_id: str) -> core.Attachment | None:
     """The badge's PDF for an email going out now, made first if it is not current; None if the badge is gone.
 
-    Registered with the outbox as ``BADGE_ATTACHMENT`` (see ``apps.py``).
+    The outbox's maker ``BADGE_ATTACHMENT`` (``EXPO_ATTACHMENT_MAKERS``).
     """
     if not Badge.objects.filter(pk=badge_id).exists():
         return None

@@ -115,30 +115,38 @@ def test_the_sweep_leaves_fresh_and_sent_emails_alone(django_capture_on_commit_c
     assert services.emails_requeue_stale() == 0
 
 
-def test_an_attachment_is_made_when_the_email_goes_out(monkeypatch, django_capture_on_commit_callbacks):
-    made = []
+MADE = []  # what the test maker below was asked for
 
-    def note(ref: str) -> services.Attachment:
-        made.append(ref)
-        return services.Attachment(f"note {ref}".encode(), f"note-{ref}.txt", "text/plain")
 
-    monkeypatch.setitem(services._ATTACHMENT_MAKERS, "tests.note", note)
+def note(ref: str) -> services.Attachment:
+    """An attachment maker for the tests."""
+    MADE.append(ref)
+    return services.Attachment(f"note {ref}".encode(), f"note-{ref}.txt", "text/plain")
+
+
+def broken(ref: str) -> services.Attachment:
+    raise OSError("disk full")
+
+
+@pytest.fixture
+def makers(settings):
+    MADE.clear()
+    settings.EXPO_ATTACHMENT_MAKERS = {"tests.note": f"{__name__}.note", "tests.broken": f"{__name__}.broken"}
+
+
+def test_an_attachment_is_made_when_the_email_goes_out(makers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         email = _queue(attachment=("tests.note", 7))
-    assert (email.attachment, made) == ("tests.note:7", [])
+    assert (email.attachment, MADE) == ("tests.note:7", [])
 
     callbacks[0]()
 
     email.refresh_from_db()
-    assert (made, email.status, email.attachment_name) == (["7"], OutboundEmail.Status.SENT, "note-7.txt")
+    assert (MADE, email.status, email.attachment_name) == (["7"], OutboundEmail.Status.SENT, "note-7.txt")
     assert mail.outbox[0].attachments == [("note-7.txt", "note 7", "text/plain")]
 
 
-def test_an_attachment_maker_that_fails_leaves_the_email_to_be_retried(monkeypatch, django_capture_on_commit_callbacks):
-    def broken(ref):
-        raise OSError("disk full")
-
-    monkeypatch.setitem(services._ATTACHMENT_MAKERS, "tests.broken", broken)
+def test_an_attachment_maker_that_fails_leaves_the_email_to_be_retried(makers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         email = _queue(attachment=("tests.broken", 1))
 
@@ -150,7 +158,7 @@ def test_an_attachment_maker_that_fails_leaves_the_email_to_be_retried(monkeypat
     assert mail.outbox == []
 
 
-def test_an_email_can_name_only_a_registered_attachment_maker():
+def test_an_email_can_name_only_a_known_attachment_maker(makers):
     with pytest.raises(ValueError, match="No attachment maker"):
         _queue(attachment=("nobody.knows", 1))
 
