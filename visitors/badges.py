@@ -1,6 +1,8 @@
 """Badge PDFs from an HTML template with WeasyPrint: one A6 badge, or A4 sheets of four for printing.
 
-The QR code (segno, as an SVG data URI) carries the badge's signed code (``qr.sign``).
+The QR code (segno, as an SVG data URI) carries the badge's signed code (``qr.sign``). WeasyPrint is
+imported by the functions that draw, not with the module: the admin and the services import this module in
+every process, most of which never draw a badge.
 """
 
 import functools
@@ -11,7 +13,6 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 from pypdf import PdfReader, PdfWriter
-from weasyprint import CSS, HTML
 
 from . import keys, qr
 from .models import BADGE_COLOURS, Badge
@@ -40,8 +41,10 @@ def _card(badge: Badge) -> dict:
 
 
 @functools.cache
-def _stylesheet() -> CSS:
+def _stylesheet():
     """Parsed once per process: it depends on nothing but the badge colours."""
+    from weasyprint import CSS
+
     css = render_to_string(
         "visitors/badge.css", {"colours": [(kind.value, colour) for kind, colour in BADGE_COLOURS.items()]}
     )
@@ -49,6 +52,8 @@ def _stylesheet() -> CSS:
 
 
 def _document(badges: Sequence[Badge], *, sheet: bool, language: str = "en"):
+    from weasyprint import HTML
+
     with translation.override(language):
         expo = badges[0].expo
         cards = [_card(badge) for badge in badges]
