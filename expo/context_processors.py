@@ -8,7 +8,7 @@ from . import selectors
 def site(request) -> dict:
     user = request.user
     return {
-        "current_expo": selectors.expo_current(),
+        "current_expo": selectors.expo_current_for(request),
         "user_trade_bodies": list(selectors.trade_bodies_for_user(user)) if user.is_authenticated else [],
         "venue_pages": selectors.venue_pages_for_user(user),
         "staff_mfa_off": user.is_authenticated and user.is_staff and not settings.EXPO_STAFF_MFA_REQUIRED,

@@ -12,6 +12,13 @@ def expo_current() -> Expo | None:
     return Expo.objects.filter(is_current=True).first()
 
 
+def expo_current_for(request) -> Expo | None:
+    """The current expo, read once per request: the page and the site shell around it both need it."""
+    if not hasattr(request, "_current_expo"):
+        request._current_expo = expo_current()
+    return request._current_expo
+
+
 def venue_pages_for_user(user) -> list[tuple[str, str]]:
     """(URL, label) of the staff pages outside the admin that ``user`` may open; none for visitors."""
     if not user.is_authenticated:

@@ -23,8 +23,8 @@ def _variant() -> str:
     return f"directory-{caching.version(DIRECTORY_VERSION_KEY)}"
 
 
-def _current_expo():
-    expo = core_selectors.expo_current()
+def _current_expo(request):
+    expo = core_selectors.expo_current_for(request)
     if expo is None:
         raise Http404
     return expo
@@ -33,7 +33,7 @@ def _current_expo():
 @require_safe
 def floor_plan(request):
     """The first hall's plan (or, with a search, the first hall where it is found); the page links to the others."""
-    expo = core_selectors.expo_current()
+    expo = core_selectors.expo_current_for(request)
     hall = selectors.halls_of_expo(expo=expo).first() if expo else None
     if hall is None:
         return render(request, "pavilions/no_plan.html", {"expo": expo})
@@ -47,7 +47,7 @@ def floor_plan(request):
 @require_safe
 def floor_plan_hall(request, code: str):
     def build() -> HttpResponse:
-        expo = _current_expo()
+        expo = _current_expo(request)
         hall = selectors.hall_by_code(expo=expo, code=code)
         query = request.GET.get("q", "")[:100]
         plan = plans.public_plan(hall=hall, query=query)
@@ -82,7 +82,7 @@ def floor_plan_pdf(request, code: str):
     def build() -> HttpResponse:
         from weasyprint import HTML  # heavy: imported by the one view that prints
 
-        expo = _current_expo()
+        expo = _current_expo(request)
         hall = selectors.hall_by_code(expo=expo, code=code)
         plan = plans.public_plan(hall=hall)
         html = render_to_string(

@@ -42,7 +42,7 @@ def directory(request):
     fragment = _wants_fragment(request)
 
     def build() -> HttpResponse:
-        expo = core_selectors.expo_current()
+        expo = core_selectors.expo_current_for(request)
         form = DirectoryFilterForm(request.GET)
         filters = selectors.DirectoryFilters(**form.filters())
         page = page_range = None
@@ -72,7 +72,7 @@ def directory(request):
 @require_safe
 def directory_detail(request, slug: str):
     def build() -> HttpResponse:
-        expo = core_selectors.expo_current()
+        expo = core_selectors.expo_current_for(request)
         if expo is None:
             raise Http404
         exhibitor = selectors.directory_exhibitor(expo=expo, slug=slug)

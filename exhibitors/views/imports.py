@@ -34,7 +34,7 @@ def _preview(request, *, trade_body, report, token, form):
 @require_http_methods(["GET", "POST"])
 def nomination_import(request, trade_body_pk: int):
     trade_body = selectors.trade_body_for_import(request.user, trade_body_pk)
-    expo = core_selectors.expo_current()
+    expo = core_selectors.expo_current_for(request)
     if expo is None:
         messages.error(request, _("No expo edition is open for nominations yet."))
         return redirect(trade_body)

@@ -31,7 +31,7 @@ FORM_STEPS = [Step.ENTERPRISE, Step.OWNER, Step.PRODUCTS, Step.JUSTIFICATION]
 @login_required
 def trade_body_dashboard(request, pk: int):
     trade_body = core_selectors.trade_body_for_user(request.user, pk)
-    expo = core_selectors.expo_current()
+    expo = core_selectors.expo_current_for(request)
     nominations = list(selectors.nominations_of_trade_body(trade_body=trade_body, expo=expo))
     quota = services.quota_for(expo=expo, trade_body=trade_body) if expo else 0
     used = services.quota_used(expo=expo, trade_body=trade_body) if expo else 0
@@ -84,7 +84,7 @@ def _after_save(request, nomination: Nomination, step: int):
 def nomination_create(request, trade_body_pk: int):
     """Step 1 of a new nomination: saving it creates the draft."""
     trade_body = core_selectors.trade_body_for_user(request.user, trade_body_pk)
-    expo = core_selectors.expo_current()
+    expo = core_selectors.expo_current_for(request)
     if expo is None:
         messages.error(request, _("No expo edition is open for nominations yet."))
         return redirect(trade_body)

@@ -153,3 +153,14 @@ def test_home_page_is_not_shared_with_signed_in_users(client, member):
 
     assert member.email in page
     assert "private" in client.get("/")["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/register/", "/floor-plan/", "/exhibitors/"])
+def test_a_page_reads_the_current_expo_once_for_itself_and_the_site_shell(client, path):
+    ExpoFactory(name="SME Cluster Showcase 2041")
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(path).content.decode()
+
+    assert "SME Cluster Showcase 2041" in page  # the shell's title and footer
+    assert sum('FROM "expo_expo"' in query["sql"] for query in captured.captured_queries) == 1

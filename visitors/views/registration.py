@@ -30,7 +30,7 @@ def _registration(token: str) -> Registration:
 
 @require_http_methods(["GET", "POST"])
 def register(request):
-    expo = core_selectors.expo_current()
+    expo = core_selectors.expo_current_for(request)
     if expo is None or not expo.registration_is_open():
         return render(request, "visitors/closed.html", {"expo": expo}, status=200 if expo else 404)
     form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
