@@ -13,6 +13,17 @@ from .forms import InvitationForm
 from .models import Cluster, Expo, Invitation, OutboundEmail, Sector, TradeBody, TradeBodyMembership, User
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Rows the portal writes as things happen (emails sent, gate scans, check-ins): staff read them here, and
+    neither add nor edit them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """History shown, never restored: simple-history's history form saves the old version on any POST
     by a user who may merely *view* the object, which would bypass the services (a reviewer could
@@ -159,19 +170,13 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(RecordAdmin):
     list_display = ["subject", "to", "template", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     actions = ["send_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description=gettext_lazy("Send the selected failed emails again"), permissions=["view"])
     def send_again(self, request, queryset):

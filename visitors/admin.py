@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from expo import selectors as core_selectors
+from expo.admin import RecordAdmin
 
 from . import services
 from .models import Badge, BadgeBatch, CheckIn, DayCapacity, Gate, Registration, RegistrationDay, Scan
@@ -156,31 +157,19 @@ class BadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(RecordAdmin):
     list_display = ["scanned_at", "gate", "badge", "outcome", "offline", "conflict"]
     list_filter = ["gate__expo", "gate", "outcome", "offline", "conflict"]
     search_fields = ["badge__number", "badge__full_name"]
     list_select_related = ["gate", "badge"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(RecordAdmin):
     list_display = ["day", "scanned_at", "gate", "badge"]
     list_filter = ["day", "gate", "badge__type", "badge__category"]
     search_fields = ["badge__number", "badge__full_name"]
     list_select_related = ["gate", "badge"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BadgeBatch)

@@ -117,3 +117,11 @@ def test_desk_staff_in_the_admin_find_the_desk_pages_in_its_header(client, expo)
 
     assert all(f'<a href="{url}">' in page for url in DESK_PAGES)
     assert f'<a href="{GATE_PAGE}">' not in page
+
+
+def test_scans_and_check_ins_are_read_in_the_admin_never_written(client, expo):
+    client.force_login(staff_member(roles.REGISTRATION_DESK))
+
+    for model in ("scan", "checkin"):
+        assert client.get(reverse(f"admin:visitors_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:visitors_{model}_add")).status_code == 403
