@@ -28,6 +28,22 @@ def _registration(token: str) -> Registration:
     return registration
 
 
+def register_from_form(request, *, expo, form, source: str = Registration.Source.ONLINE):
+    """Register the person of a valid ``form`` (online here, or at the desk): ``(registration, created)``, or
+    None with the refusal added to the form. Emails link back to the site the person registered on."""
+    try:
+        return services.registration_create(
+            expo=expo,
+            **form.person(),
+            source=source,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            site_url=request.build_absolute_uri("/"),
+        )
+    except services.RegistrationError as error:
+        form.add_error(None, str(error))
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     expo = core_selectors.expo_current_for(request)
@@ -46,20 +62,12 @@ def register(request):
         if form.is_bot:
             # Answered like a success, so that a script learns nothing; nothing is saved.
             return render(request, "visitors/check_email.html", {"expo": expo})
-        if form.is_valid():
-            try:
-                registration, created = services.registration_create(
-                    expo=expo,
-                    **form.person(),
-                    language=translation.get_language() or settings.LANGUAGE_CODE,
-                    site_url=request.build_absolute_uri("/"),
-                )
-            except services.RegistrationError as error:
-                form.add_error(None, str(error))
-            else:
-                if not created:
-                    return render(request, "visitors/check_email.html", {"expo": expo})
-                return redirect("registration_done", links.manage_token(registration))
+        registered = register_from_form(request, expo=expo, form=form) if form.is_valid() else None
+        if registered is not None:
+            registration, created = registered
+            if not created:
+                return render(request, "visitors/check_email.html", {"expo": expo})
+            return redirect("registration_done", links.manage_token(registration))
     context = {"expo": expo, "form": form, "days_left": selectors.days_left(expo)}
     return render(request, "visitors/register.html", context)
 

@@ -7,12 +7,10 @@ else gets a 404.
 import csv
 import io
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,6 +18,7 @@ from .. import access, selectors, services
 from ..countries import COUNTRY_NAMES
 from ..forms import PrintBatchForm, RegistrationForm
 from ..models import BadgeBatch, Category, Registration
+from .registration import register_from_form
 
 
 def _rows(numbers: dict) -> list[list]:
@@ -120,35 +119,28 @@ def desk_register(request):
     """A walk-in registered at the desk; the response is the badge PDF, to print at once."""
     expo = access.expo_for_registration_desk(request)
     form = RegistrationForm(request.POST if request.method == "POST" else None, expo=expo)
+    registered = None
     if request.method == "POST" and form.is_valid():
-        try:
-            registration, created = services.registration_create(
-                expo=expo,
-                **form.person(),
-                source=Registration.Source.DESK,
-                language=translation.get_language() or settings.LANGUAGE_CODE,
-                site_url=request.build_absolute_uri("/"),
+        registered = register_from_form(request, expo=expo, form=form, source=Registration.Source.DESK)
+    if registered is not None:
+        registration, created = registered
+        # Print only a badge the gate will let in, and only for the person just typed in.
+        if not created:
+            form.add_error(
+                "email",
+                _("%(email)s is already registered, as %(name)s; the badge was emailed to them again.")
+                % {"email": registration.email, "name": registration.full_name},
             )
-        except services.RegistrationError as error:
-            form.add_error(None, str(error))
+        elif registration.status != Registration.Status.CONFIRMED:
+            form.add_error(
+                "days",
+                _("The days chosen are full: %(name)s is on the waiting list.") % {"name": registration.full_name},
+            )
         else:
-            # Print only a badge the gate will let in, and only for the person just typed in.
-            if not created:
-                form.add_error(
-                    "email",
-                    _("%(email)s is already registered, as %(name)s; the badge was emailed to them again.")
-                    % {"email": registration.email, "name": registration.full_name},
-                )
-            elif registration.status != Registration.Status.CONFIRMED:
-                form.add_error(
-                    "days",
-                    _("The days chosen are full: %(name)s is on the waiting list.") % {"name": registration.full_name},
-                )
-            else:
-                badge = services.badge_render(badge_id=registration.badge.pk)
-                return FileResponse(
-                    badge.pdf.open("rb"), content_type="application/pdf", filename=f"badge-{badge.number}.pdf"
-                )
+            badge = services.badge_render(badge_id=registration.badge.pk)
+            return FileResponse(
+                badge.pdf.open("rb"), content_type="application/pdf", filename=f"badge-{badge.number}.pdf"
+            )
     return render(request, "visitors/desk.html", {"expo": expo, "form": form})
 
 
