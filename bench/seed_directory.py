@@ -20,80 +20,20 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from exhibitors.models import (  # noqa: E402
-    Enterprise,
-    Exhibitor,
-    ExhibitorProduct,
-    ExportExperience,
-    Nomination,
-    SizeClass,
-    StallSize,
-    TurnoverBand,
-)
-from expo.models import Cluster, Expo, TradeBody  # noqa: E402
-
-PRODUCT_NAMES = ["forceps", "football", "knife set", "carpet", "honey", "pump impeller", "leather bag", "tiles"]
+from bench.seed_exhibitors import approved_exhibitors, products_for  # noqa: E402
+from expo.models import Cluster, Expo  # noqa: E402
 
 
 @transaction.atomic
 def seed(exhibitors: int, products: int) -> None:
-    expo = Expo.objects.get(is_current=True)
     clusters = list(Cluster.objects.order_by("pk"))
-    trade_bodies = list(TradeBody.objects.order_by("pk"))
-    sizes = [SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM]
-    made = []
-    for number in range(exhibitors):
-        cluster, trade_body = clusters[number % len(clusters)], trade_bodies[number % len(trade_bodies)]
-        name = f"Bench Enterprise {number:04d}"
-        enterprise = Enterprise.objects.create(
-            legal_name=name,
-            normalised_name=name.lower(),
-            city=cluster.city,
-            province=cluster.province,
-            cluster=cluster,
-            women_led=number % 3 == 0,
-            size_class=sizes[number % 3],
-        )
-        nomination = Nomination.objects.create(
-            expo=expo,
-            trade_body=trade_body,
-            enterprise=enterprise,
-            status=Nomination.Status.APPROVED,
-            legal_name=name,
-            turnover_band=TurnoverBand.FROM_10_TO_30,
-            size_class=sizes[number % 3],
-            city=cluster.city,
-            province=cluster.province,
-            cluster=cluster,
-        )
-        made.append(
-            Exhibitor(
-                expo=expo,
-                enterprise=enterprise,
-                nomination=nomination,
-                trade_body=trade_body,
-                name=name,
-                slug=f"bench-enterprise-{number:04d}",
-                cluster=cluster,
-                city=cluster.city,
-                province=cluster.province,
-                women_led=number % 3 == 0,
-                size_class=sizes[number % 3],
-                stall_size=StallSize.SHELL_9,
-                description="An SME of the benchmark: quality products for domestic and export markets. " * 3,
-                export_experience=ExportExperience.REGULAR if number % 2 else ExportExperience.NONE,
-                listed=True,
-            )
-        )
-    made = Exhibitor.objects.bulk_create(made)
-    ExhibitorProduct.objects.bulk_create(
-        ExhibitorProduct(
-            exhibitor=made[number % len(made)],
-            name=f"{PRODUCT_NAMES[number % len(PRODUCT_NAMES)]} {number}",
-            description="Made to order.",
-        )
-        for number in range(products)
+    made = approved_exhibitors(
+        expo=Expo.objects.get(is_current=True),
+        people=[(f"Bench Enterprise {number:04d}", clusters[number % len(clusters)]) for number in range(exhibitors)],
+        slug_prefix="bench-enterprise",
+        description="An SME of the benchmark: quality products for domestic and export markets. " * 3,
     )
+    products_for(made, products)
 
 
 if __name__ == "__main__":

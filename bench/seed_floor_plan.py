@@ -29,18 +29,9 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from exhibitors.models import (  # noqa: E402
-    Enterprise,
-    Exhibitor,
-    ExhibitorProduct,
-    ExportExperience,
-    Nomination,
-    SizeClass,
-    StallSize,
-    TurnoverBand,
-)
+from bench.seed_exhibitors import approved_exhibitors, products_for  # noqa: E402
 from exhibitors.services import directory_changed  # noqa: E402
-from expo.models import Cluster, Expo, TradeBody  # noqa: E402
+from expo.models import Cluster, Expo  # noqa: E402
 from pavilions import services  # noqa: E402
 from pavilions.models import Hall, Pavilion, Stall, StallAllocation  # noqa: E402
 
@@ -56,7 +47,6 @@ GAP = Decimal(4)  # between pavilions and along the walls
 PALETTE = ["#dbe9f6", "#e3f1e0", "#fbeedd", "#efe3f4", "#f9e0e3", "#e0f4f1", "#f4f1d9", "#e6e6f7"]
 WORDS = ["Sialkot", "Indus", "Ravi", "Chenab", "Margalla", "Karakoram", "Thar", "Khyber", "Bolan", "Hunza"]
 TRADES = ["Surgical Works", "Sports Industries", "Cutlery House", "Textile Mills", "Leather Crafts", "Foods"]
-PRODUCTS = ["forceps", "football", "knife set", "carpet", "honey", "pump impeller", "leather bag", "tiles"]
 
 
 def _hall(expo: Expo, code: str, name: str, order: int, pavilions: int) -> Hall:
@@ -100,6 +90,10 @@ def _lay_out(hall: Hall, stalls: int, clusters: list[Cluster], first_colour: int
         )
 
 
+def _name(number: int) -> str:
+    return f"{WORDS[number % len(WORDS)]} {TRADES[number % len(TRADES)]} {number:04d}"
+
+
 def _allocated(stalls: list[Stall], allocated: int) -> list[Stall]:
     """``allocated`` stalls spread evenly over the halls, so free stalls are scattered as at a real expo."""
     step = len(stalls) / allocated
@@ -110,7 +104,6 @@ def _allocated(stalls: list[Stall], allocated: int) -> list[Stall]:
 def seed(stalls: int, allocated: int) -> None:
     expo = Expo.objects.get(is_current=True)
     clusters = list(Cluster.objects.order_by("pk"))
-    trade_bodies = list(TradeBody.objects.order_by("pk"))
     per_hall = stalls // len(HALLS)
     pavilions_per_hall = math.ceil(per_hall / (PER_ROW * MAX_ROWS))
     for order, (code, name) in enumerate(HALLS, start=10):
@@ -125,68 +118,15 @@ def seed(stalls: int, allocated: int) -> None:
         ),
         allocated,
     )
-    sizes = [SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM]
-    people = []  # (name, cluster, number) per exhibitor, one per chosen stall
-    for number, stall in enumerate(chosen):
-        cluster = stall.pavilion.clusters.all()[0]
-        name = f"{WORDS[number % len(WORDS)]} {TRADES[number % len(TRADES)]} {number:04d}"
-        people.append((name, cluster, number))
-    enterprises = Enterprise.objects.bulk_create(
-        Enterprise(
-            legal_name=name,
-            normalised_name=name.lower(),
-            city=cluster.city,
-            province=cluster.province,
-            cluster=cluster,
-            women_led=number % 3 == 0,
-            size_class=sizes[number % 3],
-        )
-        for name, cluster, number in people
+    exhibitors = approved_exhibitors(
+        expo=expo,
+        people=[(_name(number), stall.pavilion.clusters.all()[0]) for number, stall in enumerate(chosen)],
+        slug_prefix="bench-floor",
+        description="An SME of the floor plan benchmark.",
+        listed=lambda number: number % 10 != 9,  # nine in ten are listed
     )
-    nominations = Nomination.objects.bulk_create(
-        Nomination(
-            expo=expo,
-            trade_body=trade_bodies[number % len(trade_bodies)],
-            enterprise=enterprise,
-            status=Nomination.Status.APPROVED,
-            legal_name=name,
-            turnover_band=TurnoverBand.FROM_10_TO_30,
-            size_class=sizes[number % 3],
-            city=cluster.city,
-            province=cluster.province,
-            cluster=cluster,
-        )
-        for (name, cluster, number), enterprise in zip(people, enterprises, strict=True)
-    )
-    exhibitors = Exhibitor.objects.bulk_create(
-        Exhibitor(
-            expo=expo,
-            enterprise=enterprise,
-            nomination=nomination,
-            trade_body=nomination.trade_body,
-            name=name,
-            slug=f"bench-floor-{number:04d}",
-            cluster=cluster,
-            city=cluster.city,
-            province=cluster.province,
-            women_led=number % 3 == 0,
-            size_class=sizes[number % 3],
-            stall_size=StallSize.SHELL_9,
-            description="An SME of the floor plan benchmark.",
-            export_experience=ExportExperience.REGULAR if number % 2 else ExportExperience.NONE,
-            listed=number % 10 != 9,  # nine in ten are listed
-        )
-        for (name, cluster, number), enterprise, nomination in zip(people, enterprises, nominations, strict=True)
-    )
-    ExhibitorProduct.objects.bulk_create(
-        ExhibitorProduct(
-            exhibitor=exhibitor,
-            name=f"{PRODUCTS[number % len(PRODUCTS)]} {number}",
-            description="Made to order.",
-        )
-        for number, exhibitor in enumerate(exhibitors)
-        if exhibitor.listed
-    )
+    listed = [exhibitor for exhibitor in exhibitors if exhibitor.listed]
+    products_for(listed, len(listed))  # a product each
     StallAllocation.objects.bulk_create(
         StallAllocation(stall=stall, exhibitor=exhibitor, reason="Benchmark")
         for stall, exhibitor in zip(chosen, exhibitors, strict=True)
