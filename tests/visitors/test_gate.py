@@ -135,16 +135,22 @@ def _fuzzed(valid: str, other_expo_code: str, revoked_code: str, rng: random.Ran
             yield "B1." + base64.urlsafe_b64encode(rng.randbytes(79)).rstrip(b"=").decode()
 
 
-def test_ten_thousand_fuzzed_codes_none_accepted(today_expo, visitor):
+@pytest.fixture
+def fuzz_seeds(today_expo, visitor):
+    """What the fuzzer mutates: a gate, a valid code, another expo's code and a revoked badge's code."""
     gate = GateFactory(expo=today_expo)
-    valid = badges.badge_payload(visitor.badge)
-    other_expo = ExpoFactory(is_current=False)
     other_code = qr.sign(
-        qr.BadgeCode(expo_id=other_expo.pk, number=visitor.badge.number, version=1), keys.private_key()
+        qr.BadgeCode(expo_id=ExpoFactory(is_current=False).pk, number=visitor.badge.number, version=1),
+        keys.private_key(),
     )
     revoked = register_visitor(today_expo)
     revoked_code = badges.badge_payload(revoked.badge)
     services.registration_cancel(registration=revoked)
+    return gate, badges.badge_payload(visitor.badge), other_code, revoked_code
+
+
+def test_ten_thousand_fuzzed_codes_none_accepted(today_expo, fuzz_seeds):
+    gate, valid, other_code, revoked_code = fuzz_seeds
     rng = random.Random(20260124)
     payloads = _fuzzed(valid, other_code, revoked_code, rng)
     outcomes = {}
@@ -266,16 +272,8 @@ def test_gate_pages_need_the_gate_staff_role(client, someone, desk_staff, today_
     assert CheckIn.objects.count() == 0
 
 
-def test_ten_thousand_fuzzed_codes_through_the_sync_endpoint_none_let_in(client, gate_staff, today_expo, visitor):
-    gate = GateFactory(expo=today_expo)
-    valid = badges.badge_payload(visitor.badge)
-    other_expo = ExpoFactory(is_current=False)
-    other_code = qr.sign(
-        qr.BadgeCode(expo_id=other_expo.pk, number=visitor.badge.number, version=1), keys.private_key()
-    )
-    revoked = register_visitor(today_expo)
-    revoked_code = badges.badge_payload(revoked.badge)
-    services.registration_cancel(registration=revoked)
+def test_ten_thousand_fuzzed_codes_through_the_sync_endpoint_none_let_in(client, gate_staff, fuzz_seeds):
+    gate, valid, other_code, revoked_code = fuzz_seeds
     payloads = (payload for payload in _fuzzed(valid, other_code, revoked_code, random.Random(7)) if payload != valid)
     client.force_login(gate_staff)
     outcomes = {}
