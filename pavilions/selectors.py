@@ -86,10 +86,49 @@ def _competitor_keys(exhibitor_ids: list[int]) -> dict[int, str]:
     return keys
 
 
+def _exhibitor_spec(exhibitor: Exhibitor, *, rank_score: float, competitor_key: str | None, locked: tuple[int, ...]):
+    return allocator.ExhibitorSpec(
+        id=exhibitor.pk,
+        name=exhibitor.name,
+        cluster_id=exhibitor.cluster_id,
+        requested_area=float(exhibitor.stall_size),
+        women_pavilion=exhibitor.wants_women_pavilion and exhibitor.women_led,
+        trade_body_id=exhibitor.trade_body_id,
+        rank_score=rank_score,
+        competitor_key=competitor_key,
+        locked_stall_ids=locked,
+        cluster_name=exhibitor.cluster.name,
+    )
+
+
+def _pavilion_spec(pavilion: Pavilion) -> allocator.PavilionSpec:
+    """Needs the pavilion's clusters prefetched."""
+    return allocator.PavilionSpec(
+        id=pavilion.pk,
+        name=str(pavilion),
+        kind=pavilion.kind,
+        cluster_ids=frozenset(cluster.pk for cluster in pavilion.clusters.all()),
+    )
+
+
+def _stall_spec(stall: Stall) -> allocator.StallSpec:
+    """Needs the stall's pavilion."""
+    return allocator.StallSpec(
+        id=stall.pk,
+        code=stall.code,
+        pavilion_id=stall.pavilion_id,
+        hall_id=stall.pavilion.hall_id,
+        rect=stall.rect,
+        available=stall.status == Stall.Status.AVAILABLE,
+        blocked=stall.status == Stall.Status.BLOCKED,
+    )
+
+
 def allocator_inputs(*, expo: Expo) -> AllocatorInputs:
     """The expo's approved exhibitors, stalls and pavilions as the allocator's plain data, locks included."""
     exhibitors = list(
         Exhibitor.objects.filter(expo=expo, nomination__status=Nomination.Status.APPROVED)
+        .select_related("cluster")
         .prefetch_related(
             Prefetch(
                 "stall_allocations",
@@ -99,46 +138,34 @@ def allocator_inputs(*, expo: Expo) -> AllocatorInputs:
         )
         .order_by("pk")
     )
-    scores = {nomination.pk: ranked.ranking_score or 0.0 for ranked, nomination in nominations_ranked(expo=expo)}
+    scores = {nomination.pk: ranked.ranking_score for ranked, nomination in nominations_ranked(expo=expo)}
     competitors = _competitor_keys([exhibitor.pk for exhibitor in exhibitors])
     exhibitor_specs = [
-        allocator.ExhibitorSpec(
-            id=exhibitor.pk,
-            name=exhibitor.name,
-            cluster_id=exhibitor.cluster_id,
-            requested_area=float(exhibitor.stall_size),
-            women_pavilion=exhibitor.wants_women_pavilion and exhibitor.women_led,
-            trade_body_id=exhibitor.trade_body_id,
-            rank_score=float(scores.get(exhibitor.nomination_id, 0.0)),
+        _exhibitor_spec(
+            exhibitor,
+            rank_score=float(scores.get(exhibitor.nomination_id) or 0.0),
             competitor_key=competitors.get(exhibitor.pk),
-            locked_stall_ids=tuple(allocation.stall_id for allocation in exhibitor.locked_allocations),
+            locked=tuple(allocation.stall_id for allocation in exhibitor.locked_allocations),
         )
         for exhibitor in exhibitors
     ]
     pavilions = list(
         Pavilion.objects.filter(hall__expo=expo).exclude(kind=Pavilion.Kind.SERVICE).prefetch_related("clusters")
     )
-    pavilion_specs = [
-        allocator.PavilionSpec(
-            id=pavilion.pk,
-            name=str(pavilion),
-            kind=pavilion.kind,
-            cluster_ids=frozenset(cluster.pk for cluster in pavilion.clusters.all()),
-        )
-        for pavilion in pavilions
-    ]
-    stall_specs = [
-        allocator.StallSpec(
-            id=stall.pk,
-            code=stall.code,
-            pavilion_id=stall.pavilion_id,
-            hall_id=stall.pavilion.hall_id,
-            rect=stall.rect,
-            available=stall.status == Stall.Status.AVAILABLE,
-        )
-        for stall in Stall.objects.filter(pavilion__in=pavilions).select_related("pavilion").order_by("pk")
-    ]
-    return AllocatorInputs(exhibitor_specs, stall_specs, pavilion_specs)
+    stalls = Stall.objects.filter(pavilion__in=pavilions).select_related("pavilion").order_by("pk")
+    return AllocatorInputs(
+        exhibitor_specs, [_stall_spec(stall) for stall in stalls], [_pavilion_spec(p) for p in pavilions]
+    )
+
+
+def hand_move_inputs(*, exhibitor: Exhibitor, stalls: list[Stall]) -> AllocatorInputs:
+    """One exhibitor and the stalls staff chose for it, as the allocator's plain data, to ask its rules."""
+    pavilion_ids = {stall.pavilion_id for stall in stalls}
+    pavilions = Pavilion.objects.filter(pk__in=pavilion_ids).prefetch_related("clusters").order_by("pk")
+    spec = _exhibitor_spec(
+        exhibitor, rank_score=0.0, competitor_key=None, locked=tuple(sorted(stall.pk for stall in stalls))
+    )
+    return AllocatorInputs([spec], [_stall_spec(stall) for stall in stalls], [_pavilion_spec(p) for p in pavilions])
 
 
 def halls_matching(*, expo: Expo, query: str) -> list[tuple[Hall, int]]:

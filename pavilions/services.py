@@ -28,7 +28,7 @@ from expo.models import Expo, User
 
 from . import allocator, geometry
 from .models import AllocationRun, Hall, Pavilion, Stall, StallAllocation
-from .selectors import allocations_of_expo, allocator_inputs
+from .selectors import allocations_of_expo, allocator_inputs, hand_move_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -216,54 +216,14 @@ def _notify_stalls(exhibitor_ids: list[int], site_url: str) -> None:
 # --- Hand moves -----------------------------------------------------------------
 
 
-def _side_by_side(stalls: list[Stall]) -> bool:
-    """True when the stalls form one connected block, each touching another edge to edge."""
-    touching = geometry.neighbours([(stall.pk, stall.rect) for stall in stalls])
-    reached, todo = {stalls[0].pk}, [stalls[0].pk]
-    while todo:
-        for other in touching[todo.pop()] - reached:
-            reached.add(other)
-            todo.append(other)
-    return len(reached) == len(stalls)
-
-
 def _check_hand_move(exhibitor: Exhibitor, stalls: list[Stall]) -> None:
-    """The allocator's hard rules for one exhibitor's new stalls, each broken rule said in words."""
-    if not stalls:
-        raise AllocationError(_("Choose at least one stall."))
-    blocked = [stall.code for stall in stalls if stall.status == Stall.Status.BLOCKED]
-    if blocked:
-        raise AllocationError(_("Stall %(stall)s is blocked.") % {"stall": blocked[0]})
-    codes = ", ".join(stall.code for stall in stalls)
-    pavilions = {stall.pavilion for stall in stalls}
-    if len(pavilions) > 1:
-        raise AllocationError(
-            _("Stalls %(codes)s are in different pavilions; merged stalls share one.") % {"codes": codes}
-        )
-    pavilion = pavilions.pop()
-    women_pavilion = exhibitor.wants_women_pavilion and exhibitor.women_led and pavilion.kind == Pavilion.Kind.WOMEN
-    if not women_pavilion and exhibitor.cluster_id not in {cluster.pk for cluster in pavilion.clusters.all()}:
-        raise AllocationError(
-            _("Pavilion %(pavilion)s does not host the cluster %(cluster)s.")
-            % {"pavilion": pavilion.name, "cluster": exhibitor.cluster.name}
-        )
-    area = sum(stall.area for stall in stalls)
-    if area < Decimal(exhibitor.stall_size):
-        raise AllocationError(
-            _("%(exhibitor)s asked for %(requested)s m²; %(codes)s give %(area)s m².")
-            % {
-                "exhibitor": exhibitor.name,
-                "requested": exhibitor.stall_size,
-                "codes": codes,
-                "area": f"{float(area):g}",
-            }
-        )
-    if len(stalls) > allocator.MAX_MERGE:
-        raise AllocationError(_("At most %(count)s stalls can be merged.") % {"count": allocator.MAX_MERGE})
-    if not _side_by_side(stalls):
-        raise AllocationError(
-            _("Stalls %(codes)s are not adjacent; merged stalls stand side by side.") % {"codes": codes}
-        )
+    """The allocator's own hard rules, asked through the inputs a run builds; the first broken one, in words."""
+    inputs = hand_move_inputs(exhibitor=exhibitor, stalls=stalls)
+    problems = allocator.placement_problems(
+        inputs.exhibitors[0], inputs.stalls, {p.id: p for p in inputs.pavilions}, locked=True
+    )
+    if problems:
+        raise AllocationError(problems[0].render(_))
 
 
 @transaction.atomic
@@ -279,7 +239,6 @@ def stall_allocate(
         Stall.objects.select_for_update(of=("self",))
         .filter(pk__in=[stall.pk for stall in stalls], pavilion__hall__expo_id=exhibitor.expo_id)
         .select_related("pavilion__hall")
-        .prefetch_related("pavilion__clusters")
         .order_by("pk")
     )
     _check_hand_move(exhibitor, stalls)

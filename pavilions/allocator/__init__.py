@@ -1,8 +1,10 @@
 """Assigns approved exhibitors to stalls: a greedy pass, then OR-Tools CP-SAT warm-started from it.
 
 Pure Python, no Django: the service loads the expo's stalls, pavilions and exhibitors into the
-dataclasses of ``specs``, calls ``allocate`` and saves the placements; ``check_hard_rules`` checks a
-result, or a hand move, against the rules that are never broken.
+dataclasses of ``specs``, calls ``allocate`` and saves the placements. The rules that are never
+broken live in ``rules``: ``placement_problems`` judges one exhibitor on some stalls (a hand move
+is checked with it, through the same inputs a run reads), ``check_hard_rules`` a whole result;
+both answer with structured reasons the portal translates.
 
 Hard rules: a stall holds at most one exhibitor; an exhibitor gets one stall of at least the
 requested area, or a connected set of at most ``MAX_MERGE`` stalls of one pavilion, sharing edges,
@@ -38,7 +40,7 @@ so and the result may then differ from run to run.
 """
 
 from .explain import explain
-from .rules import check_hard_rules
+from .rules import check_hard_rules, placement_problems
 from .solve import allocate
 from .specs import (
     DETERMINISTIC_PER_SECOND,
@@ -77,4 +79,5 @@ __all__ = [
     "check_hard_rules",
     "describe",
     "explain",
+    "placement_problems",
 ]

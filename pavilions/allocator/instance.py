@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from pavilions import geometry
 
-from .specs import AREA_TOLERANCE, MAX_MERGE, SCALE, ExhibitorSpec, Weights
+from .rules import area_enough, hosts
+from .specs import MAX_MERGE, SCALE, ExhibitorSpec, Weights
 
 # ---------------------------------------------------------------------------------------------
 # The instance: geometry, eligibility and candidate blocks, computed once.
@@ -62,22 +63,19 @@ class Instance:
         self.related_pairs = sorted((a, b) for a, ns in self.related.items() for b in ns if a < b)
 
     def _hosts(self):
-        hosts = defaultdict(list)
+        hosting = defaultdict(list)
         for pavilion in self.pavilions.values():
             for cluster in pavilion.cluster_ids:
-                hosts[cluster].append(pavilion)
+                hosting[cluster].append(pavilion)
         # The host with the fewest clusters is the cluster's own pavilion; the others are overflow.
         self.home = {
             cluster: {p.id for p in ps if len(p.cluster_ids) == min(len(q.cluster_ids) for q in ps)}
-            for cluster, ps in hosts.items()
+            for cluster, ps in hosting.items()
         }
         self.women_pavilions = [p.id for p in self.pavilions.values() if p.kind == "women"]
 
     def eligible(self, exhibitor: ExhibitorSpec, pavilion_id: int) -> bool:
-        pavilion = self.pavilions.get(pavilion_id)
-        if pavilion is None:
-            return False
-        return exhibitor.cluster_id in pavilion.cluster_ids or (exhibitor.women_pavilion and pavilion.kind == "women")
+        return hosts(self.pavilions.get(pavilion_id), exhibitor)
 
     def eligible_pavilions(self, exhibitor: ExhibitorSpec) -> list[int]:
         return [p for p in self.pavilions if self.eligible(exhibitor, p)]
@@ -144,9 +142,9 @@ def _count(values: Iterable) -> dict:
 
 def fits(block: Block, requested: float, stalls) -> bool:
     """At least the request, and minimal: dropping any stall would fall short (no needless merges)."""
-    if block.area < requested - AREA_TOLERANCE:
+    if not area_enough(block.area, requested):
         return False
     if len(block.stalls) == 1:
         return True
     smallest = min(stalls[s].rect.area for s in block.stalls)
-    return block.area - smallest < requested - AREA_TOLERANCE
+    return not area_enough(block.area - smallest, requested)

@@ -31,6 +31,7 @@ class StallSpec:
     hall_id: int
     rect: geometry.Rect  # metres on the hall plan
     available: bool = True  # False when held or blocked: never assigned, except to a lock on it
+    blocked: bool = False  # not to be used at all, not even by a lock
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ExhibitorSpec:
     rank_score: float  # higher = better ranked nomination (0..100)
     competitor_key: str | None = None  # the same key: direct competitors
     locked_stall_ids: tuple[int, ...] = ()  # set by staff: kept exactly
+    cluster_name: str = ""  # for the messages
 
 
 @dataclass(frozen=True)

@@ -425,17 +425,21 @@ def test_check_hard_rules_reports_each_broken_rule():
         solve_seconds=0.0,
     )
 
-    assert check_hard_rules(result, exhibitors, stalls, pavilions) == [
+    assert problems(result, exhibitors, stalls, pavilions) == [
         "exhibitor 1 is both placed and unplaced",
         "exhibitor 7 is neither placed nor unplaced",
         "stall H1-P1-001 holds exhibitors 1 and 2",
         "stall H1-P1-001 holds exhibitors 2 and 3",
-        "exhibitor 3's stalls H1-P1-001, H1-P1-003 are not side by side",
-        "exhibitor 4 is on unavailable stall H1-P1-004",
-        "exhibitor 5 (cluster 1) is in pavilion 'Textiles'",
-        "exhibitor 6 is locked to stall ids [2] but placed on H1-P1-003",
+        "exhibitor 3: Stalls H1-P1-001, H1-P1-003 are not adjacent; merged stalls stand side by side.",
+        "exhibitor 4: Stall H1-P1-004 is not available.",
+        "exhibitor 5: Pavilion Textiles does not host the cluster 1.",
+        "exhibitor 6 is locked elsewhere but placed on H1-P1-003",
         "stall H1-P1-003 holds exhibitors 3 and 6",
     ]
+
+
+def problems(result, exhibitors, stalls, pavilions) -> list[str]:
+    return [problem.render() for problem in check_hard_rules(result, exhibitors, stalls, pavilions)]
 
 
 def test_check_hard_rules_accepts_an_adjacent_pair_and_rejects_a_short_one():
@@ -446,8 +450,8 @@ def test_check_hard_rules_accepts_an_adjacent_pair_and_rejects_a_short_one():
     short = Result((Placement(1, (1,), ()),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
 
     assert check_hard_rules(good, [exhibitor(1, area=18.0)], stalls, pavilions) == []
-    assert check_hard_rules(short, [exhibitor(1, area=18.0)], stalls, pavilions) == [
-        "exhibitor 1 asked for 18 m² but has 9 m² (H1-P1-001)"
+    assert problems(short, [exhibitor(1, area=18.0)], stalls, pavilions) == [
+        "exhibitor 1: Enterprise 1 asked for 18 m²; H1-P1-001 give 9 m²."
     ]
 
 

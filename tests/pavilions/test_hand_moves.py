@@ -1,14 +1,16 @@
 """Moving an exhibitor by hand: the allocator's hard rules apply, a stall is never given twice, even in a race."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import close_old_connections
 from django.urls import reverse
 
-from pavilions import services
+from pavilions import allocator, services
 from pavilions.models import Pavilion, Stall, StallAllocation
+from pavilions.selectors import allocator_inputs
 from tests.factories import (
     ClusterFactory,
     ExhibitorFactory,
@@ -84,6 +86,31 @@ def test_adjacent_stalls_merge_for_a_larger_request(client, floor_manager, expo,
         "H1-B-001",
         "H1-B-002",
     ]
+
+
+@pytest.mark.django_db
+def test_a_hand_move_and_the_allocator_agree_on_a_stall_drawn_a_centimetre_short(
+    client, floor_manager, expo, surgeon, pavilion
+):
+    """2.99 × 3 m is 8.97 m²: the allocator takes it for 9 m² (drawn to the centimetre), and so does a hand move."""
+    short = StallFactory(pavilion=pavilion, code="H1-B-001", x=3, y=3, width=Decimal("2.99"))
+    inputs = allocator_inputs(expo=expo)
+    run = allocator.allocate(
+        exhibitors=inputs.exhibitors, stalls=inputs.stalls, pavilions=inputs.pavilions, time_limit=0
+    )
+    client.force_login(floor_manager)
+
+    response = move(client, surgeon, "H1-B-001")
+
+    assert [(p.exhibitor_id, p.stall_ids) for p in run.placements] == [(surgeon.pk, (short.pk,))]
+    assert response.status_code == 302, form_error(response)
+    assert StallAllocation.objects.get().stall == short
+    locked = allocator_inputs(expo=expo)
+    assert locked.exhibitors[0].locked_stall_ids == (short.pk,)
+    kept = allocator.allocate(
+        exhibitors=locked.exhibitors, stalls=locked.stalls, pavilions=locked.pavilions, time_limit=0
+    )
+    assert allocator.check_hard_rules(kept, locked.exhibitors, locked.stalls, locked.pavilions) == []
 
 
 @pytest.mark.django_db
