@@ -115,6 +115,7 @@ def schedule(instance: Instance, *, work_per_request: int = WORK_PER_REQUEST, de
     search.improve(by_value)
     search.tighten(by_value)
 
+    state.assign_tables()
     meetings, unscheduled = [], []
     for r, request in enumerate(model.requests):
         s = state.slot[r]

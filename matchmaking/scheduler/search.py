@@ -20,13 +20,15 @@ class State:
         self.fixed = [False] * n_requests
         self.at: list[dict[int, int]] = [{} for _ in model.participants]  # slot -> request, per participant
         self.blocked = [0] * len(model.participants)  # slots each participant cannot take
-        self.table_at: list[dict[int, int]] = [{} for _ in model.slots]  # table -> request, per slot
+        self.tabled: list[set[int]] = [set() for _ in model.slots]  # requests at a table, per slot
+        self.table_at: list[dict[int, int]] = [{} for _ in model.slots]  # table -> request (slots that overlap)
         self.full = 0 if model.tables else (1 << len(model.slots)) - 1  # slots with no table left
         self.value = 0
         self.journal: list[tuple[int, int, int, int]] = []
         self.work = 0
         for r, s, t in model.locked:
             self.place(r, s, t)
+            self.table[r] = t
             self.fixed[r] = True
         self.journal.clear()
 
@@ -42,15 +44,22 @@ class State:
 
     def place(self, r: int, s: int, t: int = -1) -> None:
         m = self.m
+        bit = 1 << s
         for p in (m.a[r], m.b[r]):
             self.at[p][s] = r
             self.blocked[p] |= m.conflict_mask[s]
         if m.needs_table[r]:
-            if t < 0:
-                t = self._free_table(s)
-            self.table_at[s][t] = r
-            self.table[r] = t
-            self._update_full(s)
+            self.tabled[s].add(r)
+            if m.grid:
+                # On a grid only the number of tables per slot matters; ``assign_tables`` names them at the end.
+                if len(self.tabled[s]) >= len(m.tables):
+                    self.full |= bit
+            else:
+                if t < 0:
+                    t = self._free_table(s)
+                self.table_at[s][t] = r
+                self.table[r] = t
+                self._update_full(s)
         self.slot[r] = s
         self.value += m.weight[r]
         self.journal.append((_PLACE, r, s, t))
@@ -67,10 +76,14 @@ class State:
                 for other in self.at[p]:
                     mask |= m.conflict_mask[other]
                 self.blocked[p] = mask
-        if t >= 0:
-            del self.table_at[s][t]
-            self.table[r] = -1
-            self._update_full(s)
+        if m.needs_table[r]:
+            self.tabled[s].discard(r)
+            if m.grid:
+                self.full &= ~(1 << s)
+            else:
+                del self.table_at[s][t]
+                self.table[r] = -1
+                self._update_full(s)
         self.slot[r] = -1
         self.value -= m.weight[r]
         self.journal.append((_REMOVE, r, s, t))
@@ -85,8 +98,6 @@ class State:
             self.journal.pop()
 
     def _tables_used(self, s: int) -> set[int]:
-        if self.m.grid:
-            return set(self.table_at[s])
         used: set[int] = set()
         for c in bits(self.m.conflict_mask[s]):
             used.update(self.table_at[c])
@@ -103,6 +114,18 @@ class State:
                 self.full |= 1 << c
             else:
                 self.full &= ~(1 << c)
+
+    def assign_tables(self) -> None:
+        """On a grid, name each meeting's table: fixed meetings keep theirs, the others take the rest in order."""
+        m = self.m
+        if not m.grid:
+            return
+        for here in self.tabled:
+            taken = {self.table[r] for r in here if self.fixed[r]}
+            free = (t for t in range(len(m.tables)) if t not in taken)
+            for r in sorted(here):
+                if not self.fixed[r]:
+                    self.table[r] = next(free)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -122,17 +145,30 @@ class State:
     def table_meetings(self, s: int) -> list[int]:
         """The meetings holding a table that slot s could otherwise use."""
         if self.m.grid:
-            return list(self.table_at[s].values())
+            return list(self.tabled[s])
         return [r for c in bits(self.m.conflict_mask[s]) for r in self.table_at[c].values()]
 
-    def idle(self, p: int, d: int) -> int:
-        """Free slots of participant p between its first and last meeting of day d."""
-        mask = self.blocked[p] & self.m.day_mask[d]
+    def idle(self, p: int, d: int, blocked: int | None = None) -> int:
+        """Free slots of participant p between its first and last meeting of day d (given its ``blocked`` slots)."""
+        if blocked is None:
+            blocked = self.blocked[p]
+        mask = blocked & self.m.day_mask[d]
         if not mask:
             return 0
         first = (mask & -mask).bit_length() - 1
         span = ((1 << mask.bit_length()) - 1) & ~((1 << first) - 1)
-        return (span & self.m.available[p] & ~self.blocked[p]).bit_count()
+        return (span & self.m.available[p] & ~blocked).bit_count()
+
+    def blocked_after_move(self, p: int, s: int, s2: int) -> int:
+        """The slots participant p could not take if its meeting in slot s moved to slot s2."""
+        m = self.m
+        if m.grid:
+            return self.blocked[p] & ~(1 << s) | 1 << s2
+        mask = m.conflict_mask[s2]
+        for other in self.at[p]:
+            if other != s:
+                mask |= m.conflict_mask[other]
+        return mask
 
     def idle_total(self) -> int:
         return sum(self.idle(p, d) for p in range(len(self.m.participants)) for d in range(len(self.m.days)))
@@ -261,7 +297,7 @@ class Search:
             if who == first:
                 return False
             slot, other = other, slot
-        tables = {x: len(state.table_at[x]), y: len(state.table_at[y])}
+        tables = {x: len(state.tabled[x]), y: len(state.tabled[y])}
         for meeting in chain:
             new = y if state.slot[meeting] == x else x
             if not m.common[meeting] >> new & 1:
@@ -350,21 +386,16 @@ class Search:
                 if not mask:
                     continue
                 d0 = m.slot_day[s]
-                before = state.idle(a, d0) + state.idle(b, d0)
                 best, best_gain = -1, 0
                 for s2 in bits(mask):
                     state.work += 1
-                    d2 = m.slot_day[s2]
-                    mark = len(state.journal)
-                    base = before + (state.idle(a, d2) + state.idle(b, d2) if d2 != d0 else 0)
-                    state.remove(r)
-                    state.place(r, s2)
-                    after = state.idle(a, d0) + state.idle(b, d0)
-                    if d2 != d0:
-                        after += state.idle(a, d2) + state.idle(b, d2)
-                    state.rollback(mark)
-                    if base - after > best_gain:
-                        best, best_gain = s2, base - after
+                    days = (d0,) if m.slot_day[s2] == d0 else (d0, m.slot_day[s2])
+                    gain = 0
+                    for p in (a, b):
+                        after = state.blocked_after_move(p, s, s2)
+                        gain += sum(state.idle(p, d) - state.idle(p, d, after) for d in days)
+                    if gain > best_gain:
+                        best, best_gain = s2, gain
                 if best >= 0:
                     state.remove(r)
                     state.place(r, best)
