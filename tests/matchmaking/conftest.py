@@ -1,0 +1,101 @@
+"""Small random scheduling instances and an exact solver to hold the scheduler against."""
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from ortools.sat.python import cp_model
+
+from matchmaking.scheduler import Instance, Locked, Participant, Request, Slot
+
+KARACHI = timezone(timedelta(hours=5))
+
+
+def random_instance(seed: int, *, overlapping: bool | None = None) -> Instance:
+    """Up to two days of up to five slots (overlapping ones when ``overlapping``), a few tables,
+    participants with gaps in their availability, requests of every weight, and a few meetings
+    fixed where the rules allow them."""
+    rng = random.Random(seed)
+    if overlapping is None:
+        overlapping = rng.random() < 0.3
+    slots = []
+    for day in range(rng.randint(1, 2)):
+        base = datetime(2026, 1, 24 + day, 10, tzinfo=KARACHI)
+        for k in range(rng.randint(1, 5)):
+            if overlapping:
+                start = base + timedelta(minutes=30 * rng.randrange(6))
+                end = start + timedelta(minutes=rng.choice((30, 60, 90)))
+            else:
+                start = base + timedelta(minutes=30 * k)
+                end = start + timedelta(minutes=30)
+            slots.append(Slot(f"s{len(slots)}", start, end))
+    tables = tuple(f"T{t}" for t in range(rng.randint(0, 3)))
+    participants = tuple(
+        Participant(f"p{i}", tuple(s.id for s in slots if rng.random() < 0.75)) for i in range(rng.randint(2, 6))
+    )
+    requests = []
+    for n in range(rng.randint(0, 14)):
+        a, b = rng.sample(participants, 2)
+        requests.append(Request(f"r{n}", a.id, b.id, rng.randint(1, 3), at_stall=rng.random() < 0.3))
+    return Instance(
+        tuple(slots), tables, participants, tuple(requests), tuple(_fixable(rng, slots, tables, participants, requests))
+    )
+
+
+def overlap(x: Slot, y: Slot) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+def _fixable(rng, slots, tables, participants, requests) -> list[Locked]:
+    available = {p.id: set(p.available) for p in participants}
+    fixed: list[tuple[Request, Slot, str | None]] = []
+    for request in rng.sample(requests, min(len(requests), rng.randint(0, 3))):
+        for slot in rng.sample(slots, len(slots)):
+            if slot.id not in available[request.a] or slot.id not in available[request.b]:
+                continue
+            clashing = [(r, s, t) for r, s, t in fixed if overlap(s, slot)]
+            if any({r.a, r.b} & {request.a, request.b} for r, _, _ in clashing):
+                continue
+            table = None
+            if not request.at_stall:
+                free = [t for t in tables if all(t != other for _, _, other in clashing)]
+                if not free:
+                    continue
+                table = rng.choice(free)
+            fixed.append((request, slot, table))
+            break
+    return [Locked(r.id, s.id, t) for r, s, t in fixed]
+
+
+def exact_optimum(instance: Instance) -> int:
+    """The best total weight, by CP-SAT on the model with a variable per request, slot and table."""
+    model = cp_model.CpModel()
+    slots = {s.id: s for s in instance.slots}
+    available = {p.id: set(p.available) for p in instance.participants}
+    fixed = {m.request: m for m in instance.locked}
+    x = {}  # (request, slot, table or None) -> variable
+    for request in instance.requests:
+        for slot in instance.slots:
+            if slot.id not in available[request.a] or slot.id not in available[request.b]:
+                continue
+            for table in (None,) if request.at_stall else instance.tables:
+                var = model.NewBoolVar("")
+                x[request.id, slot.id, table] = var
+                if request.id in fixed:
+                    lock = fixed[request.id]
+                    model.Add(var == int((lock.slot, lock.table) == (slot.id, table)))
+    requests = {r.id: r for r in instance.requests}
+    for request in instance.requests:
+        model.Add(sum(v for (r, _, _), v in x.items() if r == request.id) <= 1)
+    # Intervals overlap pairwise exactly when they share the start of one of them.
+    for moment in {s.start for s in instance.slots}:
+        now = [(r, t, v) for (r, s, t), v in x.items() if slots[s].start <= moment < slots[s].end]
+        for participant in instance.participants:
+            model.Add(sum(v for r, _, v in now if participant.id in (requests[r].a, requests[r].b)) <= 1)
+        for table in instance.tables:
+            model.Add(sum(v for _, t, v in now if t == table) <= 1)
+    model.Maximize(sum(requests[r].weight * v for (r, _, _), v in x.items()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    assert solver.Solve(model) == cp_model.OPTIMAL
+    return round(solver.ObjectiveValue())
