@@ -3,6 +3,8 @@
 from .model import Model, bits
 
 _PLACE, _REMOVE = 0, 1
+# How many slots ``Search.eject`` tries for one request, the cheapest to clear first.
+EJECT_TRIES = 4
 
 
 class State:
@@ -320,12 +322,13 @@ class Search:
         return True
 
     def eject(self, r: int) -> bool:
-        """Place request r in place of lighter meetings, re-placing them if possible, when the total weight grows."""
+        """Place request r in place of lighter meetings, re-placing them if possible, when the total weight grows.
+
+        The slots are tried from the one whose meetings in the way weigh least, ``EJECT_TRIES`` of them.
+        """
         state, m = self.state, self.m
-        best = None
+        options = []
         for s in bits(m.common[r]):
-            if self._spent():
-                break
             state.work += 1
             out = state.blockers(r, s)
             if any(state.fixed[x] for x in out):
@@ -335,41 +338,52 @@ class Search:
                 if not tabled:
                     continue
                 out.add(min(tabled, key=lambda x: (m.weight[x], x)))
-            loss = sum(m.weight[x] for x in out)
-            if best is None or loss < best[0]:
-                best = (loss, s, out)
-        if best is None:
-            return False
-        _, s, out = best
-        mark = len(state.journal)
-        for x in out:
-            state.remove(x)
-        if not state.candidates(r) >> s & 1:
+            options.append((sum(m.weight[x] for x in out), s, sorted(out, key=lambda x: (-m.weight[x], x))))
+        options.sort(key=lambda option: option[:2])
+        for _, s, out in options[:EJECT_TRIES]:
+            if self._spent():
+                return False
+            mark = len(state.journal)
+            for x in out:
+                state.remove(x)
+            if not state.candidates(r) >> s & 1:
+                state.rollback(mark)
+                continue
+            state.place(r, s)
+            lost = 0
+            for x in out:
+                if not (self.insert(x, 0, {r, x}) or self.kempe(x) or self.insert(x, self.depth, {r, x})):
+                    lost += m.weight[x]
+            if m.weight[r] > lost:
+                return True
             state.rollback(mark)
-            return False
-        state.place(r, s)
-        lost = 0
-        for x in sorted(out, key=lambda x: (-m.weight[x], x)):
-            if not self.insert(x, self.depth, {r, x}):
-                lost += m.weight[x]
-        if m.weight[r] > lost:
-            return True
-        state.rollback(mark)
         return False
 
     def improve(self, order: list[int]) -> None:
         """Insert the unplaced requests, heaviest first, until a pass gains nothing or the budget is spent."""
-        state = self.state
+        state, m = self.state, self.m
+        # A request that failed is tried again only once the meetings of one of its two participants
+        # changed: ``changed`` holds when each participant's last changed, ``tried`` when each request failed.
+        clock = 0
+        changed = [0] * len(m.participants)
+        tried: dict[int, int] = {}
         progress = True
         while progress and not self._spent():
             progress = False
             for r in order:
-                if state.slot[r] >= 0:
+                if state.slot[r] >= 0 or (r in tried and max(changed[m.a[r]], changed[m.b[r]]) <= tried[r]):
                     continue
                 if self._spent():
                     break
+                mark = len(state.journal)
                 if self.insert(r, 0, {r}) or self.kempe(r) or self.insert(r, self.depth, {r}) or self.eject(r):
                     progress = True
+                    clock += 1
+                    for _, x, _, _ in state.journal[mark:]:
+                        changed[m.a[x]] = changed[m.b[x]] = clock
+                    del state.journal[mark:]  # kept: nothing will undo it
+                else:
+                    tried[r] = clock
 
     def tighten(self, order: list[int]) -> None:
         """Move meetings to other free slots where that leaves their two participants fewer idle slots."""
