@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=3
 
 # Pango, HarfBuzz and the Noto fonts are what WeasyPrint renders badge and certificate PDFs
 # with (Noto covers Urdu); gettext compiles the translations.
@@ -37,4 +37,6 @@ USER expo
 
 EXPOSE 8000
 
-CMD ["gunicorn", "expo.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Sync workers, named explicitly: a request holds one for its whole time (a floor-plan PDF 1–2 s), and
+# gunicorn's own default is a single one. Set WEB_CONCURRENCY to about twice the cores plus one.
+CMD ["sh", "-c", "exec gunicorn expo.wsgi:application --bind 0.0.0.0:8000 --workers \"$WEB_CONCURRENCY\" --access-logfile -"]

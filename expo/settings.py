@@ -126,8 +126,22 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def redis_database_after(url: str) -> str:
+    """``url`` with the Redis database number after its own (``redis://host:6379/0`` → ``/1``)."""
+    scheme, rest = url.split("://", 1)
+    server, _slash, path = rest.partition("/")
+    database, question, options = path.partition("?")
+    return f"{scheme}://{server}/{int(database or 0) + 1}{question}{options}"
+
+
+# The cache never shares the broker's Redis database: when memory runs short it must evict its own pages,
+# never queued tasks. docker-compose.yml gives it a Redis of its own, bounded by maxmemory with LRU
+# eviction; without CACHE_URL it takes the database after the broker's on the broker's server.
+CACHE_URL = env_str("CACHE_URL") or (redis_database_after(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

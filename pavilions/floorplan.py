@@ -56,6 +56,11 @@ class PlanStall:
     highlighted: bool = False
     group: str = ""  # the pavilion's name, for the text list beside the plan
 
+    @property
+    def label(self) -> str:
+        """The stall in words, as a visitor asks for it: its code and who stands there (or its state)."""
+        return f"{self.code} — {self.occupant or self.state_label}"
+
 
 def _fit(text: str, width: float, font: float) -> str:
     """The text if it fits ``width`` metres, else as many of its first words as fit followed by "…", else "".
@@ -80,7 +85,7 @@ def _number(value: float) -> str:
 
 def _stall(stall: PlanStall) -> str:
     r = stall.rect
-    label = f"{stall.code} — {stall.occupant}" if stall.occupant else f"{stall.code} — {stall.state_label}"
+    label = stall.label
     classes = f"stall stall-{stall.state}" + (" is-highlighted" if stall.highlighted else "")
     cx = _number(r.x + r.width / 2)
     code_y = r.y + min(r.depth / 2, CODE_FONT * 1.4)

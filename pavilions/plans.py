@@ -140,7 +140,7 @@ class PublicPlan:
     svg: str
     stalls: list[floorplan.PlanStall]
     stall_table: str  # the text list of every stall, the plan's accessible alternative (safe HTML)
-    matches: list[str]  # codes of the stalls that match the query
+    matches: list[floorplan.PlanStall]  # the stalls that match the query
 
 
 def public_plan(*, hall: Hall, query: str = "") -> PublicPlan:
@@ -154,7 +154,7 @@ def public_plan(*, hall: Hall, query: str = "") -> PublicPlan:
         ]
     svg = _svg(hall, stalls, pavilions)
     # The table was rendered (and escaped) by a template; the cache keeps it as a plain string.
-    return PublicPlan(svg, stalls, mark_safe(table), [stall.code for stall in stalls if stall.highlighted])
+    return PublicPlan(svg, stalls, mark_safe(table), [stall for stall in stalls if stall.highlighted])
 
 
 def staff_plan(*, hall: Hall) -> tuple[str, list[Stall]]:

@@ -1,7 +1,8 @@
 """The public floor plan of the current expo: one page per hall, searchable, with a text list and a PDF.
 
 Anonymous responses are cached whole under the floor plan's version (bumped by every layout or
-allocation write) and the directory's (exhibitor names and products show on the plan).
+allocation write) and the directory's (exhibitor names and products show on the plan). The hall page
+reads one parameter, the search; the PDF none, so it is drawn once per hall, language and version.
 """
 
 from django.http import Http404, HttpResponse
@@ -18,9 +19,7 @@ from expo import selectors as core_selectors
 from . import plans, selectors
 from .services import FLOOR_PLAN_VERSION_KEY
 
-
-def _variant() -> str:
-    return f"directory-{caching.version(DIRECTORY_VERSION_KEY)}"
+PLAN_PARAMS = caching.Params(q=caching.text(100))
 
 
 def _current_expo(request):
@@ -37,7 +36,7 @@ def floor_plan(request):
     hall = selectors.halls_of_expo(expo=expo).first() if expo else None
     if hall is None:
         return render(request, "pavilions/no_plan.html", {"expo": expo})
-    query = request.GET.get("q", "")[:100]
+    query = PLAN_PARAMS.clean(request.GET).get("q", "")
     found = selectors.halls_matching(expo=expo, query=query)
     if found:
         hall = found[0][0]
@@ -49,7 +48,7 @@ def floor_plan_hall(request, code: str):
     def build() -> HttpResponse:
         expo = _current_expo(request)
         hall = selectors.hall_by_code(expo=expo, code=code)
-        query = request.GET.get("q", "")[:100]
+        query = request.GET.get("q", "")
         plan = plans.public_plan(hall=hall, query=query)
         elsewhere = [
             (other, count) for other, count in selectors.halls_matching(expo=expo, query=query) if other != hall
@@ -68,11 +67,16 @@ def floor_plan_hall(request, code: str):
         }
         return render(request, "pavilions/hall.html", context)
 
-    if request.GET.get("q"):
-        # A search is answered from the cached plan data; caching each query string's whole page would let
-        # anyone fill the cache with pages of up to a megabyte.
-        return build()
-    return caching.cached_public_page(request, version_key=FLOOR_PLAN_VERSION_KEY, variant=_variant(), build=build)
+    # A search is answered from the cached plan data; caching each query string's whole page would let
+    # anyone fill the cache with pages of up to a megabyte.
+    return caching.cached_public_page(
+        request,
+        version_key=FLOOR_PLAN_VERSION_KEY,
+        also_versions=[DIRECTORY_VERSION_KEY],
+        params=PLAN_PARAMS,
+        uncached_with=["q"],
+        build=build,
+    )
 
 
 @require_safe
@@ -90,8 +94,13 @@ def floor_plan_pdf(request, code: str):
         )
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
 
+    # Drawn without the request, so one copy serves signed-in people too: 1–2 s of CPU a drawing.
     return caching.cached_public_page(
-        request, version_key=FLOOR_PLAN_VERSION_KEY, variant=_variant() + "-pdf", build=build
+        request,
+        version_key=FLOOR_PLAN_VERSION_KEY,
+        also_versions=[DIRECTORY_VERSION_KEY],
+        personal=False,
+        build=build,
     )
 
 

@@ -1,7 +1,8 @@
 """The public exhibitor directory of the current expo: search, filters, pages of cards, one page per exhibitor.
 
 Anonymous responses are cached whole (``expo.caching``) under the directory's version, which the
-services bump after every profile or product write (``services.directory_changed``).
+services bump after every profile or product write (``services.directory_changed``), and keyed on
+the filters the page reads (``DIRECTORY_PARAMS``), normalised; other query parameters are dropped.
 """
 
 from django.core.paginator import Paginator
@@ -18,6 +19,24 @@ from ..forms.profile import DirectoryFilterForm
 
 PAGE_SIZE = 24
 RESULTS_TARGET = "directory-results"
+
+
+def _choices(name: str) -> caching.Normaliser:
+    return caching.choice(value for value, _label in DirectoryFilterForm.base_fields[name].choices if value)
+
+
+# Ids are bounded only so that a made-up number cannot be longer than a real one.
+DIRECTORY_PARAMS = caching.Params(
+    q=caching.text(DirectoryFilterForm.base_fields["q"].max_length),
+    sector=caching.integer(2**63 - 1),
+    cluster=caching.integer(2**63 - 1),
+    province=_choices("province"),
+    size_class=_choices("size_class"),
+    women_led=caching.flag,
+    export_ready=caching.flag,
+    # Past the last page the paginator shows the last one; a thousand pages is 24,000 exhibitors.
+    page=caching.integer(1000),
+)
 
 
 def whatsapp_digits(number: str) -> str:
@@ -64,6 +83,7 @@ def directory(request):
     return caching.cached_public_page(
         request,
         version_key=services.DIRECTORY_VERSION_KEY,
+        params=DIRECTORY_PARAMS,
         variant="fragment" if fragment else "page",
         build=build,
     )

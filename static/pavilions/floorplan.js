@@ -104,7 +104,7 @@
       svg.classList.toggle("is-searching", query !== "");
       if (query === "") { status.textContent = ""; return; }
       status.textContent = found.length
-        ? messages.getAttribute("data-some") + " " + found.map(function (g) { return g.getAttribute("data-code"); }).join(", ")
+        ? messages.getAttribute("data-some") + " " + found.map(function (g) { return g.querySelector("title").textContent; }).join("; ")
         : messages.getAttribute("data-none");
       if (found.length) focusOn(found[0]);
     }

@@ -116,7 +116,7 @@ def test_a_visitor_on_a_phone_finds_a_product_on_the_plan_and_opens_the_exhibito
     search.press_sequentially("football")
 
     status = page.locator("[data-plan-status]")
-    expect(status).to_have_text("Stalls that match: H1-B-004")
+    expect(status).to_have_text("Stalls that match: H1-B-004 — Zahra Sports")
     expect(plan.locator("g.stall.is-highlighted")).to_have_count(1)
     expect(plan.locator("#stall-H1-B-004")).to_have_class(re.compile(r"\bis-highlighted\b"))
     assert _view_box(page) != home  # the plan moved to the match
@@ -128,7 +128,7 @@ def test_a_visitor_on_a_phone_finds_a_product_on_the_plan_and_opens_the_exhibito
 
     search.fill("")
     search.press_sequentially("football")
-    expect(status).to_have_text("Stalls that match: H1-B-004")
+    expect(status).to_have_text("Stalls that match: H1-B-004 — Zahra Sports")
     plan.locator("#stall-H1-B-004").click()
 
     expect(page).to_have_url(re.compile(r"/exhibitors/zahra-sports/$"))

@@ -421,6 +421,50 @@ def test_pages_made_for_a_signed_in_person_are_private(client, exhibitors):
     assert {part.strip() for part in response["Cache-Control"].split(",")} == {"private", "no-cache"}
 
 
+def test_parameters_the_directory_does_not_read_share_one_cache_entry(client, exhibitors, django_assert_num_queries):
+    first = client.get(DIRECTORY, {"junk": "1"})
+
+    with django_assert_num_queries(0):
+        second = client.get(DIRECTORY, {"junk": "2", "utm_source": "<b>x</b>"})
+
+    assert second.content == first.content
+    # The page links (language switcher, pages) carry only what it reads.
+    assert "junk" not in second.content.decode()
+    assert "utm_source" not in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ({"q": "  forceps ", "page": "01"}, {"q": "forceps", "page": "1"}),
+        ({"women_led": "yes"}, {"women_led": "on"}),
+        ({"province": "punjab", "size_class": "large"}, {"province": "punjab"}),
+    ],
+)
+def test_spellings_of_the_same_filters_share_one_cache_entry(
+    client, exhibitors, django_assert_num_queries, spelling, canonical
+):
+    first = client.get(DIRECTORY, canonical)
+
+    with django_assert_num_queries(0):
+        second = client.get(DIRECTORY, spelling)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_real_filter_still_changes_the_cached_result(client, exhibitors):
+    client.get(DIRECTORY, {"junk": "1"})
+
+    women_led = client.get(DIRECTORY, {"women_led": "on", "junk": "2"}).content.decode()
+    everyone = client.get(DIRECTORY, {"junk": "3"}).content.decode()
+
+    assert "Zahra Sports" in women_led
+    assert "Hala Crafts" in women_led
+    assert "Hilal Surgical" not in women_led
+    assert "Hilal Surgical" in everyone
+
+
 # --- Query counts ----------------------------------------------------------------------------------
 
 

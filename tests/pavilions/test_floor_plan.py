@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exhibitors import services as exhibitor_services
 from pavilions import services
 from pavilions.models import Stall, StallAllocation
 from tests.factories import (
@@ -20,6 +21,7 @@ from tests.factories import (
     NominationFactory,
     PavilionFactory,
     StallFactory,
+    UserFactory,
 )
 from tests.realstack import require
 
@@ -98,6 +100,16 @@ def test_search_highlights_the_matching_stalls_without_javascript(client, plan, 
     assert re.findall(r'is-highlighted" id="stall-([\w-]+)"', page) == highlighted
 
 
+def test_a_search_says_who_stands_at_each_matching_stall(client, plan):
+    by_product = client.get(HALL, {"q": "needle"}).content.decode()
+    by_code = client.get(HALL, {"q": "h1-b-004"}).content.decode()
+    by_sector = client.get(HALL, {"q": "s"}).content.decode()
+
+    assert re.search(r"1 stall matches\.\s+H1-B-001 — Hilal Surgical\s*</p>", by_product)
+    assert re.search(r"1 stall matches\.\s+H1-B-004 — Free\s*</p>", by_code)
+    assert re.search(r"2 stalls match\.\s+H1-B-001 — Hilal Surgical; H1-B-002 — Zahra Sports\s*</p>", by_sector)
+
+
 def test_a_search_finds_stalls_in_another_hall(client, expo, plan):
     hall_2 = HallFactory(expo=expo, code="H2", name="Hall 2")
     place(PavilionFactory(hall=hall_2, code="C", clusters=[]), "H2-C-001", 3, 3, name="Karak Honey", product="Honey")
@@ -165,6 +177,51 @@ def test_anonymous_visitors_get_the_cached_page_until_an_allocation_changes(
         services.allocations_release(allocations=StallAllocation.objects.filter(exhibitor=hilal))
 
     assert "Hilal Surgical" not in client.get(HALL).content.decode()
+
+
+def test_parameters_the_hall_page_does_not_read_share_one_cache_entry(client, plan, django_assert_num_queries):
+    first = client.get(HALL, {"junk": "1"})
+
+    with django_assert_num_queries(0):
+        second = client.get(HALL, {"junk": "2"})
+
+    assert second.content == first.content
+    assert "junk" not in second.content.decode()
+
+
+def test_the_pdf_is_drawn_once_whatever_the_query_string(client, plan, django_assert_num_queries):
+    first = client.get(reverse("floor_plan_pdf", args=["H1"]), {"x": "1"})
+
+    with django_assert_num_queries(0):
+        second = client.get(reverse("floor_plan_pdf", args=["H1"]), {"x": "2"})
+
+    assert first["Content-Type"] == second["Content-Type"] == "application/pdf"
+    assert second.content == first.content
+
+
+def test_signed_in_people_get_the_same_cached_pdf(client, plan):
+    anonymous = client.get(reverse("floor_plan_pdf", args=["H1"])).content
+    client.force_login(UserFactory())
+
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.get(reverse("floor_plan_pdf", args=["H1"]), {"x": "3"}).content
+
+    # Drawn afresh, the PDF would read the expo, the hall and its pavilions and stalls again.
+    assert not [query for query in queries.captured_queries if "pavilions_" in query["sql"]]
+    assert signed_in == anonymous
+
+
+def test_a_new_exhibitor_name_redraws_the_pdf(client, plan, django_capture_on_commit_callbacks):
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    client.get(reverse("floor_plan_pdf", args=["H1"]))
+    hilal = StallAllocation.objects.get(stall__code="H1-B-001").exhibitor
+    with django_capture_on_commit_callbacks(execute=True):
+        exhibitor_services.exhibitor_update_profile(exhibitor=hilal, data={"name": "Hilal Instruments"})
+
+    pdf = client.get(reverse("floor_plan_pdf", args=["H1"]), {"x": "4"}).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+    assert "Hilal Instruments" in text
 
 
 def test_the_printable_plan_is_a_pdf_of_the_listed_exhibitors(client, plan, tmp_path):
