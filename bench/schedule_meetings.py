@@ -15,7 +15,8 @@ process of its own so that the peak memory is that run's alone, times:
 
 It prints value, bound, value / bound, the greedy's value / bound, requests left out, idle slots
 (the scheduler's and the greedy's), wall and CPU seconds, the time as a multiple of the greedy's,
-and the child's peak resident memory; it checks the hard rules on the schedule and fails if any is
+and the child's peak resident memory at the end of ``schedule`` (with what it held before: the
+interpreter, OR-Tools and the instance); it checks the hard rules on the schedule and fails if any is
 broken or the value exceeds the bound.
 """
 
@@ -71,7 +72,9 @@ def _time_indexed_lp(model: Model, state: State) -> float:
 
 def measure(requests: int, seed: int, locked_share: float, time_indexed: bool) -> dict:
     instance = expo_instance(requests, seed=seed, locked=round(requests * locked_share))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result, wall, cpu = _timed(lambda: schedule(instance))
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the peak, so far: the scheduler's
     problems = check_hard_rules(instance, result.meetings)
 
     model = Model(instance)
@@ -105,7 +108,7 @@ def measure(requests: int, seed: int, locked_share: float, time_indexed: bool) -
     }
     if time_indexed:
         row["time_indexed_lp"], row["time_indexed_lp_wall_s"], _ = _timed(lambda: _time_indexed_lp(model, fresh))
-    row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    row["rss_before_mb"], row["peak_rss_mb"] = rss_before, rss_after
     return row
 
 
@@ -125,7 +128,7 @@ def main() -> None:
     failed = False
     print(
         f"{'requests':>8} {'value':>7} {'bound':>7} {'ratio':>8} {'greedy':>8} {'left':>5} {'idle':>5} "
-        f"{'g.idle':>6} {'wall s':>7} {'CPU s':>6} {'×greedy':>8} {'LP s':>5} {'RSS MB':>7}"
+        f"{'g.idle':>6} {'wall s':>7} {'CPU s':>6} {'×greedy':>8} {'LP s':>5} {'RSS MB':>7} {'+MB':>5}"
     )
     for requests in args.requests:
         queue = context.Queue()
@@ -139,7 +142,8 @@ def main() -> None:
             f"{row['requests']:>8} {row['value']:>7} {row['bound']:>7} {row['ratio']:>8.4%} "
             f"{row['greedy_ratio']:>8.2%} "
             f"{row['unscheduled']:>5} {row['idle_gaps']:>5} {row['greedy_idle_gaps']:>6} {row['wall_s']:>7.2f} "
-            f"{row['cpu_s']:>6.2f} {row['cpu_vs_greedy']:>8.0f} {row['lp_cpu_s']:>5.2f} {row['peak_rss_mb']:>7.0f}"
+            f"{row['cpu_s']:>6.2f} {row['cpu_vs_greedy']:>8.0f} {row['lp_cpu_s']:>5.2f} {row['peak_rss_mb']:>7.0f} "
+            f"{row['peak_rss_mb'] - row['rss_before_mb']:>5.0f}"
         )
         if "time_indexed_lp" in row:
             print(
