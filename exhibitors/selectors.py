@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from expo import selectors as core_selectors
 from expo.models import Cluster, Expo, TradeBody, User
+from expo.staff import staff_mfa_enforce
 
 from . import ranking
 from .models import (
@@ -51,6 +52,7 @@ def nomination_for_viewer(user: User, pk: int) -> Nomination:
     """The nomination ``pk`` for a member of its trade body, or for staff allowed to view nominations
     (the admin shows the files to reviewers); 404 for anyone else, exactly like a missing one."""
     if user.is_authenticated and user.is_active and user.has_perm("exhibitors.view_nomination"):
+        staff_mfa_enforce(user)
         nomination = Nomination.objects.filter(pk=pk).first()
         if nomination is None:
             raise Http404
@@ -62,6 +64,7 @@ def trade_body_for_import(user: User, pk: int) -> TradeBody:
     """The trade body a spreadsheet of nominations is uploaded for: the user's own, or any active one for
     staff allowed to add nominations (they upload files trade bodies send by email); 404 otherwise."""
     if user.is_authenticated and user.is_active and user.is_staff and user.has_perm("exhibitors.add_nomination"):
+        staff_mfa_enforce(user)
         trade_body = TradeBody.objects.filter(pk=pk, is_active=True).first()
         if trade_body is None:
             raise Http404

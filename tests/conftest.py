@@ -1,7 +1,13 @@
 import importlib
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.cache import cache
 
 from tests.factories import MembershipFactory, StaffFactory, TradeBodyFactory
@@ -78,18 +84,32 @@ def staff_groups_ensure() -> None:
         )
 
 
-def add_to_role(user, role: str) -> None:
-    """Make ``user`` a member of a staff role, with the permissions the migrations grant the role."""
+def add_to_role(user, role: str, *, mfa: bool = True) -> None:
+    """Make ``user`` a member of a staff role, with the permissions the migrations grant the role and, unless
+    ``mfa`` is false, the authenticator every staff page requires (``user.totp_secret`` makes its codes)."""
     from django.contrib.auth.models import Group
 
     staff_groups_ensure()
     user.groups.add(Group.objects.get(name=role))
+    if mfa:
+        with_totp(user)
+
+
+def with_totp(user):
+    """Set up a TOTP authenticator for ``user``; ``user.totp_secret`` makes codes."""
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
+
+
+def totp_code(user) -> str:
+    """The code ``user``'s authenticator (set up by ``with_totp``) shows now."""
+    return format_hotp_value(hotp_value(user.totp_secret, next(yield_hotp_counters_from_time())))
 
 
 def staff_member(role: str | None = None, **kwargs):
     """A member of staff with an authenticator set up, as the admin requires; in ``role`` when given."""
-    user = StaffFactory(**kwargs)
-    TOTP.activate(user, generate_totp_secret())
+    user = with_totp(StaffFactory(**kwargs))
     if role:
-        add_to_role(user, role)
+        add_to_role(user, role, mfa=False)
     return user

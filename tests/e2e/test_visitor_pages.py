@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from expo import roles
-from tests.conftest import add_to_role
+from tests.conftest import add_to_role, totp_code
 from tests.factories import PASSWORD, ExpoFactory, GateFactory, UserFactory, register_visitor
 from visitors import links
 
@@ -21,6 +21,8 @@ def _sign_in(page, role: str):
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
+    page.fill("input[name=code]", totp_code(user))
+    page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/dashboard/|/$"))
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from expo import roles
-from tests.conftest import add_to_role
+from tests.conftest import add_to_role, totp_code
 from tests.factories import PASSWORD, ClusterFactory, ExpoFactory, GateFactory, UserFactory, register_visitor
 from tests.visitors.qrdecode import qr_payloads
 from visitors import badges
@@ -54,6 +54,8 @@ def sign_in_gate_staff(page):
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
+    page.fill("input[name=code]", totp_code(user))
+    page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/gate/")  # gate staff sign in straight to the gate
     expect(page.locator(f"#gate[data-list='{timezone.localdate().isoformat()}']")).to_be_attached()
     expect(page.get_by_test_id("gate-status")).to_have_text("Online")

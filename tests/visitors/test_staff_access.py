@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from expo import roles
-from tests.conftest import add_to_role, staff_member
+from tests.conftest import add_to_role, staff_member, with_totp
 from tests.factories import GateFactory, UserFactory, register_visitor
 from visitors.models import Registration
 
@@ -30,7 +30,7 @@ def test_the_migrations_give_the_roles_the_permissions_that_open_their_pages(db)
 
 
 def test_the_permission_opens_the_gate_whatever_groups_a_person_is_in(client, expo):
-    holder = UserFactory()
+    holder = with_totp(UserFactory())
     holder.user_permissions.add(_permission("scan_badges"))
     client.force_login(holder)
     assert client.get(GATE_PAGE).status_code == 200
