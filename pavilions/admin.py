@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from expo.admin import ReadOnlyHistoryAdmin
 from expo.selectors import expo_current
 
-from . import plans, services
+from . import allocator, plans, services
 from .forms import AllocationRunForm, HandMoveForm, StallAdminForm, StallRowsForm
 from .models import AllocationRun, Hall, Pavilion, Stall, StallAllocation
 from .selectors import allocation_run_for_expo, halls_of_expo
@@ -275,6 +275,17 @@ class StallAllocationAdmin(ReadOnlyHistoryAdmin):
         return actions
 
 
+OBJECTIVES = {
+    allocator.COUNT_FIRST: _("As many exhibitors as fit, then the better ranked among them, then the preferences"),
+    allocator.RANK_FIRST: _("Strict rank order: the better ranked first, then as many as fit, then the preferences"),
+}
+STAGES = {
+    "count": _("Exhibitors placed"),
+    "rank": _("Sum of the placed exhibitors' rank scores"),
+    "preferences": _("Preferences (weighted)"),
+}
+
+
 @admin.register(AllocationRun)
 class AllocationRunAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "created_at", "started_by", "placed", "unplaced", "objective", "gap_display"]
@@ -312,7 +323,11 @@ class AllocationRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 run = services.allocation_run_start(
-                    expo=expo, by=request.user, weights=form.weights(), time_limit=form.cleaned_data["time_limit"]
+                    expo=expo,
+                    by=request.user,
+                    weights=form.weights(),
+                    time_limit=form.cleaned_data["time_limit"],
+                    strict_rank=form.cleaned_data["strict_rank"],
                 )
             except services.AllocationError as error:
                 form.add_error(None, str(error))
@@ -354,6 +369,19 @@ class AllocationRunAdmin(admin.ModelAdmin):
                 if row["change"] != "unchanged"
             ],
             unchanged=sum(1 for row in run.diff if row["change"] == "unchanged"),
+            objective=OBJECTIVES.get(run.result.get("objective"), ""),
+            stages=[
+                {
+                    **stage,
+                    "label": STAGES.get(stage["name"], stage["name"]),
+                    "gap_percent": None if stage["gap"] is None else 100 * stage["gap"],
+                }
+                for stage in run.result.get("stages", [])
+            ],
+            notices=[
+                {"exhibitor": item["exhibitor"], "reason": services.reason_text(item["reason"])}
+                for item in run.result.get("notices", [])
+            ],
             legend=plans.legend("new", "moved", "unchanged", "free", "held", "blocked"),
             can_decide=request.user.has_perm("pavilions.add_stallallocation"),
         )

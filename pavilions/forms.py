@@ -107,6 +107,16 @@ class AllocationRunForm(forms.Form):
     time_limit = forms.FloatField(
         label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=DEFAULT_TIME_LIMIT
     )
+    strict_rank = forms.BooleanField(
+        label=_("Strict rank order"),
+        required=False,
+        help_text=_(
+            "Never leave a better-ranked exhibitor out to fit more. Without it, as many exhibitors as possible "
+            "are placed first, then the better ranked among them."
+        ),
+    )
 
     def weights(self) -> allocator.Weights:
-        return allocator.Weights(**{key: value for key, value in self.cleaned_data.items() if key != "time_limit"})
+        return allocator.Weights(
+            **{key: value for key, value in self.cleaned_data.items() if key not in {"time_limit", "strict_rank"}}
+        )

@@ -265,7 +265,10 @@ class AllocationRun(models.Model):
 
     @property
     def gap(self) -> float | None:
-        """How far the objective is from the solver's proven bound, as a share of the bound."""
+        """How far the preferences (the last stage; ``objective``) are from their bound, as a share of the bound.
+
+        Every stage's value, bound and gap is in ``result["stages"]``.
+        """
         if self.objective is None or not self.bound:
             return None
         return max(0.0, (self.bound - self.objective) / abs(self.bound))

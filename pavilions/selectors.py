@@ -86,7 +86,9 @@ def _competitor_keys(exhibitor_ids: list[int]) -> dict[int, str]:
     return keys
 
 
-def _exhibitor_spec(exhibitor: Exhibitor, *, rank_score: float, competitor_key: str | None, locked: tuple[int, ...]):
+def _exhibitor_spec(
+    exhibitor: Exhibitor, *, rank_score: float | None, competitor_key: str | None, locked: tuple[int, ...]
+):
     return allocator.ExhibitorSpec(
         id=exhibitor.pk,
         name=exhibitor.name,
@@ -143,7 +145,7 @@ def allocator_inputs(*, expo: Expo) -> AllocatorInputs:
     exhibitor_specs = [
         _exhibitor_spec(
             exhibitor,
-            rank_score=float(scores.get(exhibitor.nomination_id) or 0.0),
+            rank_score=scores.get(exhibitor.nomination_id),  # None when unscored: the allocator says so
             competitor_key=competitors.get(exhibitor.pk),
             locked=tuple(allocation.stall_id for allocation in exhibitor.locked_allocations),
         )

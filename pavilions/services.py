@@ -8,7 +8,7 @@ Every function takes keyword arguments and runs in one transaction. Layout error
 import logging
 import re
 import time
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 from functools import partial
 
@@ -277,8 +277,13 @@ def stall_allocate(
 DEFAULT_TIME_LIMIT = 10.0
 
 
-def allocation_run_start(*, expo: Expo, by: User, weights: allocator.Weights, time_limit: float) -> AllocationRun:
-    """Queue a run of the allocator; a Celery task computes the preview after the transaction commits."""
+def allocation_run_start(
+    *, expo: Expo, by: User, weights: allocator.Weights, time_limit: float, strict_rank: bool = False
+) -> AllocationRun:
+    """Queue a run of the allocator; a Celery task computes the preview after the transaction commits.
+
+    ``strict_rank``: never leave a better-ranked exhibitor out to fit more (rank before count).
+    """
     from .tasks import run_allocation  # the tasks module imports this one
 
     with transaction.atomic():
@@ -287,7 +292,9 @@ def allocation_run_start(*, expo: Expo, by: User, weights: allocator.Weights, ti
         ).exists():
             raise AllocationError(_("A run is already in progress. Wait for its preview."))
         run = AllocationRun.objects.create(
-            expo=expo, started_by=by, parameters={"weights": asdict(weights), "time_limit": time_limit}
+            expo=expo,
+            started_by=by,
+            parameters={"weights": asdict(weights), "time_limit": time_limit, "strict_rank": strict_rank},
         )
         transaction.on_commit(partial(run_allocation.delay, run.pk))
     return run
@@ -352,15 +359,18 @@ def allocation_run_execute(*, run_id: int) -> None:
         before = allocations_of_expo(expo=run.expo)
         _progress(run, 15, gettext_noop("Solving"))
         started = time.monotonic()
+        weights = {field.name for field in fields(allocator.Weights)}
         result = allocator.allocate(
             exhibitors=inputs.exhibitors,
             stalls=inputs.stalls,
             pavilions=inputs.pavilions,
-            weights=allocator.Weights(**run.parameters.get("weights", {})),
+            weights=allocator.Weights(**{k: v for k, v in run.parameters.get("weights", {}).items() if k in weights}),
             time_limit=float(run.parameters.get("time_limit", DEFAULT_TIME_LIMIT)),
+            strict_rank=bool(run.parameters.get("strict_rank", False)),
         )
         codes = {stall.id: stall.code for stall in inputs.stalls}
         names = {exhibitor.id: exhibitor.name for exhibitor in inputs.exhibitors}
+        preferences = result.stage("preferences")
         AllocationRun.objects.filter(pk=run.pk).update(
             status=AllocationRun.Status.READY,
             progress=100,
@@ -368,7 +378,28 @@ def allocation_run_execute(*, run_id: int) -> None:
             snapshot={str(key): list(value) for key, value in before.items()},
             result={
                 "status": result.status,
+                "objective": result.objective,
+                "stages": [
+                    {
+                        "name": stage.name,
+                        "value": stage.value,
+                        "bound": stage.bound,
+                        "gap": stage.gap,
+                        "greedy": stage.greedy,
+                        "proven": stage.proven,
+                    }
+                    for stage in result.stages
+                ],
+                "notices": [
+                    {
+                        "exhibitor_id": item.exhibitor_id,
+                        "exhibitor": names.get(item.exhibitor_id, ""),
+                        "reason": _reason_json(item.reason),
+                    }
+                    for item in result.notices
+                ],
                 "solve_seconds": round(time.monotonic() - started, 3),
+                "cpu_seconds": round(result.cpu_seconds, 3),
                 "placements": [
                     {
                         "exhibitor_id": item.exhibitor_id,
@@ -382,9 +413,9 @@ def allocation_run_execute(*, run_id: int) -> None:
                 ],
             },
             diff=_diff(before, result, codes, names),
-            objective=result.objective,
-            bound=result.bound,
-            greedy_objective=result.greedy_objective,
+            objective=preferences.value,
+            bound=preferences.bound,
+            greedy_objective=preferences.greedy,
             placed=len(result.placements),
             unplaced=len(result.unplaced),
             finished_at=timezone.now(),

@@ -43,17 +43,19 @@ from .explain import explain
 from .rules import check_hard_rules, placement_problems
 from .solve import allocate
 from .specs import (
+    COUNT_FIRST,
     DETERMINISTIC_PER_SECOND,
     EXACT_VARIABLES,
     MAX_MERGE,
-    MAX_VARIABLES,
-    WALL_CLOCK_FACTOR,
+    RANK_FIRST,
     Because,
     ExhibitorSpec,
+    Notice,
     PavilionSpec,
     Placement,
     Reason,
     Result,
+    Stage,
     StallSpec,
     Unplaced,
     Weights,
@@ -61,17 +63,19 @@ from .specs import (
 )
 
 __all__ = [
+    "COUNT_FIRST",
     "DETERMINISTIC_PER_SECOND",
     "EXACT_VARIABLES",
     "MAX_MERGE",
-    "MAX_VARIABLES",
-    "WALL_CLOCK_FACTOR",
+    "RANK_FIRST",
     "Because",
     "ExhibitorSpec",
+    "Notice",
     "PavilionSpec",
     "Placement",
     "Reason",
     "Result",
+    "Stage",
     "StallSpec",
     "Unplaced",
     "Weights",

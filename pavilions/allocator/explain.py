@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from .instance import Block, Instance
-from .specs import Because, ExhibitorSpec, Reason, Result, describe, gettext_noop
+from .specs import RANK_FIRST, Because, ExhibitorSpec, Reason, Result, describe, gettext_noop
 
 
 def _because(message: str, **params) -> Because:
@@ -54,7 +54,17 @@ def reason_for(
     return tuple(parts)
 
 
-def unplaced_reason(inst: Instance, exhibitor: ExhibitorSpec, candidates: Sequence[Block]) -> Reason:
+def unplaced_reason(
+    inst: Instance,
+    exhibitor: ExhibitorSpec,
+    candidates: Sequence[Block],
+    holder: dict[int, int],
+    *,
+    objective: str,
+    proven: bool,
+) -> Reason:
+    """Why it is left out, as it is: no block at all, every block it could use held by the better
+    ranked, or (counting first) a block held by more, or smaller, exhibitors placed to fit more."""
     pavilions = inst.eligible_pavilions(exhibitor)
     if not pavilions:
         if exhibitor.women_pavilion:
@@ -62,14 +72,47 @@ def unplaced_reason(inst: Instance, exhibitor: ExhibitorSpec, candidates: Sequen
                 _because(gettext_noop("no pavilion hosts its cluster and there is no women entrepreneurs pavilion")),
             )
         return (_because(gettext_noop("no pavilion hosts its cluster")),)
-    area = f"{exhibitor.requested_area:g}"
+    params = {"area": f"{exhibitor.requested_area:g}", "names": _names(inst, pavilions)}
     if not candidates:
-        message = gettext_noop("no free stalls of %(area)s m² or more in the pavilions hosting its cluster (%(names)s)")
+        return (
+            _because(
+                gettext_noop("no free stalls of %(area)s m² or more in the pavilions hosting its cluster (%(names)s)"),
+                **params,
+            ),
+        )
+    worse_held = any(
+        all(holder.get(s) is None or inst.by_id[holder[s]].rank_score < exhibitor.rank_score for s in block.stalls)
+        for block in candidates
+    )
+    if objective == RANK_FIRST:
+        message = (
+            gettext_noop("no stalls of %(area)s m² or more left in %(names)s once the better ranked were placed")
+            if proven
+            else gettext_noop(
+                "no stalls of %(area)s m² or more found in %(names)s beside the better ranked within the time limit"
+            )
+        )
+    elif not worse_held:
+        message = gettext_noop(
+            "no stalls of %(area)s m² or more left in %(names)s: "
+            "those it could use went to exhibitors ranked as high or higher"
+        )
+    elif proven:
+        message = gettext_noop(
+            "no stalls of %(area)s m² or more left in %(names)s: "
+            "the space it could use holds more exhibitors, so more fit this way"
+        )
     else:
         message = gettext_noop(
-            "no stalls of %(area)s m² or more left in %(names)s: more exhibitors fit this way, the better ranked first"
+            "no stalls of %(area)s m² or more left in %(names)s: "
+            "no way to fit it in without leaving others out was found within the time limit"
         )
-    return (_because(message, area=area, names=_names(inst, pavilions)),)
+    return (_because(message, **params),)
+
+
+def notice(message: str, problems: Reason) -> Reason:
+    """A notice for staff: its message (marked where it is written), then each problem."""
+    return (Because(message), *problems)
 
 
 def lock_reason(*, missing_stall: int | None = None, stall_code: str = "", other: str = "") -> Reason:

@@ -36,6 +36,8 @@ class Instance:
             e.id: position
             for position, e in enumerate(sorted(self.exhibitors, key=lambda e: (-e.rank_score, e.id)), start=1)
         }
+        # Hundredths of a rank score: the rank stage maximises their sum over those placed.
+        self.rank_weight = {e.id: round(e.rank_score * 100) for e in self.exhibitors}
         self._geometry()
         self._hosts()
         self.keyed = {key for key, n in _count(e.competitor_key for e in self.exhibitors).items() if key and n > 1}
@@ -89,27 +91,58 @@ class Instance:
             corner=any(self.corner[s] for s in ids),
         )
 
-    def blocks(self, free: set[int]) -> dict[int, list[Block]]:
-        """Per pavilion, the connected sets of up to MAX_MERGE free stalls, each once."""
+    def blocks(self, free: set[int], largest: dict[int, float]) -> dict[int, list[Block]]:
+        """Per pavilion, the connected sets of free stalls that could be some request's minimal block, each once.
+
+        A set stops growing once it reaches ``largest[pavilion]`` (the largest request there), since
+        any larger set keeps a stall that could be dropped; ``MAX_MERGE`` stalls at most.
+        """
         by_pavilion = defaultdict(list)
         for stall_id in sorted(free):
             stall = self.stalls[stall_id]
-            if stall.pavilion_id not in self.pavilions:
+            pavilion_id = stall.pavilion_id
+            if pavilion_id not in self.pavilions or pavilion_id not in largest:
                 continue
+            target = largest[pavilion_id]
             # Grow sets whose smallest id is this stall, so each set is found from one start only.
             level = {frozenset((stall_id,))}
             for size in range(1, MAX_MERGE + 1):
-                by_pavilion[stall.pavilion_id].extend(self.block(s) for s in sorted(level, key=sorted))
-                if size == MAX_MERGE:
+                found = [self.block(s) for s in sorted(level, key=sorted)]
+                by_pavilion[pavilion_id].extend(found)
+                growing = [frozenset(b.stalls) for b in found if not area_enough(b.area, target)]
+                if size == MAX_MERGE or not growing:
                     break
                 level = {
                     group | {n}
-                    for group in level
+                    for group in growing
                     for member in group
                     for n in self.adjacent[member]
-                    if n > stall_id and n not in group and n in free and self.stalls[n].pavilion_id == stall.pavilion_id
+                    if n > stall_id and n not in group and n in free and self.stalls[n].pavilion_id == pavilion_id
                 }
         return by_pavilion
+
+    def connected(self, stall_ids) -> bool:
+        ids = set(stall_ids)
+        if not ids:
+            return False
+        start = next(iter(ids))
+        reached, todo = {start}, [start]
+        while todo:
+            for n in self.adjacent[todo.pop()]:
+                if n in ids and n not in reached:
+                    reached.add(n)
+                    todo.append(n)
+        return len(reached) == len(ids)
+
+    def fits(self, block: Block, requested: float) -> bool:
+        """At least the request, and minimal: no stall could be dropped keeping both the area and connectivity."""
+        if not area_enough(block.area, requested):
+            return False
+        for s in block.stalls:
+            rest = [t for t in block.stalls if t != s]
+            if rest and area_enough(block.area - self.stalls[s].rect.area, requested) and self.connected(rest):
+                return False
+        return True
 
     # Linear terms of an exhibitor on a block, in SCALE units, placement excluded.
     def linear(self, exhibitor: ExhibitorSpec, block: Block) -> int:
@@ -118,7 +151,6 @@ class Instance:
         waste = max(0.0, block.area - exhibitor.requested_area)
         value -= w.area_waste * waste
         rank = min(max(exhibitor.rank_score, 0.0), 100.0) / 100
-        value += w.rank_placed * rank
         if block.corner:
             value += w.corner_to_ranked * rank
         pavilion = self.pavilions.get(block.pavilion_id)
@@ -138,13 +170,3 @@ def _count(values: Iterable) -> dict:
     for value in values:
         counts[value] += 1
     return counts
-
-
-def fits(block: Block, requested: float, stalls) -> bool:
-    """At least the request, and minimal: dropping any stall would fall short (no needless merges)."""
-    if not area_enough(block.area, requested):
-        return False
-    if len(block.stalls) == 1:
-        return True
-    smallest = min(stalls[s].rect.area for s in block.stalls)
-    return not area_enough(block.area - smallest, requested)

@@ -1,27 +1,33 @@
-"""The allocation: the greedy pass, then CP-SAT on the count placed, then neighbourhoods on the preferences."""
+"""The allocation: locks, the greedy pass, then the three stages of the objective with CP-SAT."""
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
-from .explain import lock_reason, reason_for, unplaced_reason
+from .explain import lock_reason, notice, reason_for, unplaced_reason
 from .greedy import Greedy, assignment_score
-from .instance import Block, Instance, fits
+from .instance import Block, Instance
+from .rules import placement_problems
 from .specs import (
+    COUNT_FIRST,
     DEFAULT_WEIGHTS,
     DETERMINISTIC_PER_SECOND,
     EXACT_VARIABLES,
-    MAX_VARIABLES,
+    RANK_FIRST,
     SCALE,
-    WALL_CLOCK_FACTOR,
     ExhibitorSpec,
+    Notice,
     PavilionSpec,
     Placement,
     Reason,
     Result,
+    Stage,
     StallSpec,
     Unplaced,
     Weights,
+    gettext_noop,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -35,17 +41,21 @@ def allocate(
     pavilions: Sequence[PavilionSpec],
     weights: Weights = DEFAULT_WEIGHTS,
     time_limit: float = 10.0,
+    strict_rank: bool = False,
     workers: int = 1,
     seed: int = 0,
 ) -> Result:
-    """Place as many exhibitors as the hard rules allow, then as the weights prefer.
+    """Place as many exhibitors as the hard rules allow, the better ranked first, then as the weights prefer.
 
-    ``time_limit``: about the seconds the call may take, spent as a deterministic budget (see
-    the module docstring); 0 runs the greedy pass only. Never raises on infeasible input: whoever cannot be
-    placed is in ``unplaced`` with a reason.
+    ``time_limit``: the budget, in CP-SAT work units (``DETERMINISTIC_PER_SECOND`` per second);
+    0 runs the greedy pass only. ``strict_rank``: never leave a better-ranked exhibitor out to
+    fit more (rank before count). Never raises on bad input: whoever cannot be placed is in
+    ``unplaced`` with a reason, and what staff should fix is in ``notices``.
     """
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    exhibitors, notices = _clean(exhibitors)
     inst = Instance(exhibitors, stalls, pavilions, weights)
+    stalls_given = {s.id: s for s in stalls}
 
     # Locks first, in exhibitor id order: the later of two locks on one stall loses.
     locked: dict[int, Block] = {}
@@ -66,8 +76,19 @@ def allocate(
             locked[exhibitor.id] = inst.block(ids)
             for s in ids:
                 taken_by[s] = exhibitor.id
-    free = {s.id for s in inst.stalls.values() if s.available and s.id not in taken_by}
-    blocks = inst.blocks(free)
+            # Kept, since staff set it, but staff see what it breaks.
+            broken = placement_problems(exhibitor, [stalls_given[s] for s in ids], inst.pavilions, locked=True)
+            if broken:
+                notices.append(
+                    Notice(exhibitor.id, notice(gettext_noop("locked by staff, but it breaks a rule"), broken))
+                )
+    free = {s.id for s in inst.stalls.values() if s.available and not s.blocked and s.id not in taken_by}
+    largest: dict[int, float] = {}
+    for exhibitor in inst.exhibitors:
+        if exhibitor.id not in locked and exhibitor.id not in unplaced:
+            for pavilion_id in inst.eligible_pavilions(exhibitor):
+                largest[pavilion_id] = max(largest.get(pavilion_id, 0.0), exhibitor.requested_area)
+    blocks = inst.blocks(free, largest)
 
     # Candidates per exhibitor, in (pavilion, stalls) order.
     candidates: dict[int, list[Block]] = {}
@@ -78,16 +99,108 @@ def allocate(
             block
             for pavilion_id in inst.eligible_pavilions(exhibitor)
             for block in blocks.get(pavilion_id, ())
-            if fits(block, exhibitor.requested_area, inst.stalls)
+            if inst.fits(block, exhibitor.requested_area)
         ]
+    by_rank = sorted((inst.by_id[i] for i in candidates), key=lambda e: (-e.rank_score, e.id))
 
     big = _placement_value(inst, candidates, locked)
+    greedy = _greedy(inst, candidates, locked, by_rank, big)
+    objective = RANK_FIRST if strict_rank else COUNT_FIRST
 
-    # Greedy: locks, then women-pavilion choosers into women pavilions, then everyone by rank.
+    assignment, stages, proven_out, work = dict(greedy), None, {}, 0.0
+    if time_limit > 0 and any(candidates.values()):
+        budget = time_limit * DETERMINISTIC_PER_SECOND
+        limits = {"workers": workers, "seed": seed}
+        packing = _Packing(inst, candidates, locked)
+        if strict_rank:
+            assignment, placed_stages, proven_out, used = _rank_first(
+                inst, packing, by_rank, locked, budget * 0.6, limits
+            )
+        else:
+            assignment, placed_stages, used = _count_first(inst, packing, greedy, locked, budget * 0.6, limits)
+        work += used
+        assignment, preference_stage, used = _preferences(
+            inst, candidates, locked, assignment, big, budget - work, limits
+        )
+        work += used
+        stages = (*placed_stages, preference_stage)
+    if not strict_rank:
+        # Holds at any optimum of the rank stage; made sure of when the budget ran out before one.
+        assignment = _rank_repair(inst, candidates, locked, assignment, by_rank)
+    greedy_values = _values(inst, greedy)
+    values = _values(inst, assignment)
+    if stages is None:
+        stages = tuple(Stage(name, values[name], None, greedy_values[name], False) for name in _stage_names(objective))
+    else:
+        # The repair may only have raised the rank value; the bounds stay.
+        stages = tuple(replace(stage, value=values[stage.name], greedy=greedy_values[stage.name]) for stage in stages)
+    status = "greedy" if work == 0 else "optimal" if all(stage.proven for stage in stages) else "feasible"
+
+    holder = {s: e for e, b in assignment.items() for s in b.stalls}
+    placements = tuple(
+        Placement(e, assignment[e].stalls, reason_for(inst, inst.by_id[e], assignment[e], holder, e in locked))
+        for e in sorted(assignment)
+    )
+    count_proven = all(stage.proven for stage in stages if stage.name != "preferences")
+    for exhibitor_id in candidates:
+        if exhibitor_id not in assignment:
+            unplaced[exhibitor_id] = unplaced_reason(
+                inst,
+                inst.by_id[exhibitor_id],
+                candidates[exhibitor_id],
+                holder,
+                objective=objective,
+                proven=proven_out.get(exhibitor_id, count_proven) if strict_rank else count_proven,
+            )
+    return Result(
+        placements=placements,
+        unplaced=tuple(Unplaced(e, unplaced[e]) for e in sorted(unplaced)),
+        stages=stages,
+        objective=objective,
+        status=status,
+        solve_seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu_started,
+        work=work,
+        notices=tuple(sorted(notices, key=lambda n: n.exhibitor_id)),
+    )
+
+
+def _stage_names(objective: str) -> tuple[str, ...]:
+    return ("rank", "count", "preferences") if objective == RANK_FIRST else ("count", "rank", "preferences")
+
+
+def _clean(exhibitors: Sequence[ExhibitorSpec]) -> tuple[list[ExhibitorSpec], list[Notice]]:
+    """One exhibitor per id (the same one whatever the input order); a missing or NaN rank counts as 0, said so."""
+    notices, kept = [], {}
+    for exhibitor in sorted(exhibitors, key=lambda e: (e.id, e.name, repr(e))):
+        if exhibitor.id in kept:
+            notices.append(
+                Notice(
+                    exhibitor.id, notice(gettext_noop("appears more than once in the input; one of them is used"), ())
+                )
+            )
+            continue
+        rank = exhibitor.rank_score
+        if rank is None or not isinstance(rank, (int, float)) or math.isnan(rank) or math.isinf(rank):
+            notices.append(Notice(exhibitor.id, notice(gettext_noop("has no rank score; ranked last"), ())))
+            exhibitor = replace(exhibitor, rank_score=0.0)
+        kept[exhibitor.id] = exhibitor
+    return list(kept.values()), notices
+
+
+def _values(inst: Instance, assignment: dict[int, Block]) -> dict[str, float]:
+    return {
+        "count": float(len(assignment)),
+        "rank": sum(inst.rank_weight[e] for e in assignment) / 100,
+        "preferences": assignment_score(inst, assignment, 0) / SCALE,
+    }
+
+
+def _greedy(inst: Instance, candidates, locked, by_rank, big) -> dict[int, Block]:
+    """Locks, then women-pavilion choosers into women pavilions, then everyone by rank; then one-move repairs."""
     greedy = Greedy(inst, big)
     for exhibitor_id, block in locked.items():
         greedy.place(inst.by_id[exhibitor_id], block)
-    by_rank = sorted((inst.by_id[i] for i in candidates), key=lambda e: (-e.rank_score, e.id))
     for exhibitor in by_rank:
         if exhibitor.women_pavilion:
             women = [b for b in candidates[exhibitor.id] if inst.pavilions[b.pavilion_id].kind == "women"]
@@ -103,55 +216,12 @@ def allocate(
     for exhibitor in by_rank:
         if exhibitor.id not in greedy.assignment:
             greedy.repair(exhibitor, candidates, locked)
-    greedy_objective = assignment_score(inst, greedy.assignment, big)
-
-    assignment, objective, bound, status, wall_stop = dict(greedy.assignment), greedy_objective, None, "greedy", False
-    notes = []
-    if time_limit > 0 and any(candidates.values()):
-        # The wall clock is only a safety net (see the module docstring).
-        limits = {"deadline": started + WALL_CLOCK_FACTOR * time_limit, "workers": workers, "seed": seed}
-        det_budget = time_limit * DETERMINISTIC_PER_SECOND
-        if sum(map(len, candidates.values())) <= MAX_VARIABLES:
-            solved = _solve(inst, candidates, locked, greedy.assignment, big, det_budget=det_budget, **limits)
-        else:
-            solved = _solve_by_component(inst, candidates, locked, greedy.assignment, big, det_budget, limits)
-            notes.append("solved by component, one after another; the bound is the trivial one")
-        if solved is not None:
-            solver_assignment, bound, solver_status, wall_stop = solved
-            if solver_assignment is not None:
-                solver_objective = assignment_score(inst, solver_assignment, big)
-                if solver_objective > greedy_objective:
-                    assignment, objective, status = solver_assignment, solver_objective, solver_status
-                elif solver_status == "optimal":
-                    status = "optimal"  # greedy was already optimal, and it is proven
-    if bound is None:
-        bound = _trivial_bound(inst, candidates, locked, big)
-    bound = max(bound, objective)  # the bounds hold for ``assignment_score``; this only guards against rounding
-
-    holder = {s: e for e, b in assignment.items() for s in b.stalls}
-    placements = tuple(
-        Placement(e, assignment[e].stalls, reason_for(inst, inst.by_id[e], assignment[e], holder, e in locked))
-        for e in sorted(assignment)
-    )
-    for exhibitor_id in candidates:
-        if exhibitor_id not in assignment:
-            unplaced[exhibitor_id] = unplaced_reason(inst, inst.by_id[exhibitor_id], candidates[exhibitor_id])
-    return Result(
-        placements=placements,
-        unplaced=tuple(Unplaced(e, unplaced[e]) for e in sorted(unplaced)),
-        objective=objective / SCALE,
-        bound=bound / SCALE,
-        greedy_objective=greedy_objective / SCALE,
-        status=status,
-        solve_seconds=time.perf_counter() - started,
-        placement_value=big / SCALE,
-        stopped_by_wall_clock=wall_stop,
-        notes=tuple(notes),
-    )
+    return dict(greedy.assignment)
 
 
 def _placement_value(inst: Instance, candidates, locked) -> int:
-    """More than the preferences of any solution can add or take away, so placing always wins."""
+    """More than the preferences of any solution can add or take away: the greedy pass and the
+    neighbourhoods place whoever they can before they weigh preferences."""
     w = inst.weights
     total = 0
     for exhibitor_id, blocks in candidates.items():
@@ -165,21 +235,267 @@ def _placement_value(inst: Instance, candidates, locked) -> int:
     return total + SCALE
 
 
-def _trivial_bound(inst: Instance, candidates, locked, big: int, count: int | None = None) -> int:
-    """An upper bound: everyone with a candidate (or the ``count`` proven possible) placed on their
-    best block, and every pair of neighbouring stalls rewarded."""
+def _trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
+    """An upper bound on the preferences: ``count`` of those with a candidate placed on their best
+    blocks, and every pair of neighbouring stalls rewarded."""
     w = inst.weights
     best = sorted(
         (max(0, max(inst.linear(inst.by_id[e], b) for b in blocks)) for e, blocks in candidates.items() if blocks),
         reverse=True,
     )
-    placed = len(best) if count is None else min(count, len(best))
-    total = big * placed + sum(best[:placed])
+    total = sum(best[: max(0, count)])
     for exhibitor_id, block in locked.items():
-        total += big + inst.linear(inst.by_id[exhibitor_id], block)
+        total += inst.linear(inst.by_id[exhibitor_id], block)
     total += inst.scaled(w.same_cluster_adjacent + w.trade_body_near) * len(inst.adjacent_pairs)
     total += inst.scaled(w.trade_body_same_pavilion) * len(inst.exhibitors)
     return total
+
+
+def _solver(*, det_budget, workers, seed, linearization=1):
+    from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = linearization
+    # Work units only: a wall-clock limit would make the answer depend on the machine's load.
+    solver.parameters.max_deterministic_time = max(det_budget, 0.01)
+    solver.parameters.presolve_probing_deterministic_time_limit = max(det_budget, 0.01) / 10
+    solver.parameters.merge_at_most_one_work_limit = 1e7
+    # Probing and symmetry detection cost more than they save on these models.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    return solver
+
+
+class _Packing:
+    """Who is placed where, without the preferences: the model of the count and rank stages.
+
+    One boolean per (exhibitor, candidate block), at most one per exhibitor and per stall;
+    ``placed[e]`` is their sum. Small enough to solve whole at ten times the demo expo.
+    """
+
+    def __init__(self, inst: Instance, candidates, locked):
+        from ortools.sat.python import cp_model
+
+        self.cp_model = cp_model
+        self.inst = inst
+        self.locked = locked
+        model = self.model = cp_model.CpModel()
+        self.choices = []
+        self.placed = {}
+        covering = defaultdict(list)
+        for exhibitor_id, blocks in candidates.items():
+            if not blocks:
+                continue
+            xs = []
+            for block in blocks:
+                x = model.NewBoolVar("")
+                xs.append(x)
+                self.choices.append((exhibitor_id, block, x))
+                for s in block.stalls:
+                    covering[s].append(x)
+            y = model.NewBoolVar("")
+            model.Add(sum(xs) == y)
+            self.placed[exhibitor_id] = y
+        for xs in covering.values():
+            if len(xs) > 1:
+                model.AddAtMostOne(xs)
+        self.count = sum(self.placed.values())
+        self.rank = sum(inst.rank_weight[e] * y for e, y in self.placed.items())
+
+    def hint(self, assignment):
+        self.model.ClearHints()
+        for exhibitor_id, block, x in self.choices:
+            self.model.AddHint(x, assignment.get(exhibitor_id) == block)
+        for exhibitor_id, y in self.placed.items():
+            self.model.AddHint(y, exhibitor_id in assignment)
+
+    def solve(self, *, det_budget, linearization=1, **limits):
+        solver = _solver(det_budget=det_budget, linearization=linearization, **limits)
+        return solver, solver.Solve(self.model)
+
+    def found(self, code) -> bool:
+        return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
+
+    def read(self, solver) -> dict[int, Block]:
+        assignment = dict(self.locked)
+        assignment.update((e, b) for e, b, x in self.choices if solver.BooleanValue(x))
+        return assignment
+
+
+def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limits):
+    """(1) the number placed, then (2) the rank value keeping that number: (assignment, stages, work)."""
+    current, used = dict(greedy), 0.0
+    fixed_rank = sum(inst.rank_weight[e] for e in locked)
+    packing.model.Maximize(packing.count)
+    packing.hint(current)
+    solver, code = packing.solve(det_budget=budget * 0.6, **limits)
+    used += solver.deterministic_time
+    count_proven = code == packing.cp_model.OPTIMAL
+    count_bound = len(locked) + math.floor(solver.BestObjectiveBound() + 1e-6)
+    if packing.found(code) and len(packing.read(solver)) > len(current):
+        current = packing.read(solver)
+    count = len(current) - len(locked)
+    count_stage = Stage("count", float(len(current)), float(max(count_bound, len(current))), 0.0, count_proven)
+
+    packing.model.Add(packing.count >= count)
+    packing.model.Maximize(packing.rank)
+    packing.hint(current)
+    # The weighted objective needs the full LP relaxation: at level 1 the demo expo's rank stage
+    # was still open after 10 work units; at level 2 it is proven in half of one.
+    solver, code = packing.solve(det_budget=budget - used, linearization=2, **limits)
+    used += solver.deterministic_time
+    rank_proven = count_proven and code == packing.cp_model.OPTIMAL
+    if packing.found(code):
+        candidate = packing.read(solver)
+        if _rank_value(inst, candidate) > _rank_value(inst, current):
+            current = candidate
+    # Given the count; without a proven count this bound holds for the count found, not beyond it.
+    rank_bound = (fixed_rank + math.floor(solver.BestObjectiveBound() + 1e-6)) / 100 if packing.found(code) else None
+    value = _rank_value(inst, current) / 100
+    rank_stage = Stage("rank", value, None if rank_bound is None else max(rank_bound, value), 0.0, rank_proven)
+    return current, (count_stage, rank_stage), used
+
+
+def _rank_value(inst: Instance, assignment) -> int:
+    return sum(inst.rank_weight[e] for e in assignment)
+
+
+def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limits):
+    """Strict rank order: in rank order, each exhibitor placed if it fits beside all the better ranked placed.
+
+    A free block settles it at once; otherwise CP-SAT decides, under assumptions, whether the
+    better-ranked placed and this one fit together. Returns (assignment, stages, proven per
+    exhibitor left out, work).
+    """
+    current, used = dict(locked), 0.0
+    holder = {s for b in current.values() for s in b.stalls}
+    accepted: list[int] = []
+    proven_out: dict[int, bool] = {}
+    all_proven = True
+    blocks_of = defaultdict(list)
+    for exhibitor_id, block, _x in packing.choices:
+        blocks_of[exhibitor_id].append(block)
+    for exhibitor in by_rank:
+        if exhibitor.id not in packing.placed:
+            proven_out[exhibitor.id] = True
+            continue
+        block = next((b for b in blocks_of[exhibitor.id] if not holder.intersection(b.stalls)), None)
+        if block is not None:
+            current[exhibitor.id] = block
+            holder.update(block.stalls)
+            accepted.append(exhibitor.id)
+            continue
+        left = budget - used
+        if left <= 0.01:
+            proven_out[exhibitor.id] = False
+            all_proven = False
+            continue
+        packing.model.ClearAssumptions()
+        packing.model.AddAssumptions([packing.placed[e] for e in (*accepted, exhibitor.id)])
+        packing.model.ClearObjective()
+        packing.hint(current)
+        solver, code = packing.solve(det_budget=min(left, max(budget / 20, 0.5)), **limits)
+        used += solver.deterministic_time
+        if packing.found(code):
+            current = {
+                e: b for e, b in packing.read(solver).items() if e in locked or e in accepted or e == exhibitor.id
+            }
+            holder = {s for b in current.values() for s in b.stalls}
+            accepted.append(exhibitor.id)
+        else:
+            proven_out[exhibitor.id] = code == packing.cp_model.INFEASIBLE
+            all_proven = all_proven and proven_out[exhibitor.id]
+    packing.model.ClearAssumptions()
+    value = _rank_value(inst, current) / 100
+    stages = (
+        Stage("rank", value, value if all_proven else None, 0.0, all_proven),
+        Stage("count", float(len(current)), None, 0.0, all_proven),
+    )
+    return current, stages, proven_out, used
+
+
+def _preferences(inst: Instance, candidates, locked, assignment, big, budget, limits):
+    """(3) the preferences, keeping who is placed (so the count and rank values stay): exactly when the
+    model is small, else by neighbourhoods. Returns (assignment, stage, work)."""
+    placed = {e: candidates[e] for e in assignment if e not in locked}
+    variables = sum(map(len, placed.values()))
+    current = dict(assignment)
+    if variables <= EXACT_VARIABLES and budget > 0.01:
+        model = _Model(inst, placed, locked, must_place=frozenset(placed))
+        model.model.Maximize(sum(model.preference))
+        model.hint(current)
+        solver, code = model.solve(det_budget=budget, linearization=2, **limits)
+        if model.found(code):
+            solved = model.read(solver)
+            # The model leaves out what the locks alone contribute: that constant is the difference
+            # between the score and the model's value of the solution it returned (at least it, when
+            # some auxiliary variable is below its best, so the bound stays a bound).
+            constant = assignment_score(inst, solved, 0) - round(solver.ObjectiveValue())
+            if assignment_score(inst, solved, 0) > assignment_score(inst, current, 0):
+                current = solved
+            value = assignment_score(inst, current, 0)
+            bound = max(value, constant + math.floor(solver.BestObjectiveBound() + 1e-6))
+            proven = code == model.cp_model.OPTIMAL
+            return current, Stage("preferences", value / SCALE, bound / SCALE, 0.0, proven), solver.deterministic_time
+    used = 0.0
+    if budget > 0.01:
+        # Only those placed take part, so the count and the rank value cannot fall.
+        current, used = _improve(inst, placed, locked, current, big, budget, limits)
+    value = assignment_score(inst, current, 0)
+    bound = max(value, _trivial_bound(inst, placed, locked, len(placed)))
+    return current, Stage("preferences", value / SCALE, bound / SCALE, 0.0, False), used
+
+
+def _rank_repair(inst: Instance, candidates, locked, assignment, by_rank) -> dict[int, Block]:
+    """No exhibitor left out while a worse-ranked one, asking as much or more, holds space it could use.
+
+    At an optimum of the rank stage this already holds (the swap would raise the rank value at
+    the same count); when the budget ran out first, the swaps are made here. Whoever is swapped
+    out takes a free block if one is left. Each swap raises the placed ranks, so it ends.
+    """
+    current = dict(assignment)
+    holder = {s: e for e, b in current.items() for s in b.stalls}
+
+    def free_block(exhibitor_id):
+        return next((b for b in candidates[exhibitor_id] if not any(s in holder for s in b.stalls)), None)
+
+    def put(exhibitor_id, block):
+        current[exhibitor_id] = block
+        holder.update((s, exhibitor_id) for s in block.stalls)
+
+    changed = True
+    while changed:
+        changed = False
+        for exhibitor in by_rank:
+            if exhibitor.id in current:
+                continue
+            block = free_block(exhibitor.id)
+            if block is not None:
+                put(exhibitor.id, block)
+                changed = True
+                continue
+            for block in candidates[exhibitor.id]:
+                occupants = {holder[s] for s in block.stalls if s in holder}
+                if len(occupants) != 1:
+                    continue
+                other = inst.by_id[next(iter(occupants))]
+                if (
+                    other.id in locked
+                    or other.rank_score >= exhibitor.rank_score
+                    or other.requested_area < exhibitor.requested_area
+                ):
+                    continue
+                for s in current.pop(other.id).stalls:
+                    del holder[s]
+                put(exhibitor.id, block)
+                moved = free_block(other.id)
+                if moved is not None:
+                    put(other.id, moved)
+                changed = True
+                break
+    return current
 
 
 class _Model:
@@ -325,82 +641,15 @@ class _Model:
         for variable, value in self.auxiliary:
             self.model.AddHint(variable, bool(value(holder)))
 
-    def solve(self, *, det_budget, deadline, linearization, workers, seed):
-        """(solver, status code, stopped by the wall clock)."""
-        solver = self.cp_model.CpSolver()
-        solver.parameters.num_workers = max(1, workers)
-        solver.parameters.random_seed = seed
-        solver.parameters.linearization_level = linearization
-        solver.parameters.max_deterministic_time = max(det_budget, 0.01)
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-        # Presolve's clique merging and probing can eat a short budget before the search starts.
-        solver.parameters.merge_at_most_one_work_limit = 1e7
-        solver.parameters.presolve_probing_deterministic_time_limit = det_budget / 10
-        # Probing and symmetry detection cost more than they save on these models: without
-        # them the demo expo's count is proven in a third of the work (0.44 against 1.24 units).
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
-        code = solver.Solve(self.model)
-        wall_stop = solver.deterministic_time < det_budget * 0.99 and time.perf_counter() >= deadline
-        return solver, code, wall_stop
+    def solve(self, *, det_budget, linearization, workers, seed):
+        solver = _solver(det_budget=det_budget, workers=workers, seed=seed, linearization=linearization)
+        return solver, solver.Solve(self.model)
 
     def found(self, code) -> bool:
         return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
 
     def read(self, solver):
         return {e: b for e, b, x in self.choices if e in self.fixed or solver.BooleanValue(x)}
-
-
-def _solve(inst: Instance, candidates, locked, hint, big, *, deadline, det_budget, workers, seed):
-    """The number placed by CP-SAT, then the preferences by neighbourhoods, keeping that number.
-
-    Lexicographic rather than one weighted sum: with ``big`` in the objective the LP bound counts
-    fractional placements and proves nothing, while the count alone is proven optimal in about
-    a second on the demo expo. For the preferences one worker's CP-SAT search on the whole
-    hardly improves a hint and its bound was looser than ``_trivial_bound``, so ``_improve``
-    re-solves small neighbourhoods of pavilions exactly instead. ``locked`` are the fixed
-    placements. Returns (assignment, bound or None, status, wall_stop), or None.
-    """
-    limits = {"deadline": deadline, "workers": workers, "seed": seed}
-    whole = _Model(inst, candidates, locked)
-    whole.model.Maximize(sum(whole.free_xs))
-    whole.hint(hint)
-    # Most of the budget to the count: it comes first, and proving it takes a while on big groups.
-    solver, code, wall_stop = whole.solve(det_budget=det_budget * 0.7, linearization=1, **limits)
-    if not whole.found(code):
-        return None
-    count_proven = code == whole.cp_model.OPTIMAL
-    count = round(solver.ObjectiveValue())
-    # ``hint`` may hold everyone (when solving one group); only the candidates' placements change.
-    current = dict(hint)
-    if count > sum(e in hint for e in candidates):
-        for e in candidates:
-            current.pop(e, None)
-        current.update((e, b) for e, b in whole.read(solver).items() if e in candidates)
-    left = det_budget - solver.deterministic_time
-    # When more could be placed, only the trivial bound holds.
-    bound = _trivial_bound(inst, candidates, locked, big, count=count) if count_proven else None
-
-    if len(whole.free_xs) <= EXACT_VARIABLES:
-        # Small enough for CP-SAT to prove the preferences optimal too.
-        whole.model.Add(sum(whole.free_xs) >= count)
-        whole.model.Maximize(sum(whole.preference))
-        whole.hint(current)
-        solver, code, stopped = whole.solve(det_budget=left, linearization=2, **limits)
-        if whole.found(code):
-            solved = {e: b for e, b in current.items() if e not in candidates}
-            solved.update((e, b) for e, b in whole.read(solver).items() if e in candidates)
-            if assignment_score(inst, solved, big) > assignment_score(inst, current, big):
-                current = solved
-            if count_proven:
-                constant = big * len(locked) + sum(inst.linear(inst.by_id[e], b) for e, b in locked.items())
-                bound = min(bound, constant + big * count + round(solver.BestObjectiveBound()))
-                if code == whole.cp_model.OPTIMAL:
-                    return current, bound, "optimal", wall_stop or stopped
-        return current, bound, "feasible", wall_stop or stopped
-
-    current, _, stopped = _improve(inst, candidates, locked, current, big, left, limits)
-    return current, bound, "feasible", wall_stop or stopped
 
 
 # A neighbourhood: this many stalls or so, pavilions taken whole; solved exactly in a fraction of a second.
@@ -414,7 +663,7 @@ def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, li
     touching stalls, until they reach ``NEIGHBOURHOOD_STALLS``; those placed there stay placed there,
     those unplaced who could go there may be added. A new placement is kept only if ``assignment_score``
     rises. Stops when a full round finds nothing, or the budget is spent. Returns
-    (assignment, deterministic time used, stopped by the wall clock).
+    (assignment, deterministic time used).
     """
     linked = defaultdict(set)
     for a, b in inst.related_pairs:
@@ -428,11 +677,11 @@ def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, li
             linked[p].update(q for q in pavilions if q != p)
     seeds = sorted({b.pavilion_id for blocks in candidates.values() for b in blocks})
     reachable = set(seeds)  # when solving one group, the others' pavilions stay out of its windows
-    used, wall_stop = 0.0, False
+    used = 0.0
     current, score = dict(assignment), assignment_score(inst, assignment, big)
     quiet = 0  # seeds in a row without a gain
     index = 0
-    while seeds and quiet < len(seeds) and used < det_budget and not wall_stop:
+    while seeds and quiet < len(seeds) and used < det_budget:
         seed_pavilion = seeds[index % len(seeds)]
         index += 1
         window, size, frontier = {seed_pavilion}, len(inst.stalls_of[seed_pavilion]), [seed_pavilion]
@@ -461,7 +710,7 @@ def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, li
         budget = min(det_budget - used, 0.5)
         model.model.Maximize(sum(model.preference))
         model.hint(current)
-        solver, code, wall_stop = model.solve(det_budget=budget, linearization=2, **limits)
+        solver, code = model.solve(det_budget=budget, linearization=2, **limits)
         used += solver.deterministic_time
         if not model.found(code):
             quiet += 1
@@ -475,72 +724,4 @@ def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, li
             current, score, quiet = candidate, new_score, 0
         else:
             quiet += 1
-    return current, used, wall_stop
-
-
-def _solve_by_component(inst: Instance, candidates, locked, hint, big, det_budget, limits):
-    """Large instances: one model per group of pavilions, each solved with everyone else fixed.
-
-    Groups are the connected components of pavilions that share a cluster; the women pavilions
-    form one group. Each exhibitor is solved in one group only: the women group if the greedy
-    pass put it there, else its cluster's. Groups are solved in turn (by smallest pavilion id),
-    each seeing the latest placements of the others, so neighbours across groups still count.
-    The bound of such a solve holds only for its group, so the caller reports the trivial one.
-    """
-    parent = {p: p for p in inst.pavilions}
-
-    def find(p):
-        if p not in parent:
-            return None  # a lock in a pavilion not given: in no group
-        while parent[p] != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
-    hosts = defaultdict(list)
-    for pavilion in inst.pavilions.values():
-        for cluster in pavilion.cluster_ids:
-            hosts[cluster].append(pavilion.id)
-    linked = [ps for _, ps in sorted(hosts.items())] + [inst.women_pavilions]
-    for ps in linked:
-        for p in ps[1:]:
-            parent[find(p)] = find(ps[0])
-    women_group = find(inst.women_pavilions[0]) if inst.women_pavilions else None
-
-    members = defaultdict(list)
-    for exhibitor_id in candidates:
-        exhibitor = inst.by_id[exhibitor_id]
-        placed = hint.get(exhibitor_id)
-        if placed is not None and inst.pavilions[placed.pavilion_id].kind == "women":
-            group = women_group
-        elif hosts.get(exhibitor.cluster_id):
-            group = find(hosts[exhibitor.cluster_id][0])
-        else:
-            group = women_group
-        members[group].append(exhibitor_id)
-    groups = sorted((g for g in members if g is not None), key=lambda g: min(p for p in parent if find(p) == g))
-
-    current = dict(hint)
-    # Budget by exhibitors, not variables: the women group has many blocks each but is easy.
-    total = sum(len(members[g]) for g in groups) or 1
-    wall_stop = False
-    for group in groups:
-        sub = {e: [b for b in candidates[e] if find(b.pavilion_id) == group] for e in members[group]}
-        # Only the fixed placements the group can meet: in its pavilions or beside its stalls.
-        near = {s for p in parent if find(p) == group for s in inst.stalls_of[p]}
-        near |= {t for s in list(near) for t in inst.related[s]}
-        fixed = {
-            e: b
-            for e, b in current.items()
-            if e not in sub and (any(s in near for s in b.stalls) or find(b.pavilion_id) == group)
-        }
-        share = len(sub) / total
-        solved = _solve(inst, sub, fixed, current, big, det_budget=det_budget * share, **limits)
-        if solved is None or solved[0] is None:
-            continue
-        assignment, _, _, group_wall_stop = solved
-        wall_stop = wall_stop or group_wall_stop
-        if assignment_score(inst, assignment, big) >= assignment_score(inst, current, big):
-            current = assignment
-    # Each group may be optimal given the others, which proves nothing about the whole.
-    return current, None, "feasible", wall_stop
+    return current, used

@@ -5,18 +5,15 @@ from dataclasses import dataclass
 
 from pavilions import geometry
 
-# Merged stands stay small: a run or block of up to four stalls (4 × 9 m² = 36 m²).
-MAX_MERGE = 4
+# A block of merged stalls has at most this many: 36 m² of 4 m² (2 × 2 m) stalls. Blocks are
+# grown only up to the largest request of their pavilion, so the cap costs nothing on 9 m² stalls.
+MAX_MERGE = 9
 # Weights are floats; CP-SAT needs integers. Hundredths of a weight unit are precise enough.
 SCALE = 100
 # CP-SAT's work counter ("deterministic seconds") ran at 0.4 to 1 of the wall clock on the shared
-# 2-core bench machine; half of ``time_limit`` leaves room for building the models.
+# 2-core bench machine; ``time_limit`` × this is the whole call's budget of work units. Nothing
+# else limits a solve: no wall clock, so the answer is the same on a quiet or a loaded machine.
 DETERMINISTIC_PER_SECOND = 0.5
-# The wall-clock safety net, in multiples of ``time_limit``: loose enough that on a loaded machine
-# (a work unit took up to 2.5 s on the shared bench VM) the work counter still stops the search.
-WALL_CLOCK_FACTOR = 3.0
-# Beyond this many (exhibitor, block) variables one model is too slow for one worker: solve by component.
-MAX_VARIABLES = 30_000
 # Up to this many, CP-SAT proves the preferences optimal too, rather than improving them by neighbourhoods.
 EXACT_VARIABLES = 2_000
 # Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
@@ -50,7 +47,7 @@ class ExhibitorSpec:
     requested_area: float  # m² (9, 18 or 36)
     women_pavilion: bool  # chose the women entrepreneurs pavilion and is women-led (the caller checks)
     trade_body_id: int
-    rank_score: float  # higher = better ranked nomination (0..100)
+    rank_score: float | None  # higher = better ranked nomination (0..100); None or NaN: unranked, last
     competitor_key: str | None = None  # the same key: direct competitors
     locked_stall_ids: tuple[int, ...] = ()  # set by staff: kept exactly
     cluster_name: str = ""  # for the messages
@@ -58,7 +55,7 @@ class ExhibitorSpec:
 
 @dataclass(frozen=True)
 class Weights:
-    """Preferences, all >= 0, in the same units; a placement is always worth more than all of them."""
+    """Preferences, all >= 0, in the same units: the third stage of the objective, after the count and the rank."""
 
     same_cluster_adjacent: float = 3.0  # per pair of neighbouring stalls held by one cluster
     corner_to_ranked: float = 1.0  # × rank_score / 100, for a stand with two or more open sides
@@ -68,7 +65,6 @@ class Weights:
     home_pavilion: float = 2.0  # in its cluster's own pavilion (the host with fewest clusters), not overflow
     women_pavilion_choice: float = 15.0  # chose the women pavilion and got it: more than any neighbours bring
     area_waste: float = 0.05  # penalty per m² beyond the request
-    rank_placed: float = 1.0  # × rank_score / 100 for being placed: when not all fit, the better ranked do
 
 
 DEFAULT_WEIGHTS = Weights()  # frozen, so one shared default is safe
@@ -117,21 +113,53 @@ class Unplaced:
     reason: Reason
 
 
+COUNT_FIRST = "count_first"  # (1) how many are placed, (2) their rank, (3) the preferences
+RANK_FIRST = "rank_first"  # strict rank order: (2) before (1), never a better-ranked left out to fit more
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the lexicographic objective: its value, the bound proven on it, the greedy pass's value.
+
+    ``count``: exhibitors placed. ``rank``: the sum of the placed exhibitors' rank scores.
+    ``preferences``: the weighted preferences (``Weights``). Each stage's bound holds given the
+    values of the stages before it; ``bound`` is None when nothing is proven.
+    """
+
+    name: str
+    value: float
+    bound: float | None
+    greedy: float
+    proven: bool
+
+    @property
+    def gap(self) -> float | None:
+        """Bound minus value as a share of the bound (0 when proven optimal)."""
+        if self.bound is None:
+            return None
+        return max(0.0, self.bound - self.value) / max(abs(self.bound), 1.0)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in the input staff should fix: a lock that breaks a rule, a missing rank, a duplicate."""
+
+    exhibitor_id: int
+    reason: Reason
+
+
 @dataclass(frozen=True)
 class Result:
     placements: tuple[Placement, ...]  # sorted by exhibitor id
     unplaced: tuple[Unplaced, ...]  # sorted by exhibitor id
-    objective: float  # of the returned placements, by ``assignment_score``
-    bound: float  # proven upper bound (the trivial one without the solver)
-    greedy_objective: float
-    status: str  # "optimal", "feasible", "greedy" (the solver found nothing better, or did not run)
+    stages: tuple[Stage, ...]  # in the order they were solved
+    objective: str  # COUNT_FIRST or RANK_FIRST
+    status: str  # "optimal" (every stage proven), "feasible", "greedy" (the solver did not run)
     solve_seconds: float  # wall time of the whole call
-    placement_value: float = 0.0  # what one placement adds to the objective
-    stopped_by_wall_clock: bool = False  # the safety-net wall limit, not the deterministic one, ended the search
-    notes: tuple[str, ...] = ()  # how it was solved, when not as one model
+    cpu_seconds: float = 0.0  # this process's CPU time in the call
+    work: float = 0.0  # CP-SAT work units spent (deterministic seconds)
+    notices: tuple[Notice, ...] = ()  # sorted by exhibitor id
+    notes: tuple[str, ...] = ()
 
-    @property
-    def preference_gap(self) -> float:
-        """Bound minus objective as a share of the objective's preference part (0 when proven optimal)."""
-        preferences = self.objective - self.placement_value * len(self.placements)
-        return (self.bound - self.objective) / max(abs(preferences), 1.0)
+    def stage(self, name: str) -> Stage | None:
+        return next((stage for stage in self.stages if stage.name == name), None)

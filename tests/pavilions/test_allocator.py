@@ -1,8 +1,14 @@
 """The stall allocator alone: plain data in, plain data out, no database."""
 
 import contextlib
+import itertools
+import math
+import os
 import random
+import subprocess
+import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +27,8 @@ from pavilions.allocator import (
     explain,
     solve,
 )
+from pavilions.allocator import rules as allocator_rules
+from pavilions.allocator.instance import Instance
 from pavilions.geometry import Rect, share_edge
 
 FAST = 1.0  # seconds of solver budget: enough for these small cases, short for the suite
@@ -149,8 +157,15 @@ def test_allocate_random_instances_keep_every_hard_rule(seed):
             assert placed(result)[e.id] == tuple(sorted(e.locked_stall_ids))
         elif e.locked_stall_ids:
             assert "is also locked for" in reasons(result)[e.id]
-    assert result.objective >= result.greedy_objective
-    assert result.bound >= result.objective
+    assert_stages_hold(result)
+    assert result.stage("count").value >= result.stage("count").greedy
+
+
+def assert_stages_hold(result):
+    assert [stage.name for stage in result.stages] == ["count", "rank", "preferences"]
+    for stage in result.stages:
+        assert stage.bound is None or stage.bound >= stage.value - 1e-6
+        assert not stage.proven or stage.bound == pytest.approx(stage.value)
 
 
 @settings(deadline=None, max_examples=30)
@@ -162,8 +177,8 @@ def test_allocate_greedy_only_keeps_every_hard_rule(seed):
 
     assert check_hard_rules(result, exhibitors, stalls, pavilions) == []
     assert result.status == "greedy"
-    assert result.objective == result.greedy_objective
-    assert result.bound >= result.objective
+    assert_stages_hold(result)
+    assert all(stage.value == stage.greedy and stage.bound is None for stage in result.stages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +202,7 @@ def test_allocate_same_input_same_result_also_shuffled():
     assert again.placements == first.placements
     assert again.unplaced == first.unplaced
     assert shuffled.placements == first.placements
-    assert shuffled.objective == first.objective
+    assert shuffled.stages == first.stages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,8 +234,8 @@ def test_allocate_more_exhibitors_than_stalls_places_the_better_ranked():
     assert sorted(placed(result)) == [3, 4, 5]
     assert sorted(reasons(result)) == [1, 2]
     assert (
-        reasons(result)[1]
-        == "no stalls of 9 m² or more left in Surgical A: more exhibitors fit this way, the better ranked first"
+        reasons(result)[1] == "no stalls of 9 m² or more left in Surgical A: "
+        "those it could use went to exhibitors ranked as high or higher"
     )
     assert result.status == "optimal"
 
@@ -254,7 +269,8 @@ def test_allocate_empty_inputs():
     nothing = allocate(exhibitors=[], stalls=[], pavilions=[])
     no_stalls = allocate(exhibitors=[exhibitor(1)], stalls=[], pavilions=[cluster_pavilion()])
 
-    assert (nothing.placements, nothing.unplaced, nothing.objective, nothing.status) == ((), (), 0.0, "greedy")
+    assert (nothing.placements, nothing.unplaced, nothing.status) == ((), (), "greedy")
+    assert [stage.value for stage in nothing.stages] == [0.0, 0.0, 0.0]
     assert no_stalls.placements == ()
     assert reasons(no_stalls) == {1: "no free stalls of 9 m² or more in the pavilions hosting its cluster (Surgical A)"}
 
@@ -365,7 +381,8 @@ def test_allocate_moves_one_exhibitor_to_free_a_pair():
 
     assert placed(greedy) == {1: (4,), 2: (1, 2)}
     assert placed(solved) == {1: (4,), 2: (1, 2)}
-    assert solved.objective == greedy.objective == solved.bound
+    preferences = solved.stage("preferences")
+    assert preferences.value == greedy.stage("preferences").value == preferences.bound
     assert solved.status == "optimal"
 
 
@@ -386,10 +403,34 @@ def test_allocate_solver_places_more_than_greedy():
 
     assert len(greedy.placements) == 3
     assert sorted(placed(solved)) == [1, 3, 4, 5]
-    assert solved.greedy_objective == greedy.objective
-    assert solved.objective > solved.greedy_objective
-    assert solved.bound == solved.objective
+    assert solved.stage("count").greedy == greedy.stage("count").value == 3
+    assert (solved.stage("count").value, solved.stage("count").bound) == (4, 4)
     assert solved.status == "optimal"
+    assert reasons(solved)[2] == (
+        "no stalls of 18 m² or more left in Surgical A: "
+        "the space it could use holds more exhibitors, so more fit this way"
+    )
+
+
+def test_allocate_strict_rank_order_never_leaves_the_better_ranked_out_to_fit_more():
+    # The same expo in strict rank order: both 18 m² requests placed, one 9 m² one with them.
+    stalls = [*row(1, 2), *row(3, 2, x=20.0), stall(5, 40, 0)]
+    exhibitors = [
+        exhibitor(1, area=18.0, rank=90.0),
+        exhibitor(2, area=18.0, rank=80.0),
+        exhibitor(3, rank=30.0),
+        exhibitor(4, rank=20.0),
+        exhibitor(5, rank=10.0),
+    ]
+
+    strict = allocate(
+        exhibitors=exhibitors, stalls=stalls, pavilions=[cluster_pavilion()], time_limit=FAST, strict_rank=True
+    )
+
+    assert strict.objective == "rank_first"
+    assert sorted(placed(strict)) == [1, 2, 3]
+    assert [stage.name for stage in strict.stages] == ["rank", "count", "preferences"]
+    assert reasons(strict)[4] == "no stalls of 9 m² or more left in Surgical A once the better ranked were placed"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,9 +459,8 @@ def test_check_hard_rules_reports_each_broken_rule():
             Placement(6, (3,), ()),  # not where it is locked
         ),
         unplaced=(Unplaced(1, (Because("also here"),)),),
-        objective=0.0,
-        bound=0.0,
-        greedy_objective=0.0,
+        stages=(),
+        objective="count_first",
         status="greedy",
         solve_seconds=0.0,
     )
@@ -446,8 +486,8 @@ def test_check_hard_rules_accepts_an_adjacent_pair_and_rejects_a_short_one():
     stalls = row(1, 2)
     assert share_edge(stalls[0].rect, stalls[1].rect)
     pavilions = [cluster_pavilion()]
-    good = Result((Placement(1, (1, 2), ()),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
-    short = Result((Placement(1, (1,), ()),), (), 0.0, 0.0, 0.0, "greedy", 0.0)
+    good = Result((Placement(1, (1, 2), ()),), (), (), "count_first", "greedy", 0.0)
+    short = Result((Placement(1, (1,), ()),), (), (), "count_first", "greedy", 0.0)
 
     assert check_hard_rules(good, [exhibitor(1, area=18.0)], stalls, pavilions) == []
     assert problems(short, [exhibitor(1, area=18.0)], stalls, pavilions) == [
@@ -469,30 +509,257 @@ def test_allocate_weights_are_data():
     )
 
     assert result.status == "optimal"
-    assert result.objective == result.bound
+    assert result.stage("preferences").value == result.stage("preferences").bound
 
 
 @settings(deadline=None, max_examples=15)
 @given(st.integers(min_value=0, max_value=10**9))
-def test_allocate_by_component_keeps_every_hard_rule(seed):
+def test_allocate_by_neighbourhoods_keeps_every_hard_rule_and_the_count(seed):
     exhibitors, stalls, pavilions = random_instance(seed)
 
-    with _small_models():
+    exact = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=0.5)
+    with _large_models():
         result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=0.5)
 
     assert check_hard_rules(result, exhibitors, stalls, pavilions) == []
-    assert result.objective >= result.greedy_objective
-    assert result.bound >= result.objective
-    if result.status != "greedy":
-        assert result.notes == ("solved by component, one after another; the bound is the trivial one",)
+    assert_stages_hold(result)
+    assert [stage.value for stage in result.stages[:2]] == [stage.value for stage in exact.stages[:2]]
 
 
 @contextlib.contextmanager
-def _small_models():
-    """Every instance counts as large, so it is solved component by component."""
-    saved = solve.MAX_VARIABLES
-    solve.MAX_VARIABLES = 0
+def _large_models():
+    """Every instance counts as large, so its preferences are improved by neighbourhoods."""
+    saved = solve.EXACT_VARIABLES
+    solve.EXACT_VARIABLES = 0
     try:
         yield
     finally:
-        solve.MAX_VARIABLES = saved
+        solve.EXACT_VARIABLES = saved
+
+
+# ---------------------------------------------------------------------------------------------
+# The promises, checked against a brute force that shares no code with the allocator's search.
+
+
+def free_stalls(exhibitors, stalls):
+    locked = {s for e in exhibitors for s in e.locked_stall_ids}
+    return [s for s in stalls if s.available and not s.blocked and s.id not in locked]
+
+
+def minimal_blocks(exhibitor_spec, stalls, pavilions):
+    """Every connected set of stalls in a pavilion hosting the exhibitor with at least its area and
+    no stall that could be dropped keeping both; by subsets, with the rules' own predicates only."""
+    found = []
+    by_pavilion = {}
+    for s in stalls:
+        by_pavilion.setdefault(s.pavilion_id, []).append(s)
+    for pavilion in pavilions:
+        if not allocator_rules.hosts(pavilion, exhibitor_spec):
+            continue
+        members = sorted(by_pavilion.get(pavilion.id, []), key=lambda s: s.id)
+        for size in range(1, 5):  # stalls of 9 m² or more: 36 m² never needs more than four
+            for group in itertools.combinations(members, size):
+                area = sum(s.rect.area for s in group)
+                if not allocator_rules.area_enough(area, exhibitor_spec.requested_area):
+                    continue
+                if not allocator_rules.connected(group):
+                    continue
+                droppable = any(
+                    allocator_rules.area_enough(area - s.rect.area, exhibitor_spec.requested_area)
+                    and allocator_rules.connected([t for t in group if t is not s])
+                    for s in group
+                    if size > 1
+                )
+                if not droppable:
+                    found.append(tuple(s.id for s in group))
+    return sorted(found)
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_blocks_offered_are_exactly_the_minimal_connected_ones(seed):
+    exhibitors, stalls, pavilions = random_instance(seed)
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    free = free_stalls(exhibitors, stalls)
+    largest = {p.id: 36.0 for p in pavilions}
+    blocks = inst.blocks({s.id for s in free}, largest)
+
+    for e in exhibitors:
+        offered = sorted(
+            b.stalls for p in inst.eligible_pavilions(e) for b in blocks.get(p, ()) if inst.fits(b, e.requested_area)
+        )
+        assert offered == minimal_blocks(e, free, pavilions)
+
+
+def rank_violations(result, exhibitors, stalls, pavilions):
+    """(left out, placed) pairs where the placed one is worse ranked, asks as much or more, and holds
+    space the left-out one could use (its stalls and the free ones give a block for it)."""
+    holder = {s: p.exhibitor_id for p in result.placements for s in p.stall_ids}
+    by_id = {e.id: e for e in exhibitors}
+    free = [s for s in free_stalls(exhibitors, stalls) if s.id not in holder]
+    left_out = [by_id[u.exhibitor_id] for u in result.unplaced if not by_id[u.exhibitor_id].locked_stall_ids]
+    violations = []
+    for u in left_out:
+        for placement in result.placements:
+            p = by_id[placement.exhibitor_id]
+            if p.locked_stall_ids or p.rank_score >= u.rank_score or p.requested_area < u.requested_area:
+                continue
+            space = free + [s for s in stalls if s.id in placement.stall_ids]
+            if minimal_blocks(u, space, pavilions):
+                violations.append((u.id, p.id))
+    return violations
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from([0.0, 0.02, FAST]))
+def test_no_one_is_left_out_while_a_worse_ranked_one_holds_space_it_could_use(seed, time_limit):
+    """Also with a budget too small to prove anything, and with the greedy pass alone."""
+    exhibitors, stalls, pavilions = random_instance(seed)
+
+    result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=time_limit)
+
+    assert rank_violations(result, exhibitors, stalls, pavilions) == []
+
+
+def optimum(exhibitors, stalls, pavilions):
+    """(most placed, then the largest sum of rank scores), by trying every assignment."""
+    free = free_stalls(exhibitors, stalls)
+    options = [(e, minimal_blocks(e, free, pavilions)) for e in exhibitors if not e.locked_stall_ids]
+    best = (0, 0)
+
+    def walk(i, used, count, rank):
+        nonlocal best
+        if i == len(options):
+            best = max(best, (count, rank))
+            return
+        e, blocks = options[i]
+        walk(i + 1, used, count, rank)
+        for block in blocks:
+            if used.isdisjoint(block):
+                walk(i + 1, used | set(block), count + 1, rank + round(e.rank_score * 100))
+
+    walk(0, frozenset(), 0, 0)
+    return best
+
+
+def small_instance(seed):
+    """One pavilion, a double row of up to eight 9 m² stalls, up to seven exhibitors, no locks."""
+    rng = random.Random(seed)
+    stalls = [stall(2 * c + back + 1, 3.0 * c, 3.0 * back) for c in range(rng.randint(1, 4)) for back in (0, 1)]
+    exhibitors = [
+        exhibitor(i, area=rng.choice([9.0, 9.0, 18.0, 36.0]), rank=round(rng.uniform(0, 100), 1))
+        for i in range(1, rng.randint(1, 7) + 1)
+    ]
+    return exhibitors, stalls, [cluster_pavilion()]
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_count_and_the_rank_are_the_exact_optimum_on_small_instances(seed):
+    exhibitors, stalls, pavilions = small_instance(seed)
+
+    result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
+
+    count, rank = optimum(exhibitors, stalls, pavilions)
+    assert result.stage("count").value == count
+    assert round(result.stage("rank").value * 100) == rank
+    assert result.stage("count").proven
+    assert result.stage("rank").proven
+
+
+def test_a_better_ranked_36_m2_request_gives_way_only_to_more_exhibitors():
+    # One 36 m² block of four stalls: the 36 m² request ranked 95, or two 9 m² ranked 10 and 20.
+    stalls = row(1, 2) + row(3, 2, y=3.0)
+    big = exhibitor(1, area=36.0, rank=95.0)
+    smaller = [exhibitor(2, rank=10.0), exhibitor(3, rank=20.0)]
+
+    counting = allocate(exhibitors=[big, *smaller], stalls=stalls[:2], pavilions=[cluster_pavilion()])
+    strict = allocate(exhibitors=[big, *smaller], stalls=stalls, pavilions=[cluster_pavilion()], strict_rank=True)
+    alone = allocate(exhibitors=[big, smaller[0]], stalls=stalls, pavilions=[cluster_pavilion()])
+
+    assert sorted(placed(counting)) == [2, 3]  # the 36 m² one could not fit in two stalls anyway
+    assert placed(strict) == {1: (1, 2, 3, 4)}
+    assert placed(alone) == {1: (1, 2, 3, 4)}  # one for one: the better ranked
+
+
+def test_an_island_of_18_9_18_m2_takes_a_36_m2_request():
+    # Dropping the 9 m² stall leaves 36 m² but splits the block in two: the block is minimal.
+    stalls = [stall(1, 0, 0, width=6.0), stall(2, 6, 0), stall(3, 9, 0, width=6.0)]
+
+    result = allocate(exhibitors=[exhibitor(1, area=36.0)], stalls=stalls, pavilions=[cluster_pavilion()])
+
+    assert placed(result) == {1: (1, 2, 3)}
+
+
+def test_a_36_m2_request_merges_six_6_m2_stalls():
+    stalls = [stall(i, 2.0 * (i - 1), 0, width=2.0) for i in range(1, 7)] + [
+        stall(i + 6, 2.0 * (i - 1), 3.0, width=2.0) for i in range(1, 7)
+    ]
+
+    result = allocate(exhibitors=[exhibitor(1, area=36.0)], stalls=stalls, pavilions=[cluster_pavilion()])
+
+    assert len(placed(result)[1]) == 6
+    assert check_hard_rules(result, [exhibitor(1, area=36.0)], stalls, [cluster_pavilion()]) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: reported, never raised.
+
+
+def test_missing_ranks_and_duplicate_ids_are_reported_not_raised():
+    exhibitors = [
+        exhibitor(1, rank=float("nan")),
+        exhibitor(2, rank=None),
+        exhibitor(3, rank=50.0),
+        exhibitor(3, rank=60.0),
+    ]
+
+    result = allocate(exhibitors=exhibitors, stalls=row(1, 2), pavilions=[cluster_pavilion()], time_limit=FAST)
+
+    assert {n.exhibitor_id: describe(n.reason) for n in result.notices} == {
+        1: "has no rank score; ranked last",
+        2: "has no rank score; ranked last",
+        3: "appears more than once in the input; one of them is used",
+    }
+    assert sorted(placed(result)) == [1, 3]  # of the two unranked, the lower id
+    assert sum(e.id == 3 for e in exhibitors) == 2
+    assert sorted(reasons(result)) == [2]
+
+
+def test_a_lock_that_breaks_a_rule_is_kept_and_shown():
+    pavilions = [cluster_pavilion(), cluster_pavilion(2, (2,), "Textiles")]
+    stalls = [stall(1, 0, 0), stall(2, 20, 0, pavilion_id=2)]
+    exhibitors = [exhibitor(1, area=18.0, locked=(2,))]
+
+    result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
+
+    assert placed(result) == {1: (2,)}
+    assert [describe(n.reason) for n in result.notices] == [
+        "locked by staff, but it breaks a rule → Pavilion Textiles does not host the cluster 1., "
+        "Enterprise 1 asked for 18 m²; H1-P2-002 give 9 m²."
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The same answer on a loaded machine.
+
+
+def test_the_same_allocation_with_a_cpu_hog_beside_it():
+    """The budget is in CP-SAT work units only: a stage cut short stops at the same point under load."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+    from bench.allocate import build_instance
+
+    exhibitors, stalls, pavilions = build_instance(1, seed=3)
+    quiet = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=0.6)
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(2, os.cpu_count() or 2))]
+    try:
+        loaded = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=0.6)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+    assert quiet.status == "feasible"  # cut short by the budget, so the stopping point matters
+    assert loaded.placements == quiet.placements
+    assert loaded.stages == quiet.stages
+    assert not math.isclose(quiet.work, 0.0)

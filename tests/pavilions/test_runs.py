@@ -192,6 +192,49 @@ def test_an_exhibitor_no_pavilion_can_take_is_reported_not_placed(
 
 
 @pytest.mark.django_db
+def test_a_run_in_strict_rank_order_says_so_with_each_stage_and_the_locks_that_break_a_rule(
+    client, floor_manager, expo, venue, django_capture_on_commit_callbacks
+):
+    carvers = venue["Chiniot Carvers"]
+    services.stall_allocate(exhibitor=carvers, stalls=[_stall("H1-C-001")], by=floor_manager)
+    _stall("H1-C-001").pavilion.clusters.clear()  # the pavilion no longer hosts the furniture cluster
+    client.force_login(floor_manager)
+
+    run = start_here(client, django_capture_on_commit_callbacks, time_limit="2", strict_rank="on")
+    page = client.get(preview_url(run)).content.decode()
+
+    assert run.parameters["strict_rank"] is True
+    assert [stage["name"] for stage in run.result["stages"]] == ["rank", "count", "preferences"]
+    assert run.result["objective"] == "rank_first"
+    assert "Strict rank order: the better ranked first, then as many as fit, then the preferences" in page
+    assert 'id="run-stages"' in page
+    assert "Sum of the placed exhibitors&#x27; rank scores" in page
+    carvers_row = next(row for row in run.diff if row["exhibitor"] == "Chiniot Carvers")
+    assert carvers_row["after"] == ["H1-C-001"]  # kept, as staff set it
+    assert (
+        "Chiniot Carvers: locked by staff, but it breaks a rule → Pavilion H1-C · Furniture does not host the cluster "
+        "Furniture, Chiniot." in page
+    )
+
+
+@pytest.mark.django_db
+def test_a_run_counting_first_is_the_default_and_reports_proven_bounds(
+    client, floor_manager, venue, django_capture_on_commit_callbacks
+):
+    client.force_login(floor_manager)
+
+    run = start_here(client, django_capture_on_commit_callbacks, time_limit="2")
+    page = client.get(preview_url(run)).content.decode()
+
+    assert run.parameters["strict_rank"] is False
+    stages = {stage["name"]: stage for stage in run.result["stages"]}
+    assert list(stages) == ["count", "rank", "preferences"]
+    assert (stages["count"]["value"], stages["count"]["bound"], stages["count"]["proven"]) == (3, 3, True)
+    assert "As many exhibitors as fit, then the better ranked among them, then the preferences" in page
+    assert "0 (proven optimal)" in page
+
+
+@pytest.mark.django_db
 def test_bad_run_parameters_are_refused_next_to_the_field(client, floor_manager, venue):
     client.force_login(floor_manager)
 
