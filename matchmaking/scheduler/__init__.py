@@ -21,11 +21,13 @@ Method:
 2. Construction: the requests the LP schedules first, those with the fewest shared slots on their
    LP day first, each into a free slot on that day if there is one (next to its participants'
    other meetings if possible); then the others, heaviest first.
-3. Improvement: each request left out, heaviest first, is inserted by an augmenting chain of moves
-   (it takes a slot, the meeting it displaces moves to another slot, and so on, ``CHAIN_DEPTH``
-   deep; when the tables are full a table meeting is displaced the same way), or, failing that,
-   in place of lighter meetings when the total weight grows (the displaced are re-inserted if they
-   can be). Passes repeat until one gains nothing.
+3. Improvement: each request left out, heaviest first, is placed by swapping two slots of a day
+   along an alternating chain of meetings (its one participant's meeting in the first slot moves
+   to the second, that partner's meeting in the second moves to the first, and so on: a Kempe
+   chain), or by moving the meeting in its way (``CHAIN_DEPTH`` moves deep; when only the tables
+   are full, a table meeting), or in place of lighter meetings when the total weight grows (those
+   displaced are re-placed if they can be). Passes repeat while they gain; a request that failed
+   is tried again only once one of its participants' meetings changed.
 4. Idle slots: meetings move to free slots where their two participants are left fewer idle slots.
 
 Determinism: requests are taken in input order among equals, the LP is solved by a deterministic

@@ -312,12 +312,11 @@ class Search:
         n_tables = len(m.tables)
         if tables[x] > n_tables or tables[y] > n_tables:
             return False
-        mark = len(state.journal)
+        new_slots = [y if state.slot[meeting] == x else x for meeting in chain]
         for meeting in chain:
             state.remove(meeting)
-        for meeting in chain:
-            _, _, old, _ = state.journal[mark + chain.index(meeting)]
-            state.place(meeting, y if old == x else x)
+        for meeting, new in zip(chain, new_slots, strict=True):
+            state.place(meeting, new)
         state.place(r, x)
         return True
 
