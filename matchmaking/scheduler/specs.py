@@ -146,7 +146,7 @@ class ScheduleInputError(ValueError):
 class Schedule:
     meetings: tuple[Meeting, ...]  # the locked ones included, in the order of the requests
     value: int  # total weight of ``meetings``
-    bound: float  # upper bound on ``value`` for any schedule: the LP relaxation described in ``bound.py``
+    bound: int  # upper bound on ``value`` for any schedule: the LP relaxation of ``bound.py``, rounded down
     unscheduled: tuple[Unscheduled, ...]  # in the order of the requests
     idle_gaps: int  # free slots between a person's first and last meeting of a day, summed over people and days
     greedy_value: int  # the weight-ordered first-fit pass alone, for comparison
