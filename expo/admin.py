@@ -57,6 +57,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Staff typed the address in: the person signs in without confirming an email they did not ask for.
+            services.user_email_verify(user=obj)
+
 
 @admin.register(Expo)
 class ExpoAdmin(admin.ModelAdmin):
@@ -175,10 +181,17 @@ class OutboundEmailAdmin(RecordAdmin):
     list_filter = ["status", "template"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+    # The sealed secrets are never shown: the bodies show a marker where each secret link goes.
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields if field.name != "sealed_secrets"]
+    fields = readonly_fields
     actions = ["send_again"]
 
-    @admin.action(description=gettext_lazy("Send the selected failed emails again"), permissions=["view"])
+    def has_resend_permission(self, request) -> bool:
+        # Sending again acts on the outbox: it needs the change permission, which the rows' read-only pages
+        # otherwise never use.
+        return request.user.has_perm("expo.change_outboundemail")
+
+    @admin.action(description=gettext_lazy("Send the selected failed emails again"), permissions=["resend"])
     def send_again(self, request, queryset):
         count = services.emails_retry_failed(ids=list(queryset.values_list("pk", flat=True)))
         messages.success(request, _("%(count)d emails queued again.") % {"count": count})

@@ -279,6 +279,9 @@ class OutboundEmail(models.Model):
     # What to attach, made when the email is sent: a registered maker's name and an id, e.g. "visitors.badge:42".
     attachment = models.CharField(_("attachment"), max_length=100, blank=True)
     attachment_name = models.CharField(_("attachment file name"), max_length=100, blank=True)
+    # The secret parts (sign-in, invitation and manage links) stand in the bodies as markers; their values are kept
+    # here encrypted, put in when the email goes out, and erased once it is sent (see expo.services.email_queue).
+    sealed_secrets = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

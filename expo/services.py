@@ -1,7 +1,9 @@
 """Writes of the core app: the email outbox and trade body invitations."""
 
+import base64
 import datetime
 import hashlib
+import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from allauth.account.models import EmailAddress
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -59,25 +63,58 @@ def _attachment_maker(name: str) -> Callable[[str], Attachment | None]:
     return import_string(settings.EXPO_ATTACHMENT_MAKERS[name])
 
 
+def _secrets_cipher() -> Fernet:
+    """The key that seals an email's secret links, derived from ``SECRET_KEY`` (read from the environment)."""
+    digest = hashlib.sha256(b"expo.outbox.secrets:" + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def secret_marker(name: str) -> str:
+    """What stands in a stored email for the secret ``name`` (a sign-in, invitation or manage link): readable by
+    staff, plain ASCII that HTML escaping leaves alone, and unguessable so that no other text can be taken for it."""
+    return f"[hidden {name} {secrets.token_hex(6)}]"
+
+
+def _unseal(email: OutboundEmail, text: str, *, html: bool) -> str:
+    values = json.loads(_secrets_cipher().decrypt(email.sealed_secrets.encode()))
+    for marker, value in values.items():
+        text = text.replace(marker, escape(value) if html else value)
+    return text
+
+
 def email_queue(
     *,
     to: str,
     template: str,
     context: dict,
+    secret_context: dict[str, str] | None = None,
     language: str | None = None,
     attachment: tuple[str, int] | None = None,
 ) -> OutboundEmail:
     """Render ``emails/<template>`` now and send it from a task after the transaction commits.
 
     The message is rendered at once so that what is logged is exactly what is sent, in the language the
-    recipient used. ``attachment`` names a maker of ``EXPO_ATTACHMENT_MAKERS`` and the id to give it.
+    recipient used. ``secret_context`` holds what must never be stored readable (links that sign in, accept an
+    invitation or manage a registration): the templates see it like ``context``, the stored email shows a marker
+    instead, and the value is put in only when the email goes out. ``attachment`` names a maker of
+    ``EXPO_ATTACHMENT_MAKERS`` and the id to give it.
     """
+    secret_context = secret_context or {}
+    # An empty value hides nothing, and stays empty so that the template can leave out what it would introduce.
+    markers = {name: secret_marker(name) if value else value for name, value in secret_context.items()}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        body_text = render_to_string(f"emails/{template}.txt", context)
-        body_html = render_to_string(f"emails/{template}.html", context)
+        rendered = {**context, **markers}
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", rendered).split())
+        body_text = render_to_string(f"emails/{template}.txt", rendered)
+        body_html = render_to_string(f"emails/{template}.html", rendered)
     return email_queue_rendered(
-        to=to, template=template, subject=subject, body_text=body_text, body_html=body_html, attachment=attachment
+        to=to,
+        template=template,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachment=attachment,
+        secret_values={markers[name]: str(value) for name, value in secret_context.items() if value},
     )
 
 
@@ -89,10 +126,16 @@ def email_queue_rendered(
     body_text: str,
     body_html: str = "",
     attachment: tuple[str, int] | None = None,
+    secret_values: dict[str, str] | None = None,
 ) -> OutboundEmail:
-    """Log an already rendered email and send it from a task after the transaction commits."""
+    """Log an already rendered email and send it from a task after the transaction commits.
+
+    ``secret_values`` maps each marker (``secret_marker``) the bodies carry to the secret it stands for; they are
+    stored encrypted and erased once the email is sent.
+    """
     if attachment is not None and attachment[0] not in settings.EXPO_ATTACHMENT_MAKERS:
         raise ValueError(f"No attachment maker is named {attachment[0]!r} in EXPO_ATTACHMENT_MAKERS.")
+    sealed = _secrets_cipher().encrypt(json.dumps(secret_values).encode()).decode() if secret_values else ""
     email = OutboundEmail.objects.create(
         to=to,
         template=template,
@@ -100,6 +143,7 @@ def email_queue_rendered(
         body_text=body_text,
         body_html=body_html,
         attachment=f"{attachment[0]}:{attachment[1]}" if attachment else "",
+        sealed_secrets=sealed,
     )
     transaction.on_commit(partial(_enqueue_email, email.pk))
     return email
@@ -117,12 +161,15 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
         if email.status == OutboundEmail.Status.SENT:
             return
         email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
         try:
+            body_text, body_html = email.body_text, email.body_html
+            if email.sealed_secrets:
+                body_text, body_html = _unseal(email, body_text, html=False), _unseal(email, body_html, html=True)
+            message = EmailMultiAlternatives(
+                subject=email.subject, body=body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+            )
+            if body_html:
+                message.attach_alternative(body_html, "text/html")
             if email.attachment:
                 maker, _, ref = email.attachment.partition(":")
                 made = _attachment_maker(maker)(ref)
@@ -130,6 +177,10 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
                     message.attach(made.filename, made.content, made.mimetype)
                     email.attachment_name = made.filename
             message.send()
+        except InvalidToken:
+            # Sealed under another SECRET_KEY: the links cannot be recovered, and retrying will not change that.
+            email.last_error = "The hidden links cannot be read: SECRET_KEY changed since the email was queued."
+            email.status = OutboundEmail.Status.FAILED
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried
             failure = exc
             email.last_error = f"{type(exc).__name__}: {exc}"
@@ -138,7 +189,9 @@ def email_deliver(*, email_id: int, final_attempt: bool) -> None:
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "attachment_name"])
+            # Once sent, the links live only in the recipient's mailbox.
+            email.sealed_secrets = ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "attachment_name", "sealed_secrets"])
     if failure is not None:
         raise failure
 
@@ -168,6 +221,18 @@ def emails_retry_failed(*, ids: list[int]) -> int:
         for email_id in failed:
             transaction.on_commit(partial(_enqueue_email, email_id))
     return len(failed)
+
+
+# --- Accounts -----------------------------------------------------------------
+
+
+def user_email_verify(*, user: User) -> None:
+    """Mark ``user``'s address verified and primary: for accounts staff create, whose address staff vouch for."""
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+        EmailAddress.objects.update_or_create(
+            user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+        )
 
 
 # --- Invitations --------------------------------------------------------------
@@ -215,9 +280,9 @@ def invitation_create(*, organisation, email: str, invited_by: User, site_url: s
             context={
                 "organisation": organisation,
                 "kind": organisation_type.model,
-                "accept_url": site_url.rstrip("/") + reverse("invitation_accept", args=[token]),
                 "expires_at": invitation.expires_at,
             },
+            secret_context={"accept_url": site_url.rstrip("/") + reverse("invitation_accept", args=[token])},
         )
     return invitation
 

@@ -181,6 +181,8 @@ MFA_TOTP_ISSUER = "SME Cluster Expo Portal"
 # local mode of `make run` turns this off, and every staff page then says so.
 EXPO_STAFF_MFA_REQUIRED = env_bool("EXPO_STAFF_MFA_REQUIRED", True)
 EXPO_INVITATION_DAYS = env_int("EXPO_INVITATION_DAYS", 7)
+# The name account emails sign with when no expo edition is current (otherwise the edition's name).
+EXPO_SITE_NAME = env_str("EXPO_SITE_NAME", "SME Cluster Expo Portal")
 # What an email may attach, made when it goes out (see expo.services.email_queue): name → function(id).
 EXPO_ATTACHMENT_MAKERS = {"visitors.badge": "visitors.services.badge_attachment"}
 # The Ed25519 private key that signs badge QR codes (PEM, or base64 of the 32 raw bytes). Without it

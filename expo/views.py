@@ -1,5 +1,7 @@
 """Views of the site shell: home, dashboards, invitations, health."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -117,7 +119,9 @@ def admin_login(request):
     """
     if request.user.is_authenticated and not request.user.is_staff:
         raise PermissionDenied
-    return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
+    next_url = request.GET.get("next", reverse("admin:index"))
+    # Encoded, so that the value cannot carry a second parameter (``/admin/&next=https://elsewhere``).
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 @require_GET

@@ -1,9 +1,13 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.core import mail
 from django.urls import reverse
 
-from expo.models import User
-from tests.factories import PASSWORD, StaffFactory, UserFactory
+from expo.models import OutboundEmail, User
+from tests.factories import PASSWORD, ExpoFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +92,45 @@ def test_admin_login_goes_through_the_portal_login(client):
     response = client.get("/admin/login/?next=/admin/expo/expo/")
 
     assert response.status_code == 302
-    assert response.url == f"{LOGIN_URL}?next=/admin/expo/expo/"
+    assert response.url == f"{LOGIN_URL}?next=%2Fadmin%2Fexpo%2Fexpo%2F"
+
+
+def test_admin_login_passes_next_on_encoded_so_that_no_second_next_slips_in(client):
+    response = client.get("/admin/login/", {"next": "/admin/&next=https://elsewhere.example/"})
+
+    query = parse_qs(urlsplit(response.url).query)
+    assert query == {"next": ["/admin/&next=https://elsewhere.example/"]}
+
+
+def test_a_user_staff_create_in_the_admin_signs_in_without_confirming_their_email(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    client.post(
+        reverse("admin:expo_user_add"),
+        {"email": "Bilal@SMEDA.org.pk", "full_name": "Bilal Ahmed", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    client.logout()
+
+    response = _login(client, "bilal@smeda.org.pk", PASSWORD)
+
+    assert response.url == reverse("dashboard")
+    assert EmailAddress.objects.get(user__email="bilal@smeda.org.pk").verified
+    assert not OutboundEmail.objects.filter(to="bilal@smeda.org.pk").exists()
+
+
+def test_a_confirmation_email_names_the_expo_and_does_not_say_they_registered(
+    client, django_capture_on_commit_callbacks
+):
+    ExpoFactory(name="Made in Pakistan SME Cluster Showcase 2026")
+    user = UserFactory(email="hina@example.pk")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _login(client, "hina@example.pk", PASSWORD)
+
+    body = mail.outbox[-1].body
+    assert "Hello from Made in Pakistan SME Cluster Showcase 2026!" in body
+    assert "register" not in body
+    assert "/accounts/confirm-email/" in body
 
 
 def test_local_mode_lets_staff_in_without_mfa_and_says_so(client, settings):
