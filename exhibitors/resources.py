@@ -32,6 +32,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
 
+from expo import exports
 from expo.models import Cluster, Expo, Province, TradeBody, User
 
 from . import services
@@ -586,11 +587,12 @@ def _example_row() -> list:
         "owner_gender": Gender.FEMALE.value,
         "women_led": "yes",
         "owner_cnic": "35202-1234567-1",
-        "owner_phone": "+92 300 1234567",
+        # Local forms: a leading "+" starts a formula in a spreadsheet, so CSV exports neutralise it.
+        "owner_phone": "0300 1234567",
         "contact_name": "Bilal Ahmed",
         "contact_designation": "Export manager",
         "contact_email": "exports@example.pk",
-        "contact_phone": "+92 52 1234567",
+        "contact_phone": "052 1234567",
         "export_experience": ExportExperience.REGULAR.value,
         "export_markets": "Germany, United Arab Emirates",
         "products": "Dissecting forceps; Needle holders",
@@ -600,8 +602,8 @@ def _example_row() -> list:
     return [example[column] for column in COLUMNS]
 
 
-def _allowed_values() -> tablib.Dataset:
-    allowed = tablib.Dataset(headers=[_("column"), _("value to write"), _("meaning")], title=_("Allowed values"))
+def _allowed_values() -> list[list]:
+    allowed = [[_("column"), _("value to write"), _("meaning")]]
     for column, choices in CHOICES.items():
         for code, label in choices.choices:
             allowed.append([column, code, str(label)])
@@ -613,9 +615,12 @@ def _allowed_values() -> tablib.Dataset:
 
 
 def template_file(extension: str) -> bytes:
-    """The template to fill in: the columns, one example row and, in XLSX, a sheet of allowed values."""
-    nominations = tablib.Dataset(_example_row(), headers=COLUMNS, title=_("Nominations"))
+    """The template to fill in: the columns, one example row and, in XLSX, a sheet of allowed values.
+
+    Written by ``expo.exports`` like every spreadsheet the portal hands out: cluster and sector names are
+    staff's data and could start a formula.
+    """
+    nominations = [COLUMNS, _example_row()]
     if extension == "csv":
-        # With a byte order mark Excel opens the file as UTF-8 (Urdu names survive).
-        return nominations.export("csv").encode("utf-8-sig")
-    return tablib.Databook([nominations, _allowed_values()]).export("xlsx")
+        return exports.csv_content(nominations)
+    return exports.xlsx_content([(_("Nominations"), nominations), (_("Allowed values"), _allowed_values())])

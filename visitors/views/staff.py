@@ -4,15 +4,14 @@ Holders of ``visitors.use_registration_desk`` (the Registration desk role, super
 else gets a 404.
 """
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+
+from expo import exports
 
 from .. import access, selectors, services
 from ..countries import COUNTRY_NAMES
@@ -59,25 +58,10 @@ def numbers_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     rows = _rows(selectors.numbers(expo=expo))
+    filename = f"attendance-{expo.year}.{fmt}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="attendance-{expo.year}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("attendance")
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{expo.year}.xlsx"'
-    return response
+        return exports.csv_response(rows, filename=filename)
+    return exports.xlsx_response([("attendance", rows)], filename=filename)
 
 
 @login_required
