@@ -5,6 +5,8 @@ Imported by the seed scripts after ``django.setup()``.
 
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from exhibitors.models import (
     Enterprise,
     Exhibitor,
@@ -74,7 +76,7 @@ def approved_exhibitors(
             stall_size=StallSize.SHELL_9,
             description=description,
             export_experience=ExportExperience.REGULAR if number % 2 else ExportExperience.NONE,
-            listed=listed(number),
+            unlisted_at=None if listed(number) else timezone.now(),
         )
         for number, ((name, cluster), enterprise, nomination) in enumerate(
             zip(people, enterprises, nominations, strict=True)

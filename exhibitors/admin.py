@@ -25,6 +25,7 @@ from expo.admin import InvitationInline, InviteMemberMixin, ReadOnlyHistoryAdmin
 from expo.models import Expo
 
 from . import selectors, services
+from .forms.profile import ListingDecisionForm
 from .forms.review import BulkDecisionForm, DecisionForm, ReviewForm, TradeBodyChoiceForm
 from .models import (
     STEP_FIELDS,
@@ -625,10 +626,22 @@ class ExhibitorAdmin(InviteMemberMixin, ReadOnlyHistoryAdmin):
     list_filter = ["expo", "cluster", "women_led", "size_class", "listed", "province"]
     search_fields = ["name", "enterprise__legal_name", "enterprise__ntn", "city"]
     list_select_related = ["expo", "cluster", "trade_body"]
-    readonly_fields = ["expo", "enterprise", "nomination", "trade_body", "created_at"]
+    # Unlisting is changed only through the actions below, which ask for a reason.
+    readonly_fields = [
+        "expo",
+        "enterprise",
+        "nomination",
+        "trade_body",
+        "created_at",
+        "listed",
+        "unlisted_at",
+        "unlisted_reason",
+    ]
+    actions = ["unlist_selected", "relist_selected"]
     inlines = [ExhibitorMembershipInline, ExhibitorProductInline, BoothStaffInline, InvitationInline]
     fieldsets = [
-        (None, {"fields": ["expo", "enterprise", "nomination", "trade_body", "name", "slug", "listed", "created_at"]}),
+        (None, {"fields": ["expo", "enterprise", "nomination", "trade_body", "name", "slug", "created_at"]}),
+        (gettext_lazy("Public directory"), {"fields": ["listed", "unlisted_at", "unlisted_reason"]}),
         (
             gettext_lazy("Place at the expo"),
             {
@@ -675,3 +688,54 @@ class ExhibitorAdmin(InviteMemberMixin, ReadOnlyHistoryAdmin):
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
         transaction.on_commit(services.directory_changed)
+
+    def _listing_decision(self, request, queryset, *, unlist: bool):
+        """Ask for the reason, then unlist (or list again) every chosen exhibitor through the service."""
+        confirmed = request.POST.get("confirm") == "yes"
+        form = ListingDecisionForm(request.POST if confirmed else None)
+        exhibitors = list(queryset.select_related("expo", "cluster").order_by("name"))
+        if confirmed and form.is_valid():
+            service = services.exhibitor_unlist if unlist else services.exhibitor_relist
+            done = 0
+            for exhibitor in exhibitors:
+                try:
+                    service(exhibitor=exhibitor, reason=form.cleaned_data["reason"], user=request.user)
+                except services.NominationError as error:
+                    messages.error(request, str(error))
+                else:
+                    done += 1
+            if done:
+                message = (
+                    ngettext(
+                        "%(count)d exhibitor is unlisted from the public directory.",
+                        "%(count)d exhibitors are unlisted from the public directory.",
+                        done,
+                    )
+                    if unlist
+                    else ngettext(
+                        "Staff unlisting is lifted for %(count)d exhibitor.",
+                        "Staff unlisting is lifted for %(count)d exhibitors.",
+                        done,
+                    )
+                )
+                messages.success(request, message % {"count": done})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Unlist these exhibitors?") if unlist else _("List these exhibitors again?"),
+            "exhibitors": exhibitors,
+            "form": form,
+            "unlist": unlist,
+            "action": "unlist_selected" if unlist else "relist_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/exhibitors/exhibitor/listing_confirmation.html", context)
+
+    @admin.action(description=gettext_lazy("Unlist the selected exhibitors from the directory"), permissions=["change"])
+    def unlist_selected(self, request, queryset):
+        return self._listing_decision(request, queryset, unlist=True)
+
+    @admin.action(description=gettext_lazy("Lift staff unlisting of the selected exhibitors"), permissions=["change"])
+    def relist_selected(self, request, queryset):
+        return self._listing_decision(request, queryset, unlist=False)

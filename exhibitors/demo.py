@@ -311,7 +311,6 @@ def load(*, expo: Expo) -> dict[str, int]:
                     "description": description,
                     "export_experience": exports,
                     "public_email": nomination.contact_email,
-                    "listed": True,
                 },
             )
             for name in products:

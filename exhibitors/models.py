@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -50,6 +51,10 @@ def exhibitor_logo_path(instance, filename: str) -> str:
 
 def exhibitor_product_path(instance, filename: str) -> str:
     return _random_name("exhibitors/products", filename)
+
+
+def nomination_import_path(instance, filename: str) -> str:
+    return _random_name("imports/nominations", filename)
 
 
 ntn_validator = RegexValidator(r"^\d{7}-?\d$", _("Enter the NTN as 7 digits and a check digit, for example 1234567-8."))
@@ -492,10 +497,18 @@ class Exhibitor(models.Model):
     public_email = models.EmailField(_("email for visitors"), blank=True)
     public_phone = models.CharField(_("phone for visitors"), max_length=20, blank=True, validators=[phone_validator])
     whatsapp = models.CharField(_("WhatsApp number"), max_length=20, blank=True, validators=[phone_validator])
-    listed = models.BooleanField(
-        _("listed in the public directory"),
-        default=False,
-        help_text=_("Set when the exhibitor has completed its profile."),
+    # Staff's decision to keep the exhibitor out of the public directory; only staff lift it, with a reason
+    # (both reasons are kept in the history).
+    unlisted_at = models.DateTimeField(_("unlisted by staff"), null=True, blank=True, editable=False)
+    unlisted_reason = models.TextField(_("reason for unlisting"), blank=True, editable=False)
+    # Computed by the database from the data, so that no save can leave it stale: an exhibitor exists only
+    # once its nomination is approved (approval is final), so it is listed when it has a description and
+    # staff have not unlisted it.
+    listed = models.GeneratedField(
+        expression=Q(unlisted_at__isnull=True) & ~Q(description=""),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("listed in the public directory"),
     )
     members = models.ManyToManyField(
         User, through="ExhibitorMembership", related_name="exhibitors", verbose_name=_("members")
@@ -503,7 +516,7 @@ class Exhibitor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "logo_thumbnail"], m2m_fields=[])
+    history = HistoricalRecords(excluded_fields=["updated_at", "logo_thumbnail", "listed"], m2m_fields=[])
 
     class Meta:
         verbose_name = _("exhibitor")
@@ -526,6 +539,10 @@ class Exhibitor(models.Model):
         if get_language() == "ur" and self.description_ur:
             return self.description_ur
         return self.description
+
+    @property
+    def is_unlisted_by_staff(self) -> bool:
+        return self.unlisted_at is not None
 
     @property
     def is_export_ready(self) -> bool:
@@ -589,3 +606,44 @@ class BoothStaff(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class NominationImport(models.Model):
+    """A spreadsheet of nominations uploaded for a trade body: checked, then (when confirmed) imported whole.
+
+    Both steps run in a Celery task; the page follows them with a progress bar. The file stays in
+    private storage until it is imported. Only the person who uploaded it sees it, through
+    ``selectors.nomination_import_for_user``.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="+")
+    trade_body = models.ForeignKey(TradeBody, on_delete=models.CASCADE, related_name="nomination_imports")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=nomination_import_path, storage=private_storage, blank=True)
+    extension = models.CharField(max_length=4)
+    rows = models.PositiveIntegerField(_("rows"))
+    language = models.CharField(max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    report = models.JSONField(default=dict, blank=True)
+    imported = models.PositiveIntegerField(_("nominations imported"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nomination import")
+        verbose_name_plural = _("nomination imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trade_body}: {self.rows} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)

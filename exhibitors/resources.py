@@ -1,12 +1,14 @@
 """Spreadsheet upload of nominations (CSV or XLSX), with django-import-export and tablib.
 
 The flow: ``read_spreadsheet`` turns an upload into a ``tablib.Dataset`` (refusing what is not
-a CSV or XLSX file, too large, or over ``MAX_ROWS``); ``nominations_import`` checks every row and,
-when confirmed and only if the whole file is valid, imports all rows in one transaction as
-submitted nominations. Each row goes through the same services as the web form
-(``nomination_create``, ``nomination_update``, ``nomination_submit``): quota, size class and
-enterprise matching are theirs, not re-implemented here. The preview runs the very same path
-and rolls it back, so what it promises is what the confirmation does.
+a CSV or XLSX file, too large, or over ``MAX_ROWS``); ``nomination_import_start`` keeps it as a
+``NominationImport`` and queues its check; ``nominations_import`` checks every row and, when
+confirmed and only if the whole file is valid, imports all rows in one transaction as submitted
+nominations. Both run in a Celery task (a staff file of a thousand rows takes seconds, too long
+for a web request), reporting the rows done for the page's progress bar. The rows are submitted
+by ``services.nominations_submit_imported``, under the form's rules (quota, size class, enterprise
+matching), read once per file. The preview runs the very same path and rolls it back, so what it
+promises is what the confirmation does.
 
 Choice columns accept the code or the label (English or Urdu); the template's second sheet
 lists the allowed values.
@@ -16,11 +18,13 @@ import io
 import logging
 import re
 import unicodedata
-import uuid
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import tablib
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -41,11 +45,11 @@ from .models import (
     Gender,
     LegalForm,
     Nomination,
+    NominationImport,
     NominationRules,
     SizeClass,
     StallSize,
     TurnoverBand,
-    private_storage,
 )
 
 logger = logging.getLogger(__name__)
@@ -351,7 +355,7 @@ def _widget(column: str) -> widgets.Widget:
 
 
 class NominationResource(resources.ModelResource):
-    """One row, one nomination, made and submitted through the services (``save=False`` only checks)."""
+    """One row, one nomination: read and checked here, kept in ``checked`` for the services to submit."""
 
     class Meta:
         model = Nomination
@@ -362,16 +366,39 @@ class NominationResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
-    def __init__(self, *, expo: Expo, trade_body: TradeBody, user: User, save: bool = True):
+    def __init__(
+        self, *, expo: Expo, trade_body: TradeBody, user: User, rules: NominationRules, progress: Callable[[int], None]
+    ):
         super().__init__()
-        self.expo, self.trade_body, self.user, self.save_rows = expo, trade_body, user, save
-        self.rules = NominationRules.objects.filter(expo=expo).first() or NominationRules(expo=expo)
+        self.expo, self.trade_body, self.user, self.rules, self.progress = expo, trade_body, user, rules, progress
+        self.checked: list[Nomination] = []
+        self.rows_done = 0
         for column in MODEL_COLUMNS:
             default = StallSize.SHELL_9 if column == "requested_stall_size" else NOT_PROVIDED
             self.fields[column] = Field(attribute=column, column_name=column, widget=_widget(column), default=default)
 
     def init_instance(self, row=None):
         return Nomination(expo=self.expo, trade_body=self.trade_body, created_by=self.user)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self.rows_done += 1
+        self.progress(self.rows_done)
+        return result
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The related rows are the import's own (the expo, the trade body, the user) or come from the
+        # clusters read once per file: checking each one's existence would cost four queries a row.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, "expo", "trade_body", "created_by", "cluster", "enterprise"],
+                validate_unique=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def import_instance(self, instance, row, **kwargs):
         """Read the row onto ``instance``; every problem of the row is raised at once, keyed by column."""
@@ -398,25 +425,11 @@ class NominationResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Make, fill and submit the nomination through the services, exactly as the web form does."""
-        if not self.save_rows:
-            return
-        data = {name: getattr(instance, name) for name in MODEL_COLUMNS}
-        products = [
-            {"id": None, "name": name, "description": "", "hs_code": "", "photo": None, "delete": False}
-            for name in instance.import_products
-        ]
-        try:
-            nomination = services.nomination_create(
-                expo=self.expo, trade_body=self.trade_body, user=self.user, data=data
-            )
-            services.nomination_update(
-                nomination=nomination, step=Nomination.Step.JUSTIFICATION, data={}, products=products
-            )
-            services.nomination_submit(nomination=nomination, user=self.user, notify=False)
-        except services.NominationError as error:
-            raise ValidationError(str(error)) from error
-        instance.pk = nomination.pk
+        """Keep the checked row: ``nominations_import`` submits all of them together through the services."""
+        self.checked.append(instance)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """The rows have no many-to-many columns, and are not saved yet."""
 
 
 # --- Checking and importing ---------------------------------------------------------------------
@@ -449,6 +462,17 @@ class ImportReport:
     def rows_with_problems(self) -> int:
         return sum(bool(row.problems) for row in self.rows)
 
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        rows = [
+            RowReport(row["number"], row["name"], [RowProblem(**problem) for problem in row["problems"]])
+            for row in data.get("rows", [])
+        ]
+        return cls(rows=rows, file_problems=data.get("file_problems", []), imported=data.get("imported", 0))
+
 
 def _row_problems(error: ValidationError) -> list[RowProblem]:
     problems = []
@@ -460,12 +484,24 @@ def _row_problems(error: ValidationError) -> list[RowProblem]:
     return sorted(problems, key=lambda problem: order.get(problem.column, -1))
 
 
+def _no_progress(rows_done: int) -> None:
+    """Progress goes nowhere when nobody follows it."""
+
+
 def nominations_import(
-    *, dataset: tablib.Dataset, row_numbers: list[int], expo: Expo, trade_body: TradeBody, user: User, confirm: bool
+    *,
+    dataset: tablib.Dataset,
+    row_numbers: list[int],
+    expo: Expo,
+    trade_body: TradeBody,
+    user: User,
+    confirm: bool,
+    progress: Callable[[int], None] = _no_progress,
 ) -> ImportReport:
     """Check every row of ``dataset``; with ``confirm``, import them all as submitted nominations of
     ``trade_body``, or none: anything wrong with any row (or a quota too small for the file) rolls
-    everything back. The report lists every row with its problems by column."""
+    everything back. The report lists every row with its problems by column. ``progress`` is told
+    how many rows are checked as the check goes."""
     with transaction.atomic():
         # The same lock as the form's services take: imports and forms of one trade body queue up.
         TradeBody.objects.select_for_update().get(pk=trade_body.pk)
@@ -484,12 +520,11 @@ def nominations_import(
                 )
                 % {"rows": len(dataset), "trade_body": trade_body, "left": left, "quota": quota, "expo": expo}
             )
-        # When the file as a whole cannot go in, the rows are still checked, but the services are not run:
-        # each row would only repeat the file's problem.
-        resource = NominationResource(expo=expo, trade_body=trade_body, user=user, save=not file_problems)
+        resource = NominationResource(expo=expo, trade_body=trade_body, user=user, rules=rules, progress=progress)
+        # The resource only reads and checks rows (its own transaction is rolled back); the services write.
         result = resource.import_data(
             dataset,
-            dry_run=not confirm,
+            dry_run=True,
             use_transactions=True,
             rollback_on_validation_errors=True,
             raise_errors=False,
@@ -508,6 +543,20 @@ def nominations_import(
             problems_by_row[error_row.number] = [
                 RowProblem("", _("This row could not be checked because of an unexpected problem."))
             ]
+        # When the file as a whole cannot go in, or a row is wrong, the services are not run: each row
+        # would only repeat the problem.
+        if not file_problems and not problems_by_row and len(resource.checked) == len(dataset):
+            try:
+                services.nominations_submit_imported(
+                    expo=expo,
+                    trade_body=trade_body,
+                    user=user,
+                    rules=rules,
+                    nominations=resource.checked,
+                    products=[nomination.import_products for nomination in resource.checked],
+                )
+            except services.NominationError as error:
+                file_problems.append(str(error))
         names = dataset["legal_name"]
         report = ImportReport(
             rows=[
@@ -524,45 +573,145 @@ def nominations_import(
     return report
 
 
-# --- Keeping the upload between the preview and the confirmation --------------------------------
+# --- Imports in the background -------------------------------------------------------------------
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
-
-
-def _upload_path(trade_body: TradeBody, user: User, token: str) -> str:
-    # The path holds the trade body and the user: a token works only for the person who uploaded the file.
-    return f"imports/nominations/{trade_body.pk}/{user.pk}/{token}"
+Status = NominationImport.Status
 
 
-def upload_keep(*, trade_body: TradeBody, user: User, content: bytes, extension: str) -> str:
-    """Keep an upload in private storage until it is confirmed; return the token that names it.
-
-    A person has one pending upload per trade body: a new one replaces the last, so abandoned previews
-    do not pile up.
-    """
-    storage, token = private_storage(), f"{uuid.uuid4().hex}.{extension}"
-    folder = _upload_path(trade_body, user, "")
-    if storage.exists(folder):
-        for name in storage.listdir(folder)[1]:
-            storage.delete(folder + name)
-    storage.save(_upload_path(trade_body, user, token), ContentFile(content))
-    return token
+def _progress_key(nomination_import_id: int) -> str:
+    return f"exhibitors:nomination-import:{nomination_import_id}:rows-done"
 
 
-def upload_read(*, trade_body: TradeBody, user: User, token: str) -> bytes | None:
-    """The kept upload named ``token``, if this user uploaded it for this trade body."""
-    if not _TOKEN.match(token or ""):
-        return None
-    storage, path = private_storage(), _upload_path(trade_body, user, token)
-    if not storage.exists(path):
-        return None
-    with storage.open(path, "rb") as handle:
-        return handle.read()
+def nomination_import_progress(*, nomination_import: NominationImport) -> int:
+    """How many rows the running check or import has got through (kept in the cache: the work runs
+    in one transaction, whose writes nobody sees before it ends)."""
+    if not nomination_import.is_running:
+        return nomination_import.rows
+    return min(cache.get(_progress_key(nomination_import.pk), 0), nomination_import.rows)
 
 
-def upload_discard(*, trade_body: TradeBody, user: User, token: str) -> None:
-    if _TOKEN.match(token or ""):
-        private_storage().delete(_upload_path(trade_body, user, token))
+def _progress_report(nomination_import_id: int, rows_done: int) -> None:
+    # Every 20 rows (and the last): a progress bar needs no more, and each write is a round trip to Redis.
+    if rows_done % 20 == 0:
+        cache.set(_progress_key(nomination_import_id), rows_done, timeout=3600)
+
+
+def nomination_import_start(
+    *, expo: Expo, trade_body: TradeBody, user: User, content: bytes, extension: str, rows: int
+) -> NominationImport:
+    """Keep a readable upload and queue its check. A person has one unconfirmed upload per trade body:
+    a new one replaces the last, so abandoned checks do not pile up."""
+    from .tasks import nomination_import_check  # the tasks module imports this one
+
+    with transaction.atomic():
+        for stale in NominationImport.objects.filter(
+            trade_body=trade_body, uploaded_by=user, status__in=[Status.CHECKING, Status.CHECKED, Status.FAILED]
+        ):
+            _file_delete_on_commit(stale)
+            stale.delete()
+        nomination_import = NominationImport(
+            expo=expo,
+            trade_body=trade_body,
+            uploaded_by=user,
+            extension=extension,
+            rows=rows,
+            language=translation.get_language() or "en",
+        )
+        nomination_import.file.save(f"upload.{extension}", ContentFile(content), save=False)
+        nomination_import.save()
+        transaction.on_commit(partial(nomination_import_check.delay, nomination_import.pk))
+    return nomination_import
+
+
+def nomination_import_confirm(*, nomination_import: NominationImport) -> None:
+    """Queue the import of a checked, valid file. Refused for anything else (checked twice, imported)."""
+    from .tasks import nomination_import_run
+
+    report = ImportReport.from_json(nomination_import.report)
+    with transaction.atomic():
+        claimed = NominationImport.objects.filter(pk=nomination_import.pk, status=Status.CHECKED).update(
+            status=Status.IMPORTING
+        )
+        if not claimed or not report.ok:
+            transaction.set_rollback(True)
+            raise services.NominationError(_("This file cannot be imported: upload it again to check it."))
+        cache.delete(_progress_key(nomination_import.pk))
+        transaction.on_commit(partial(nomination_import_run.delay, nomination_import.pk))
+
+
+def _file_delete_on_commit(nomination_import: NominationImport) -> None:
+    if nomination_import.file:
+        transaction.on_commit(partial(nomination_import.file.storage.delete, nomination_import.file.name))
+
+
+def _read_kept(nomination_import: NominationImport) -> tuple[tablib.Dataset, list[int]]:
+    with nomination_import.file.open("rb") as handle:
+        return read_spreadsheet(handle.read(), nomination_import.extension)
+
+
+def nomination_import_check(*, nomination_import_id: int) -> None:
+    """Check a kept upload and store the report. Safe to run twice: only a file being checked is taken."""
+    nomination_import = (
+        NominationImport.objects.filter(pk=nomination_import_id, status=Status.CHECKING)
+        .select_related("expo", "trade_body", "uploaded_by")
+        .first()
+    )
+    if nomination_import is None:
+        return
+    with translation.override(nomination_import.language):
+        try:
+            dataset, row_numbers = _read_kept(nomination_import)
+        except (SpreadsheetRejected, FileNotFoundError) as error:
+            report = ImportReport(rows=[], file_problems=[str(error)])
+        else:
+            report = nominations_import(
+                dataset=dataset,
+                row_numbers=row_numbers,
+                expo=nomination_import.expo,
+                trade_body=nomination_import.trade_body,
+                user=nomination_import.uploaded_by,
+                confirm=False,
+                progress=partial(_progress_report, nomination_import.pk),
+            )
+    NominationImport.objects.filter(pk=nomination_import.pk, status=Status.CHECKING).update(
+        status=Status.CHECKED, report=report.as_json()
+    )
+
+
+def nomination_import_run(*, nomination_import_id: int) -> None:
+    """Import a confirmed file whole, or nothing (the report then says why). Safe to run twice: the
+    import row is locked and marked imported in the import's own transaction."""
+    with transaction.atomic():
+        nomination_import = (
+            NominationImport.objects.select_for_update()
+            .filter(pk=nomination_import_id, status=Status.IMPORTING)
+            .select_related("expo", "trade_body", "uploaded_by")
+            .first()
+        )
+        if nomination_import is None:
+            return
+        with translation.override(nomination_import.language):
+            try:
+                dataset, row_numbers = _read_kept(nomination_import)
+            except (SpreadsheetRejected, FileNotFoundError) as error:
+                report = ImportReport(rows=[], file_problems=[str(error)])
+            else:
+                # Its own savepoint: a file that no longer passes rolls back alone, and the outcome is kept.
+                report = nominations_import(
+                    dataset=dataset,
+                    row_numbers=row_numbers,
+                    expo=nomination_import.expo,
+                    trade_body=nomination_import.trade_body,
+                    user=nomination_import.uploaded_by,
+                    confirm=True,
+                    progress=partial(_progress_report, nomination_import.pk),
+                )
+        nomination_import.status = Status.IMPORTED if report.ok else Status.FAILED
+        nomination_import.report, nomination_import.imported = report.as_json(), report.imported
+        if report.ok:
+            _file_delete_on_commit(nomination_import)
+            nomination_import.file = ""
+        nomination_import.save(update_fields=["status", "report", "imported", "file", "updated_at"])
 
 
 # --- The template ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .models import (
     Exhibitor,
     ExhibitorProduct,
     Nomination,
+    NominationImport,
     NominationRules,
     Review,
     ReviewCriterion,
@@ -70,6 +71,15 @@ def trade_body_for_import(user: User, pk: int) -> TradeBody:
             raise Http404
         return trade_body
     return core_selectors.trade_body_for_user(user, pk)
+
+
+def nomination_import_for_user(user: User, *, trade_body: TradeBody, pk: int) -> NominationImport:
+    """An upload of ``trade_body``'s nominations by ``user`` (who may upload for it: see
+    ``trade_body_for_import``); 404 for anyone else's, colleagues' included, like a missing one."""
+    nomination_import = NominationImport.objects.filter(pk=pk, trade_body=trade_body, uploaded_by=user).first()
+    if nomination_import is None:
+        raise Http404
+    return nomination_import
 
 
 def exhibitor_for_user(user: User, pk: int) -> Exhibitor:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from expo import caching
 from expo import services as core
@@ -82,9 +83,9 @@ def quota_used(*, expo: Expo, trade_body: TradeBody) -> int:
     return Nomination.objects.filter(expo=expo, trade_body=trade_body, status__in=COUNTS_AGAINST_QUOTA).count()
 
 
-def _check_quota(expo: Expo, trade_body: TradeBody) -> None:
+def _check_quota(expo: Expo, trade_body: TradeBody, adding: int = 1) -> None:
     limit = quota_for(expo=expo, trade_body=trade_body)
-    if quota_used(expo=expo, trade_body=trade_body) >= limit:
+    if quota_used(expo=expo, trade_body=trade_body) + adding > limit:
         raise NominationError(
             _(
                 "%(trade_body)s has used all %(limit)d of its nominations for %(expo)s. "
@@ -138,9 +139,10 @@ def _set_many_to_many(instance, values: dict) -> None:
         getattr(instance, field).set(value)
 
 
-def _derive(nomination: Nomination) -> None:
+def _derive(nomination: Nomination, rules: NominationRules | None = None) -> None:
     if nomination.turnover_band:
-        nomination.size_class = nomination_rules_ensure(expo=nomination.expo).size_class_for(nomination.turnover_band)
+        rules = rules or nomination_rules_ensure(expo=nomination.expo)
+        nomination.size_class = rules.size_class_for(nomination.turnover_band)
     if not nomination.women_led:
         nomination.wants_women_pavilion = False
 
@@ -191,41 +193,85 @@ def _product_save(nomination: Nomination, product: dict) -> None:
     row.save()
 
 
-def nomination_missing(nomination: Nomination) -> list[tuple[int, str]]:
-    """What must still be filled in before submitting: (step, field label) pairs."""
+def nomination_missing(nomination: Nomination, *, has_products: bool | None = None) -> list[tuple[int, str]]:
+    """What must still be filled in before submitting: (step, field label) pairs. ``has_products`` spares
+    the query when the caller knows (a spreadsheet row's products are not saved yet)."""
     missing = []
     for step, fields in REQUIRED_TO_SUBMIT.items():
         for field in fields:
             if not getattr(nomination, field if field != "cluster" else "cluster_id"):
                 missing.append((step, str(Nomination._meta.get_field(field).verbose_name)))
-    if not nomination.products.exists():
+    if not (nomination.products.exists() if has_products is None else has_products):
         missing.append((Nomination.Step.PRODUCTS, str(_("at least one product"))))
     return missing
 
 
-def nomination_submit(*, nomination: Nomination, user: User, notify: bool = True) -> Nomination:
-    """Submit a complete draft for review: checks the quota, links the enterprise, tells the trade body
-    (unless ``notify`` is off: a spreadsheet import sends one summary instead of an email per row)."""
+def _submittable(nomination: Nomination, *, has_products: bool | None = None) -> None:
+    """Raise unless ``nomination`` may be submitted: everything needed filled in, and an SME."""
+    missing = nomination_missing(nomination, has_products=has_products)
+    if missing:
+        raise NominationError(
+            _("Please complete: %(fields)s.") % {"fields": ", ".join(label for _step, label in missing)}
+        )
+    if nomination.size_class == SizeClass.LARGE:
+        raise NominationError(_("Enterprises with a turnover above the medium threshold are not SMEs."))
+
+
+def nomination_submit(*, nomination: Nomination, user: User) -> Nomination:
+    """Submit a complete draft for review: checks the quota, links the enterprise, tells the trade body."""
     with transaction.atomic():
         TradeBody.objects.select_for_update().get(pk=nomination.trade_body_id)
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.status != Status.DRAFT:
             raise NominationError(_("Only a draft can be submitted."))
-        missing = nomination_missing(nomination)
-        if missing:
-            raise NominationError(
-                _("Please complete: %(fields)s.") % {"fields": ", ".join(label for _step, label in missing)}
-            )
-        if nomination.size_class == SizeClass.LARGE:
-            raise NominationError(_("Enterprises with a turnover above the medium threshold are not SMEs."))
+        _submittable(nomination)
         _check_quota(nomination.expo, nomination.trade_body)
         nomination.enterprise = enterprise_for_nomination(nomination)
         nomination.status = Status.SUBMITTED
         nomination.submitted_at = timezone.now()
         nomination.save()
-        if notify:
-            _notify_trade_body(nomination, "nomination_submitted")
+        _notify_trade_body(nomination, "nomination_submitted")
     return nomination
+
+
+def nominations_submit_imported(
+    *,
+    expo: Expo,
+    trade_body: TradeBody,
+    user: User,
+    rules: NominationRules,
+    nominations: list[Nomination],
+    products: list[list[str]],
+) -> list[Nomination]:
+    """Submit a spreadsheet's nominations (unsaved, one list of product names each) together, under the
+    rules of the form's services: nominations open, the quota for all of them, the fields needed to
+    submit, SMEs only, the enterprise matched by NTN or by name and city. ``rules`` and the matching
+    data are read once, and the rows written in bulk, so that a file of a thousand rows takes seconds.
+    The caller runs this in its transaction; no email is sent (the import sends one summary)."""
+    with transaction.atomic():
+        TradeBody.objects.select_for_update().get(pk=trade_body.pk)
+        if not rules.nominations_open:
+            raise NominationError(_("Nominations for %(expo)s are closed.") % {"expo": expo})
+        _check_quota(expo, trade_body, adding=len(nominations))
+        now = timezone.now()
+        for nomination, names in zip(nominations, products, strict=True):
+            nomination.expo, nomination.trade_body, nomination.created_by = expo, trade_body, user
+            _derive(nomination, rules)
+            try:
+                _submittable(nomination, has_products=bool(names))
+            except NominationError as error:
+                raise NominationError(f"{nomination}: {error}") from error
+            nomination.status, nomination.submitted_at = Status.SUBMITTED, now
+            nomination.created_at = now
+            nomination.steps_done = Nomination.Step.JUSTIFICATION
+        _enterprises_link(nominations)
+        saved = bulk_create_with_history(nominations, Nomination, default_user=user, default_date=now)
+        NominationProduct.objects.bulk_create(
+            NominationProduct(nomination=nomination, name=name)
+            for nomination, names in zip(saved, products, strict=True)
+            for name in names
+        )
+    return saved
 
 
 def nomination_withdraw(*, nomination: Nomination, user: User) -> None:
@@ -237,25 +283,42 @@ def nomination_withdraw(*, nomination: Nomination, user: User) -> None:
         nomination.save()
 
 
-def enterprise_find(*, ntn: str, legal_name: str, city: str) -> Enterprise | None:
-    """The enterprise already known by this NTN, or by the same name in the same city."""
-    ntn = ntn.replace("-", "")
-    if ntn:
-        found = Enterprise.objects.filter(ntn=ntn).first()
-        if found:
-            return found
-    return Enterprise.objects.filter(normalised_name=normalise_name(legal_name), city__iexact=city.strip()).first()
+class _EnterpriseIndex:
+    """The known enterprises some nominations could be of, by NTN and by folded name and city: the one
+    matching rule (NTN first, else the same name in the same city), read in two queries for any number."""
+
+    def __init__(self, nominations: list[Nomination]):
+        ntns = {nomination.ntn.replace("-", "") for nomination in nominations if nomination.ntn}
+        names = {normalise_name(nomination.legal_name) for nomination in nominations}
+        self.by_ntn = {enterprise.ntn: enterprise for enterprise in Enterprise.objects.filter(ntn__in=ntns)}
+        self.by_name = {}
+        for enterprise in Enterprise.objects.filter(normalised_name__in=names).order_by("legal_name", "pk"):
+            self.by_name.setdefault(self._name_key(enterprise.normalised_name, enterprise.city), enterprise)
+
+    @staticmethod
+    def _name_key(normalised: str, city: str) -> tuple[str, str]:
+        return normalised, city.strip().upper()
+
+    def find(self, nomination: Nomination) -> Enterprise | None:
+        ntn = nomination.ntn.replace("-", "")
+        found = self.by_ntn.get(ntn) if ntn else None
+        return found or self.by_name.get(self._name_key(normalise_name(nomination.legal_name), nomination.city))
+
+    def add(self, enterprise: Enterprise) -> None:
+        if enterprise.ntn:
+            self.by_ntn[enterprise.ntn] = enterprise
+        self.by_name.setdefault(self._name_key(enterprise.normalised_name, enterprise.city), enterprise)
 
 
-def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
-    """The enterprise this nomination is of: found by NTN or name and city, else made from the nomination."""
-    found = enterprise_find(ntn=nomination.ntn, legal_name=nomination.legal_name, city=nomination.city)
+def _enterprise_of(nomination: Nomination, index: _EnterpriseIndex) -> tuple[Enterprise, bool]:
+    """The enterprise ``nomination`` is of and whether it is new (unsaved); a known one learns its NTN."""
+    found = index.find(nomination)
     if found:
         if nomination.ntn and not found.ntn:
             found.ntn = nomination.ntn.replace("-", "")
-            found.save(update_fields=["ntn"])
-        return found
-    return Enterprise.objects.create(
+            index.add(found)
+        return found, False
+    enterprise = Enterprise(
         legal_name=nomination.legal_name,
         normalised_name=normalise_name(nomination.legal_name),
         ntn=nomination.ntn.replace("-", "") or None,
@@ -265,6 +328,43 @@ def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
         women_led=nomination.women_led,
         size_class=nomination.size_class,
     )
+    index.add(enterprise)
+    return enterprise, True
+
+
+def enterprise_find(*, ntn: str, legal_name: str, city: str) -> Enterprise | None:
+    """The enterprise already known by this NTN, or by the same name in the same city."""
+    probe = Nomination(ntn=ntn, legal_name=legal_name, city=city)
+    return _EnterpriseIndex([probe]).find(probe)
+
+
+def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
+    """The enterprise this nomination is of: found by NTN or name and city, else made from the nomination."""
+    index = _EnterpriseIndex([nomination])
+    found = index.find(nomination)
+    known_ntn = found.ntn if found else None
+    enterprise, new = _enterprise_of(nomination, index)
+    if new:
+        enterprise.save()
+    elif enterprise.ntn != known_ntn:
+        enterprise.save(update_fields=["ntn"])
+    return enterprise
+
+
+def _enterprises_link(nominations: list[Nomination]) -> None:
+    """Link each nomination to its enterprise, making the new ones in bulk (two rows of one SME share one)."""
+    index = _EnterpriseIndex(nominations)
+    known_ntns = {enterprise.pk: enterprise.ntn for enterprise in [*index.by_ntn.values(), *index.by_name.values()]}
+    new, learnt = [], {}
+    for nomination in nominations:
+        enterprise, is_new = _enterprise_of(nomination, index)
+        if is_new:
+            new.append(enterprise)
+        elif enterprise.pk is not None and enterprise.ntn != known_ntns.get(enterprise.pk):
+            learnt[enterprise.pk] = enterprise
+        nomination.enterprise = enterprise
+    Enterprise.objects.bulk_create(new)
+    Enterprise.objects.bulk_update(learnt.values(), ["ntn"])
 
 
 def _notify_trade_body(nomination: Nomination, template: str) -> None:
@@ -392,7 +492,7 @@ def _exhibitor_create(nomination: Nomination) -> Exhibitor:
         export_experience=nomination.export_experience,
         export_markets=nomination.export_markets,
         website=nomination.website,
-        public_email=nomination.contact_email,
+        # The contact email is SMEDA's, not the public's: the exhibitor chooses what visitors see.
     )
     _copy_image(nomination.logo, exhibitor.logo)
     _copy_image(nomination.logo_thumbnail, exhibitor.logo_thumbnail)
@@ -412,6 +512,8 @@ def _exhibitor_create(nomination: Nomination) -> Exhibitor:
         nomination.cluster,
     )
     enterprise.save(update_fields=["women_led", "size_class", "cluster"])
+    # With a description from the nomination, the new exhibitor is listed at once.
+    transaction.on_commit(directory_changed)
     return exhibitor
 
 
@@ -424,13 +526,51 @@ def directory_changed() -> None:
 
 
 def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:
-    """Save the public profile. A profile with a description is listed in the public directory."""
+    """Save the public profile: only the fields in ``data``, so that staff's unlisting (or anything else
+    changed since the page was loaded) is never written back. Listing follows from the data."""
     with transaction.atomic():
         many_to_many = _assign(exhibitor, data)
-        exhibitor.listed = bool(exhibitor.description.strip())
-        exhibitor.save()
+        fields = [name for name in data if name not in many_to_many]
+        fields += [THUMBNAIL_OF[name] for name in data if name in THUMBNAIL_OF]
+        exhibitor.save(update_fields=[*fields, "updated_at"])
         _set_many_to_many(exhibitor, many_to_many)
+        exhibitor.refresh_from_db(fields=["listed", "unlisted_at", "unlisted_reason"])
         transaction.on_commit(directory_changed)
+
+
+def exhibitor_unlist(*, exhibitor: Exhibitor, reason: str, user: User) -> Exhibitor:
+    """Staff take the exhibitor out of the public directory until staff list it again; the reason is kept
+    on the exhibitor (its members see it) and in its history."""
+    if not reason.strip():
+        raise NominationError(_("Give a reason for unlisting the exhibitor."))
+    with transaction.atomic():
+        exhibitor = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
+        if exhibitor.unlisted_at is not None:
+            raise NominationError(_("%(name)s is already unlisted.") % {"name": exhibitor})
+        exhibitor.unlisted_at, exhibitor.unlisted_reason = timezone.now(), reason.strip()
+        _save_staff_decision(exhibitor, reason=reason.strip(), user=user)
+    return exhibitor
+
+
+def exhibitor_relist(*, exhibitor: Exhibitor, reason: str, user: User) -> Exhibitor:
+    """Staff lift their unlisting; the exhibitor is listed again if its profile has a description."""
+    if not reason.strip():
+        raise NominationError(_("Give a reason for listing the exhibitor again."))
+    with transaction.atomic():
+        exhibitor = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
+        if exhibitor.unlisted_at is None:
+            raise NominationError(_("%(name)s was not unlisted by staff.") % {"name": exhibitor})
+        exhibitor.unlisted_at, exhibitor.unlisted_reason = None, ""
+        _save_staff_decision(exhibitor, reason=reason.strip(), user=user)
+    return exhibitor
+
+
+def _save_staff_decision(exhibitor: Exhibitor, *, reason: str, user: User) -> None:
+    # simple-history records who decided and why on the historical row.
+    exhibitor._history_user, exhibitor._change_reason = user, reason
+    exhibitor.save(update_fields=["unlisted_at", "unlisted_reason", "updated_at"])
+    exhibitor.refresh_from_db(fields=["listed"])
+    transaction.on_commit(directory_changed)
 
 
 def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | None, data: dict) -> ExhibitorProduct:

@@ -179,7 +179,12 @@ class ExhibitorFactory(factory.django.DjangoModelFactory):
     size_class = factory.SelfAttribute("nomination.size_class")
     stall_size = "9"
     description = "Hand-forged surgical instruments for hospitals in Europe."
-    listed = True
+    # The database derives ``listed``; ``listed=False`` makes one that staff have unlisted.
+    unlisted_at = factory.LazyAttribute(lambda exhibitor: None if exhibitor.listed else timezone.now())
+    unlisted_reason = factory.LazyAttribute(lambda exhibitor: "" if exhibitor.listed else "Unlisted by staff.")
+
+    class Params:
+        listed = True
 
 
 class ExhibitorMembershipFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,9 @@
-"""Forms of the spreadsheet upload of nominations: the upload, and the confirmation of a checked file."""
+"""The form of the spreadsheet upload of nominations: a readable CSV or XLSX file, or an error beside the field."""
 
 from dataclasses import dataclass
 
 import tablib
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..resources import FORMATS, MAX_BYTES, SpreadsheetRejected, read_spreadsheet
@@ -44,13 +43,3 @@ class NominationImportForm(forms.Form):
         except SpreadsheetRejected as error:
             raise forms.ValidationError(str(error)) from error
         return Spreadsheet(content=content, extension=extension, dataset=dataset, row_numbers=row_numbers)
-
-
-class ConfirmImportForm(forms.Form):
-    """Names the checked upload kept in private storage (never the file itself, nor in the session)."""
-
-    token = forms.CharField(widget=forms.HiddenInput, validators=[RegexValidator(r"^[0-9a-f]{32}\.(csv|xlsx)$")])
-
-    @property
-    def extension(self) -> str:
-        return self.cleaned_data["token"].rsplit(".", 1)[-1]

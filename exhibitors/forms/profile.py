@@ -63,6 +63,17 @@ class ExhibitorProfileForm(forms.ModelForm):
         self.fields["description"].required = True
 
 
+class ListingDecisionForm(forms.Form):
+    """Staff's reason for unlisting exhibitors from the public directory, or for listing them again."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the exhibitor's history; an unlisting reason is shown to the exhibitor."),
+    )
+
+
 class ExhibitorProductForm(forms.ModelForm):
     photo = ImageUploadField(label=_("Photo"), required=False)
 

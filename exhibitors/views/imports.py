@@ -1,7 +1,9 @@
-"""Spreadsheet upload of nominations by a trade body: upload, preview with every row's problems, confirm.
+"""Spreadsheet upload of nominations by a trade body: upload, check in the background, preview, confirm.
 
-The upload is kept in private storage under a random name tied to the trade body and the user
-between the preview and the confirmation; the confirmation imports all rows or none.
+The upload is kept as a ``NominationImport`` of the trade body and the person who uploaded it;
+a Celery task checks it, and another imports it once confirmed, all rows or none. The import's
+page follows the task with a progress bar (polled by htmx), then shows every row's problems.
+Staff who may add nominations reach the same pages for any trade body from the admin.
 """
 
 from django.contrib import messages
@@ -10,24 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expo import selectors as core_selectors
 
-from .. import resources, selectors
-from ..forms.imports import ConfirmImportForm, NominationImportForm
+from .. import resources, selectors, services
+from ..forms.imports import NominationImportForm
 
 
 def _columns() -> list[tuple[str, bool, str]]:
     return [
         (column, column in resources.REQUIRED_COLUMNS, resources.COLUMN_HELP[column]) for column in resources.COLUMNS
     ]
-
-
-def _preview(request, *, trade_body, report, token, form):
-    context = {"trade_body": trade_body, "report": report, "token": token, "form": form}
-    return render(request, "exhibitors/nominations/import_preview.html", context)
 
 
 @login_required
@@ -38,50 +34,55 @@ def nomination_import(request, trade_body_pk: int):
     if expo is None:
         messages.error(request, _("No expo edition is open for nominations yet."))
         return redirect(trade_body)
-    scope = {"trade_body": trade_body, "user": request.user}
-
-    if request.method == "POST" and "token" in request.POST:
-        confirm = ConfirmImportForm(request.POST)
-        content = resources.upload_read(**scope, token=request.POST["token"]) if confirm.is_valid() else None
-        if content is None:
-            messages.error(request, _("The checked file is no longer available. Please upload it again."))
-            return redirect("nomination_import", trade_body.pk)
-        token = confirm.cleaned_data["token"]
-        try:
-            dataset, row_numbers = resources.read_spreadsheet(content, confirm.extension)
-        except resources.SpreadsheetRejected as error:
-            resources.upload_discard(**scope, token=token)
-            messages.error(request, str(error))
-            return redirect("nomination_import", trade_body.pk)
-        report = resources.nominations_import(
-            dataset=dataset, row_numbers=row_numbers, expo=expo, **scope, confirm=True
-        )
-        if not report.ok:
-            # Something changed since the preview (a colleague used the quota, a cluster was renamed).
-            messages.error(request, _("Nothing was imported: the file no longer passes the checks below."))
-            return _preview(request, trade_body=trade_body, report=report, token=None, form=NominationImportForm())
-        resources.upload_discard(**scope, token=token)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d nomination imported and submitted.",
-                "%(count)d nominations imported and submitted.",
-                report.imported,
-            )
-            % {"count": report.imported},
-        )
-        return redirect(trade_body)
-
     form = NominationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         sheet = form.cleaned_data["file"]
-        report = resources.nominations_import(
-            dataset=sheet.dataset, row_numbers=sheet.row_numbers, expo=expo, **scope, confirm=False
+        nomination_import = resources.nomination_import_start(
+            expo=expo,
+            trade_body=trade_body,
+            user=request.user,
+            content=sheet.content,
+            extension=sheet.extension,
+            rows=len(sheet.row_numbers),
         )
-        token = resources.upload_keep(**scope, content=sheet.content, extension=sheet.extension) if report.ok else None
-        return _preview(request, trade_body=trade_body, report=report, token=token, form=NominationImportForm())
+        return redirect("nomination_import_status", trade_body.pk, nomination_import.pk)
     context = {"trade_body": trade_body, "form": form, "columns": _columns(), "max_rows": resources.MAX_ROWS}
     return render(request, "exhibitors/nominations/import.html", context)
+
+
+@login_required
+@require_GET
+def nomination_import_status(request, trade_body_pk: int, pk: int):
+    """The import's progress while a task works on it, then its report (and the confirmation when valid).
+    An htmx poll gets the progress bar alone, and a full reload once the task is done."""
+    trade_body = selectors.trade_body_for_import(request.user, trade_body_pk)
+    nomination_import = selectors.nomination_import_for_user(request.user, trade_body=trade_body, pk=pk)
+    context = {
+        "trade_body": trade_body,
+        "nomination_import": nomination_import,
+        "rows_done": resources.nomination_import_progress(nomination_import=nomination_import),
+    }
+    if request.htmx:
+        response = render(request, "exhibitors/nominations/includes/import_progress.html", context)
+        if not nomination_import.is_running:
+            response["HX-Refresh"] = "true"
+        return response
+    if not nomination_import.is_running:
+        context["report"] = resources.ImportReport.from_json(nomination_import.report)
+        context["form"] = NominationImportForm()
+    return render(request, "exhibitors/nominations/import_status.html", context)
+
+
+@login_required
+@require_POST
+def nomination_import_confirm(request, trade_body_pk: int, pk: int):
+    trade_body = selectors.trade_body_for_import(request.user, trade_body_pk)
+    nomination_import = selectors.nomination_import_for_user(request.user, trade_body=trade_body, pk=pk)
+    try:
+        resources.nomination_import_confirm(nomination_import=nomination_import)
+    except services.NominationError as error:
+        messages.error(request, str(error))
+    return redirect("nomination_import_status", trade_body.pk, nomination_import.pk)
 
 
 @login_required
@@ -98,6 +99,16 @@ def nomination_import_template(request, trade_body_pk: int, fmt: str):
 
 urlpatterns = [
     path("trade-bodies/<int:trade_body_pk>/nominations/import/", nomination_import, name="nomination_import"),
+    path(
+        "trade-bodies/<int:trade_body_pk>/nominations/import/<int:pk>/",
+        nomination_import_status,
+        name="nomination_import_status",
+    ),
+    path(
+        "trade-bodies/<int:trade_body_pk>/nominations/import/<int:pk>/confirm/",
+        nomination_import_confirm,
+        name="nomination_import_confirm",
+    ),
     path(
         "trade-bodies/<int:trade_body_pk>/nominations/import/template.<str:fmt>",
         nomination_import_template,

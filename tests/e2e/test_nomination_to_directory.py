@@ -82,10 +82,11 @@ def test_a_nominated_sme_becomes_a_listed_exhibitor(
     contact.get_by_role("button", name="Create my account").click()
     expect(contact).to_have_url(re.compile(rf"/exhibitor/{exhibitor.pk}/$"))
 
-    # Not listed until the profile is completed; then the public directory shows it.
+    # Listed at approval with the nomination's description, without the contact email; the profile adds to it.
     anonymous = browser.new_context(base_url=live_server.url).new_page()
-    anonymous.goto("/exhibitors/")
-    expect(anonymous.locator("main")).not_to_contain_text("Hilal Surgical")
+    anonymous.goto(exhibitor.get_public_url())
+    expect(anonymous.get_by_role("heading", level=1)).to_contain_text("Hilal Surgical")
+    expect(anonymous.locator("main")).not_to_contain_text("bilal@hilal.pk")
     contact.goto(f"/exhibitor/{exhibitor.pk}/profile/")
     contact.fill("textarea[name=description]", "CE-marked surgical instruments, exported to Europe.")
     contact.fill("textarea[name=description_ur]", "یورپ کو برآمد ہونے والے جراحی کے آلات۔")

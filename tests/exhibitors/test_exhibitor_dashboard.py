@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from exhibitors import services
 from exhibitors.models import BoothStaff, Exhibitor, ExhibitorProduct, ExportExperience, StallSize
 from tests.factories import (
     BoothStaffFactory,
@@ -50,7 +51,6 @@ def exhibitor(expo):
         slug="hilal-surgical",
         stall_size=StallSize.SHELL_9,
         description="",
-        listed=False,
     )
 
 
@@ -564,3 +564,132 @@ def test_a_trade_body_user_cannot_open_exhibitor_pages_even_of_its_own_nominee(
 
     for url in _urls(exhibitor, product.pk, person.pk):
         assert client.get(url).status_code == 404, url
+
+
+# --- Listing follows from the data; staff unlisting sticks -----------------------------------
+
+
+@pytest.fixture
+def staff_decider(staff_with_mfa):
+    return staff_with_mfa
+
+
+def unlist_in_admin(client, staff, exhibitor, reason: str, action: str = "unlist_selected"):
+    client.force_login(staff)
+    return client.post(
+        reverse("admin:exhibitors_exhibitor_changelist"),
+        {"action": action, "_selected_action": [exhibitor.pk], "confirm": "yes", "reason": reason},
+    )
+
+
+def test_an_exhibitor_with_a_description_is_listed_before_any_save_and_the_dashboard_agrees(client, expo):
+    exhibitor = ExhibitorFactory(slug="zahra-sports", description="Hand-stitched match footballs.")
+    client.force_login(ExhibitorMembershipFactory(exhibitor=exhibitor).user)
+
+    response = client.get(reverse("exhibitor_dashboard", args=[exhibitor.pk]))
+    page = response.content.decode()
+
+    done = {item.key: item.done for item in response.context["completeness"].items}
+    assert (exhibitor.listed, done["description"]) == (True, True)
+    assert "Your profile is listed in the public directory." in page
+    assert "not listed yet" not in page
+    assert client.get(reverse("directory_detail", args=["zahra-sports"])).status_code == 200
+
+
+def test_an_exhibitor_without_a_description_is_not_listed_and_the_dashboard_says_why_once(client, owner, exhibitor):
+    client.force_login(owner)
+
+    response = client.get(reverse("exhibitor_dashboard", args=[exhibitor.pk]))
+    page = response.content.decode()
+
+    done = {item.key: item.done for item in response.context["completeness"].items}
+    assert (exhibitor.listed, done["description"]) == (False, False)
+    assert page.count('data-testid="listing"') == 1
+    assert "Your profile is not listed yet: add a description in English" in page
+
+
+def test_staff_unlisting_in_the_admin_asks_for_a_reason_and_survives_the_exhibitors_save(
+    client, owner, exhibitor, staff_decider, django_capture_on_commit_callbacks
+):
+    Exhibitor.objects.filter(pk=exhibitor.pk).update(description="Surgical instruments.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = unlist_in_admin(client, staff_decider, exhibitor, "Counterfeit brand complaint under review.")
+    assert response.status_code == 302
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(reverse("exhibitor_profile", args=[exhibitor.pk]), profile_data())
+    page = client.get(reverse("exhibitor_dashboard", args=[exhibitor.pk])).content.decode()
+
+    exhibitor.refresh_from_db()
+    assert saved.status_code == 302
+    assert (exhibitor.description, exhibitor.listed) == ("Stainless steel surgical instruments, CE marked.", False)
+    assert exhibitor.unlisted_reason == "Counterfeit brand complaint under review."
+    assert "SMEDA has taken your profile out of the public directory: Counterfeit brand complaint under review." in page
+    assert "not listed yet" not in page
+    client.logout()
+    assert client.get(reverse("directory_detail", args=["hilal-surgical"])).status_code == 404
+    assert "Hilal Surgical" not in client.get(reverse("directory")).content.decode()
+
+
+def test_a_profile_save_from_a_page_loaded_before_the_unlisting_keeps_it(exhibitor, staff_decider):
+    stale = Exhibitor.objects.get(pk=exhibitor.pk)
+    services.exhibitor_unlist(exhibitor=exhibitor, reason="Misleading claims.", user=staff_decider)
+
+    services.exhibitor_update_profile(exhibitor=stale, data={"description": "Now with a description."})
+
+    exhibitor.refresh_from_db()
+    assert (exhibitor.description, exhibitor.unlisted_reason, exhibitor.listed) == (
+        "Now with a description.",
+        "Misleading claims.",
+        False,
+    )
+
+
+def test_staff_lift_the_unlisting_with_a_reason_and_both_reasons_are_in_the_history(
+    client, exhibitor, staff_decider, django_capture_on_commit_callbacks
+):
+    Exhibitor.objects.filter(pk=exhibitor.pk).update(description="Surgical instruments.")
+    with django_capture_on_commit_callbacks(execute=True):
+        unlist_in_admin(client, staff_decider, exhibitor, "Complaint under review.")
+        unlist_in_admin(client, staff_decider, exhibitor, "Complaint dismissed.", action="relist_selected")
+
+    exhibitor.refresh_from_db()
+    client.logout()
+    assert (exhibitor.listed, exhibitor.unlisted_at, exhibitor.unlisted_reason) == (True, None, "")
+    reasons = list(
+        exhibitor.history.exclude(history_change_reason=None)
+        .order_by("history_date")
+        .values_list("history_change_reason", "history_user")
+    )
+    assert reasons == [("Complaint under review.", staff_decider.pk), ("Complaint dismissed.", staff_decider.pk)]
+    assert client.get(reverse("directory_detail", args=["hilal-surgical"])).status_code == 200
+
+
+def test_unlisting_without_a_reason_is_refused_next_to_the_field_and_changes_nothing(
+    client, exhibitor, staff_decider
+):
+    Exhibitor.objects.filter(pk=exhibitor.pk).update(description="Surgical instruments.")
+
+    response = unlist_in_admin(client, staff_decider, exhibitor, "  ")
+
+    exhibitor.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    assert (exhibitor.listed, exhibitor.unlisted_at) == (True, None)
+
+
+def test_only_staff_may_unlist_members_and_anonymous_visitors_are_turned_away(client, owner, exhibitor):
+    Exhibitor.objects.filter(pk=exhibitor.pk).update(description="Surgical instruments.")
+    client.force_login(owner)
+    as_member = unlist_in_admin(client, owner, exhibitor, "I would rather hide.")
+    client.logout()
+    anonymous = client.post(
+        reverse("admin:exhibitors_exhibitor_changelist"),
+        {"action": "unlist_selected", "_selected_action": [exhibitor.pk], "confirm": "yes", "reason": "x"},
+    )
+
+    exhibitor.refresh_from_db()
+    assert as_member.status_code == 302 and "/login/" in as_member.url
+    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    assert (exhibitor.listed, exhibitor.unlisted_at) == (True, None)

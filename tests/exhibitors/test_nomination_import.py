@@ -1,5 +1,6 @@
-"""Spreadsheet upload of nominations: a preview of every row's problems by row and column, an import of all
-rows (as submitted nominations, through the form's services) or none, and files refused with a clear message."""
+"""Spreadsheet upload of nominations: a check and an import in Celery tasks (run in-process here, and by a
+real worker in one test), a preview of every row's problems by row and column, an import of all rows (as
+submitted nominations, under the form's rules) or none, and files refused with a clear message."""
 
 import csv
 import io
@@ -7,10 +8,11 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from exhibitors import resources
-from exhibitors.models import Enterprise, Nomination, NominationRules, TradeBodyQuota
+from exhibitors.models import Enterprise, Nomination, NominationImport, NominationRules, TradeBodyQuota
 from expo.models import OutboundEmail
 from tests.factories import ClusterFactory, EnterpriseFactory, ExpoFactory, NominationFactory
 
@@ -88,14 +90,31 @@ def xlsx_bytes(rows: list[list], headers: list[str]) -> bytes:
 
 
 def upload(client, trade_body, name: str, content: bytes, content_type: str = "text/csv"):
-    return client.post(
-        reverse("nomination_import", args=[trade_body.pk]),
-        {"file": SimpleUploadedFile(name, content, content_type=content_type)},
-    )
+    """Upload a file and follow to its page; the check's task runs (in-process) once the upload commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("nomination_import", args=[trade_body.pk]),
+            {"file": SimpleUploadedFile(name, content, content_type=content_type)},
+        )
+    return _follow(client, response)
 
 
-def confirm(client, trade_body, token: str):
-    return client.post(reverse("nomination_import", args=[trade_body.pk]), {"token": token})
+def confirm(client, trade_body, pk: int):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("nomination_import_confirm", args=[trade_body.pk, pk]))
+    return _follow(client, response)
+
+
+def _follow(client, response):
+    if response.status_code != 302:
+        return response
+    followed = client.get(response.url)
+    followed.redirect_chain = [(response.url, 302)]
+    return followed
+
+
+def pk_of(response) -> int:
+    return response.context["nomination_import"].pk
 
 
 def problems(response) -> dict[int, list[tuple[str, str]]]:
@@ -118,7 +137,8 @@ def test_nomination_import_good_csv_previews_then_imports_every_row_as_submitted
     preview = upload(owner_client, trade_body, "nominations.csv", content)
 
     assert preview.status_code == 200
-    report, token = preview.context["report"], preview.context["token"]
+    assert preview.redirect_chain == [(reverse("nomination_import_status", args=[trade_body.pk, pk_of(preview)]), 302)]
+    report = preview.context["report"]
     assert report.ok
     assert [(line.number, line.name, line.problems) for line in report.rows] == [
         (2, "Enterprise 1 (Pvt) Ltd", []),
@@ -127,12 +147,12 @@ def test_nomination_import_good_csv_previews_then_imports_every_row_as_submitted
     ]
     assert Nomination.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
-    assert 'name="token"' in preview.content.decode()
+    assert "Import and submit 3 nominations" in preview.content.decode()
 
-    done = confirm(owner_client, trade_body, token)
+    done = confirm(owner_client, trade_body, pk_of(preview))
 
-    assert done.status_code == 302
-    assert done.url == reverse("trade_body_dashboard", args=[trade_body.pk])
+    assert done.status_code == 200
+    assert "3 nominations imported and submitted." in done.content.decode()
     nominations = list(Nomination.objects.order_by("legal_name"))
     assert [(n.legal_name, n.status, n.trade_body, n.expo, n.size_class) for n in nominations] == [
         (f"Enterprise {number} (Pvt) Ltd", "submitted", trade_body, expo, "micro") for number in (1, 2, 3)
@@ -145,7 +165,17 @@ def test_nomination_import_good_csv_previews_then_imports_every_row_as_submitted
     assert not OutboundEmail.objects.filter(template="nomination_submitted").exists()
     summary = OutboundEmail.objects.get(template="nominations_imported", to=member.email)
     assert summary.subject.startswith("3 nominations imported")
-    assert resources.upload_read(trade_body=trade_body, user=member, token=token) is None
+    kept = NominationImport.objects.get()
+    assert (kept.status, kept.imported, kept.file.name) == ("imported", 3, "")
+    # Confirming again imports nothing more and sends no second summary.
+    again = confirm(owner_client, trade_body, pk_of(preview))
+    assert [str(message) for message in again.context["messages"]] == [
+        "This file cannot be imported: upload it again to check it."
+    ]
+    assert (Nomination.objects.count(), OutboundEmail.objects.filter(template="nominations_imported").count()) == (
+        3,
+        1,
+    )
 
 
 def test_nomination_import_good_xlsx_with_labels_imports_every_row(owner_client, trade_body, expo, cluster):
@@ -169,7 +199,7 @@ def test_nomination_import_good_xlsx_with_labels_imports_every_row(owner_client,
 
     preview = upload(owner_client, trade_body, "nominations.xlsx", xlsx_bytes(rows, headers), XLSX_TYPE)
     assert problems(preview) == {}
-    confirm(owner_client, trade_body, preview.context["token"])
+    confirm(owner_client, trade_body, pk_of(preview))
 
     first, second = Nomination.objects.order_by("legal_name")
     assert (first.legal_form, first.turnover_band, first.size_class, first.requested_stall_size) == (
@@ -198,7 +228,7 @@ def test_nomination_import_matches_a_known_enterprise_like_the_form(owner_client
     known = EnterpriseFactory(legal_name="Enterprise 1 Pvt Ltd", city="Sialkot", ntn=None)
 
     preview = upload(owner_client, trade_body, "one.csv", csv_bytes([row(1, ntn="")]))
-    confirm(owner_client, trade_body, preview.context["token"])
+    confirm(owner_client, trade_body, pk_of(preview))
 
     assert Nomination.objects.get().enterprise == known
     assert Enterprise.objects.count() == 1
@@ -214,12 +244,14 @@ def test_nomination_import_downloaded_xlsx_template_passes_the_check(owner_clien
 
 
 def test_nomination_import_a_new_upload_replaces_the_pending_one(owner_client, member, trade_body, expo, cluster):
-    first = upload(owner_client, trade_body, "first.csv", csv_bytes([row(1)])).context["token"]
-    second = upload(owner_client, trade_body, "second.csv", csv_bytes([row(2)])).context["token"]
+    first = pk_of(upload(owner_client, trade_body, "first.csv", csv_bytes([row(1)])))
+    second = pk_of(upload(owner_client, trade_body, "second.csv", csv_bytes([row(2)])))
 
-    assert resources.upload_read(trade_body=trade_body, user=member, token=first) is None
-    assert resources.upload_read(trade_body=trade_body, user=member, token=second) == csv_bytes([row(2)])
-    assert confirm(owner_client, trade_body, first).status_code == 302
+    kept = NominationImport.objects.get()
+    assert kept.pk == second
+    with kept.file.open("rb") as handle:
+        assert handle.read() == csv_bytes([row(2)])
+    assert confirm(owner_client, trade_body, first).status_code == 404
     assert Nomination.objects.count() == 0
 
 
@@ -263,11 +295,14 @@ def test_nomination_import_bad_rows_are_each_reported_and_nothing_is_imported(ow
             ("website", "Enter a valid URL."),
         ],
     }
-    assert preview.context["token"] is None
     page = preview.content.decode()
     assert "Nothing was imported. Correct the file and upload it again." in page
     assert "3 rows have problems, listed below." in page
-    assert 'name="token"' not in page
+    assert "Import and submit" not in page
+    refused = confirm(owner_client, trade_body, pk_of(preview))
+    assert [str(message) for message in refused.context["messages"]] == [
+        "This file cannot be imported: upload it again to check it."
+    ]
     assert Nomination.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
 
@@ -284,7 +319,7 @@ def test_nomination_import_over_quota_imports_nothing_and_says_so(owner_client, 
         f"for {expo.name}. Remove rows, withdraw a nomination or ask the SMEDA expo team for a larger quota."
     ]
     assert problems(preview) == {}
-    assert preview.context["token"] is None
+    assert "Import and submit" not in preview.content.decode()
     assert Nomination.objects.count() == 1
 
 
@@ -293,9 +328,10 @@ def test_nomination_import_confirm_after_the_quota_was_used_up_imports_nothing(o
     preview = upload(owner_client, trade_body, "nominations.csv", csv_bytes([row(1), row(2)]))
     NominationFactory(trade_body=trade_body, expo=expo)  # a colleague submits one meanwhile
 
-    response = confirm(owner_client, trade_body, preview.context["token"])
+    response = confirm(owner_client, trade_body, pk_of(preview))
 
     assert response.status_code == 200
+    assert NominationImport.objects.get().status == "failed"
     assert response.context["report"].file_problems[0].startswith("The file has 2 nominations but")
     assert "Nothing was imported: the file no longer passes the checks below." in response.content.decode()
     assert Nomination.objects.count() == 1
@@ -436,15 +472,93 @@ def test_nomination_import_xlsx_that_unpacks_too_large_is_refused(owner_client, 
     }
 
 
-def test_nomination_import_tampered_token_imports_nothing(owner_client, trade_body, expo):
-    response = owner_client.post(
-        reverse("nomination_import", args=[trade_body.pk]), {"token": "../../../etc/passwd"}, follow=True
-    )
+def test_nomination_import_of_another_trade_body_or_colleague_is_not_found_and_cannot_be_confirmed(
+    client, owner_client, member, trade_body, outsider, expo, cluster
+):
+    from tests.factories import MembershipFactory
 
-    assert [str(message) for message in response.context["messages"]] == [
-        "The checked file is no longer available. Please upload it again."
+    own = pk_of(upload(owner_client, trade_body, "nominations.csv", csv_bytes([row(1), row(2)])))
+    colleague = MembershipFactory(trade_body=trade_body).user
+    outsiders_body = outsider.tradebodymembership_set.get().trade_body
+    status = reverse("nomination_import_status", args=[trade_body.pk, own])
+    confirm_url = reverse("nomination_import_confirm", args=[trade_body.pk, own])
+
+    responses = []
+    for user in (outsider, colleague):
+        client.force_login(user)
+        responses += [client.get(status), client.post(confirm_url)]
+    client.force_login(outsider)
+    # Under the outsider's own trade body, the id of another's import is not found either.
+    responses += [
+        client.get(reverse("nomination_import_status", args=[outsiders_body.pk, own])),
+        client.post(reverse("nomination_import_confirm", args=[outsiders_body.pk, own])),
     ]
-    assert Nomination.objects.count() == 0
+    client.logout()
+    anonymous = client.get(status)
+
+    assert [response.status_code for response in responses] == [404] * 6
+    assert all("Enterprise 1" not in response.content.decode() for response in responses)
+    assert anonymous.status_code == 302
+    assert (NominationImport.objects.get().status, Nomination.objects.count()) == ("checked", 0)
+
+
+def test_nomination_import_page_polls_the_progress_while_the_task_works(owner_client, member, trade_body, expo):
+    from django.core.files.base import ContentFile
+
+    running = NominationImport(
+        expo=expo, trade_body=trade_body, uploaded_by=member, extension="csv", rows=400, language="en"
+    )
+    running.file.save("upload.csv", ContentFile(b"legal_name\nA\n"), save=False)
+    running.save()
+    resources._progress_report(running.pk, 120)
+    url = reverse("nomination_import_status", args=[trade_body.pk, running.pk])
+
+    page = owner_client.get(url)
+    poll = owner_client.get(url, headers={"HX-Request": "true"})
+    NominationImport.objects.filter(pk=running.pk).update(status="checked", report={"rows": [], "file_problems": []})
+    last_poll = owner_client.get(url, headers={"HX-Request": "true"})
+
+    assert "120 of 400 rows" in page.content.decode()
+    assert f'hx-get="{url}"' in page.content.decode()
+    assert [template.name for template in poll.templates] == ["exhibitors/nominations/includes/import_progress.html"]
+    assert '<progress id="import-progress-bar" class="w-100" max="400" value="120">' in poll.content.decode()
+    assert "HX-Refresh" not in poll
+    assert last_poll["HX-Refresh"] == "true"
+    assert "hx-get" not in last_poll.content.decode()
+
+
+def test_nomination_import_with_a_real_worker_checks_and_imports_in_the_background(
+    client, member, trade_body, expo, cluster, celery_worker
+):
+    import time
+
+    client.force_login(member)
+
+    def wait_until(status: str) -> NominationImport:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            nomination_import = NominationImport.objects.get()
+            if nomination_import.status == status:
+                return nomination_import
+            time.sleep(0.2)
+        raise AssertionError(f"the import did not reach {status}: {NominationImport.objects.get().status}")
+
+    upload_response = client.post(
+        reverse("nomination_import", args=[trade_body.pk]),
+        {"file": SimpleUploadedFile("nominations.csv", csv_bytes([row(1), row(2)]), content_type="text/csv")},
+    )
+    checked = wait_until("checked")
+    preview = client.get(upload_response.url)
+    client.post(reverse("nomination_import_confirm", args=[trade_body.pk, checked.pk]))
+    imported = wait_until("imported")
+
+    assert upload_response.url == reverse("nomination_import_status", args=[trade_body.pk, checked.pk])
+    assert preview.context["report"].ok
+    assert imported.imported == 2
+    assert sorted(Nomination.objects.values_list("legal_name", "status")) == [
+        ("Enterprise 1 (Pvt) Ltd", "submitted"),
+        ("Enterprise 2 (Pvt) Ltd", "submitted"),
+    ]
 
 
 # --- The template -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tests.factories import (
     ExhibitorMembershipFactory,
     ExhibitorProductFactory,
     ExpoFactory,
+    NominationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,37 @@ def test_booth_staff_id_numbers_are_masked_even_for_the_exhibitors_own_members(c
     for id_number in STAFF_IDS:
         assert id_number not in page
         assert id_number[-4:] in page
+
+
+def test_approval_does_not_publish_the_contact_email_until_the_exhibitor_opts_in(
+    client, staff_with_mfa, django_capture_on_commit_callbacks
+):
+    ExpoFactory()
+    nomination = NominationFactory(legal_name="Zahra Sports", contact_email=CONTACT_EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_decide(
+            nomination=nomination, decision="approved", reason="", user=staff_with_mfa, site_url="http://testserver/"
+        )
+    exhibitor = Exhibitor.objects.get(nomination=nomination)
+    public_url = reverse("directory_detail", args=[exhibitor.slug])
+    approved_page = client.get(public_url).content.decode()
+    member = Client()
+    member.force_login(ExhibitorMembershipFactory(exhibitor=exhibitor).user)
+    profile_url = reverse("exhibitor_profile", args=[exhibitor.pk])
+    form_page = member.get(profile_url).content.decode()
+    profile = {"name": "Zahra Sports", "description": "Match footballs.", "public_email": ""}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post(profile_url, profile)
+    saved_page = client.get(public_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post(profile_url, {**profile, "public_email": "sales@zahra.example.pk"})
+    chosen_page = client.get(public_url).content.decode()
+
+    assert "Zahra Sports" in approved_page  # listed from the nomination's description, before any save
+    assert CONTACT_EMAIL not in approved_page
+    assert CONTACT_EMAIL not in form_page
+    assert CONTACT_EMAIL not in saved_page
+    assert Exhibitor.objects.get(pk=exhibitor.pk).public_email == "sales@zahra.example.pk"
+    assert 'href="mailto:sales@zahra.example.pk"' in chosen_page
+    assert CONTACT_EMAIL not in chosen_page

@@ -157,11 +157,13 @@ def test_nomination_decide_approval_makes_the_exhibitor_invites_the_contact_and_
     assert (nomination.status, nomination.decision_reason) == (Status.APPROVED, "")
     assert nomination.decided_at is not None
     exhibitor = Exhibitor.objects.get(nomination=nomination)
-    assert (exhibitor.name, exhibitor.expo, exhibitor.enterprise, exhibitor.listed) == (
+    # Listed at once with the nomination's description; the contact email stays private until chosen.
+    assert (exhibitor.name, exhibitor.expo, exhibitor.enterprise, exhibitor.listed, exhibitor.public_email) == (
         "Sialkot Surgical Works (Pvt) Ltd",
         nomination.expo,
         nomination.enterprise,
-        False,
+        True,
+        "",
     )
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.organisation, invitation.invited_by) == (
