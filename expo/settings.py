@@ -203,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Karachi"
 USE_I18N = True
+# One way of writing dates per language, for the admin, the public pages, the emails and the gate alike.
+FORMAT_MODULE_PATH = ["expo.formats"]
 USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from expo.models import Expo
 
@@ -71,6 +71,8 @@ def day_list(*, expo: Expo, day: datetime.date) -> dict:
     return {
         "expo": expo.pk,
         "day": day.isoformat(),
+        # The day as every page writes it in the gate's language (the day is also the list's key, in ISO form).
+        "day_label": formats.date_format(day),
         "public_key": qr.public_key_b64url(keys.public_key()),
         "badges": [
             {"n": number, "v": version, "name": name, "label": str(categories.get(category) or kinds.get(kind, kind))}

@@ -86,7 +86,7 @@
   }
 
   function describeList(list) {
-    listInfo.textContent = list ? format(data.msgList, { day: list.day, count: list.badges.length }) : "";
+    listInfo.textContent = list ? format(data.msgList, { day: list.day_label || list.day, count: list.badges.length }) : "";
   }
 
   function fetchDayList() {
