@@ -130,7 +130,12 @@ def allocate(
     greedy_values = _values(inst, greedy)
     values = _values(inst, assignment)
     if stages is None:
-        stages = tuple(Stage(name, values[name], None, greedy_values[name], False) for name in _stage_names(objective))
+        # Without any block to choose, there is nothing to decide: every stage is proven as it is.
+        settled = not any(candidates.values())
+        stages = tuple(
+            Stage(name, values[name], values[name] if settled else None, greedy_values[name], settled)
+            for name in _stage_names(objective)
+        )
     else:
         # The repair may only have raised the rank value; the bounds stay.
         stages = tuple(replace(stage, value=values[stage.name], greedy=greedy_values[stage.name]) for stage in stages)
@@ -326,7 +331,7 @@ class _Packing:
 
 def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limits):
     """(1) the number placed, then (2) the rank value keeping that number: (assignment, stages, work)."""
-    current, used = dict(greedy), 0.0
+    current, used, cpu = dict(greedy), 0.0, time.process_time()
     fixed_rank = sum(inst.rank_weight[e] for e in locked)
     packing.model.Maximize(packing.count)
     packing.hint(current)
@@ -337,7 +342,16 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
     if packing.found(code) and len(packing.read(solver)) > len(current):
         current = packing.read(solver)
     count = len(current) - len(locked)
-    count_stage = Stage("count", float(len(current)), float(max(count_bound, len(current))), 0.0, count_proven)
+    count_stage = Stage(
+        "count",
+        float(len(current)),
+        float(max(count_bound, len(current))),
+        0.0,
+        count_proven,
+        work=used,
+        cpu_seconds=time.process_time() - cpu,
+    )
+    cpu = time.process_time()
 
     packing.model.Add(packing.count >= count)
     packing.model.Maximize(packing.rank)
@@ -354,7 +368,15 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
     # Given the count; without a proven count this bound holds for the count found, not beyond it.
     rank_bound = (fixed_rank + math.floor(solver.BestObjectiveBound() + 1e-6)) / 100 if packing.found(code) else None
     value = _rank_value(inst, current) / 100
-    rank_stage = Stage("rank", value, None if rank_bound is None else max(rank_bound, value), 0.0, rank_proven)
+    rank_stage = Stage(
+        "rank",
+        value,
+        None if rank_bound is None else max(rank_bound, value),
+        0.0,
+        rank_proven,
+        work=used - count_stage.work,
+        cpu_seconds=time.process_time() - cpu,
+    )
     return current, (count_stage, rank_stage), used
 
 
@@ -369,7 +391,7 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
     better-ranked placed and this one fit together. Returns (assignment, stages, proven per
     exhibitor left out, work).
     """
-    current, used = dict(locked), 0.0
+    current, used, cpu = dict(locked), 0.0, time.process_time()
     holder = {s for b in current.values() for s in b.stalls}
     accepted: list[int] = []
     proven_out: dict[int, bool] = {}
@@ -410,7 +432,7 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
     packing.model.ClearAssumptions()
     value = _rank_value(inst, current) / 100
     stages = (
-        Stage("rank", value, value if all_proven else None, 0.0, all_proven),
+        Stage("rank", value, value if all_proven else None, 0.0, all_proven, used, time.process_time() - cpu),
         Stage("count", float(len(current)), None, 0.0, all_proven),
     )
     return current, stages, proven_out, used
@@ -419,6 +441,7 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
 def _preferences(inst: Instance, candidates, locked, assignment, big, budget, limits):
     """(3) the preferences, keeping who is placed (so the count and rank values stay): exactly when the
     model is small, else by neighbourhoods. Returns (assignment, stage, work)."""
+    cpu = time.process_time()
     placed = {e: candidates[e] for e in assignment if e not in locked}
     variables = sum(map(len, placed.values()))
     current = dict(assignment)
@@ -438,14 +461,17 @@ def _preferences(inst: Instance, candidates, locked, assignment, big, budget, li
             value = assignment_score(inst, current, 0)
             bound = max(value, constant + math.floor(solver.BestObjectiveBound() + 1e-6))
             proven = code == model.cp_model.OPTIMAL
-            return current, Stage("preferences", value / SCALE, bound / SCALE, 0.0, proven), solver.deterministic_time
+            used = solver.deterministic_time
+            stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, proven, used, time.process_time() - cpu)
+            return current, stage, used
     used = 0.0
     if budget > 0.01:
         # Only those placed take part, so the count and the rank value cannot fall.
         current, used = _improve(inst, placed, locked, current, big, budget, limits)
     value = assignment_score(inst, current, 0)
     bound = max(value, _trivial_bound(inst, placed, locked, len(placed)))
-    return current, Stage("preferences", value / SCALE, bound / SCALE, 0.0, False), used
+    stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, False, used, time.process_time() - cpu)
+    return current, stage, used
 
 
 def _rank_repair(inst: Instance, candidates, locked, assignment, by_rank) -> dict[int, Block]:

@@ -1,7 +1,7 @@
 """The allocator's inputs and outputs, and the constants that bound its work."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pavilions import geometry
 
@@ -131,6 +131,8 @@ class Stage:
     bound: float | None
     greedy: float
     proven: bool
+    work: float = 0.0  # CP-SAT work units it took
+    cpu_seconds: float = field(default=0.0, compare=False)  # CPU time it took, model building included
 
     @property
     def gap(self) -> float | None:
