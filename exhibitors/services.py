@@ -4,6 +4,7 @@ Every function takes keyword arguments, runs in one transaction and raises
 ``NominationError`` with a message the user can read.
 """
 
+import logging
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
@@ -12,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from simple_history.utils import bulk_create_with_history
 
-from expo import caching
+from expo import caching, images
 from expo import services as core
-from expo.forms import UploadedImage
+from expo.forms import UploadedImage, image_messages
 from expo.models import Expo, TradeBody, User
 
 from .models import (
@@ -32,7 +34,10 @@ from .models import (
     SizeClass,
     TradeBodyQuota,
     normalise_name,
+    private_storage,
 )
+
+logger = logging.getLogger(__name__)
 
 Status = Nomination.Status
 DIRECTORY_VERSION_KEY = "exhibitors:directory-version"
@@ -100,15 +105,92 @@ def _check_quota(expo: Expo, trade_body: TradeBody, adding: int = 1) -> None:
 
 # Each image field and the field holding its thumbnail.
 THUMBNAIL_OF = {"logo": "logo_thumbnail", "photo": "thumbnail"}
+# An upload is checked in the request and re-encoded by a worker (``image_process``). Until then its image
+# field already holds the name the re-encoded file will have, its thumbnail field is empty ("not ready"),
+# and the original, metadata and all, waits in private storage under PENDING_FOLDER: public media only
+# ever holds re-encoded images.
+PENDING_FOLDER = "pending"
+IMAGE_MODELS = {model._meta.model_name: model for model in (Nomination, NominationProduct, Exhibitor, ExhibitorProduct)}
+
+
+def _pending_name(name: str) -> str:
+    return f"{PENDING_FOLDER}/{name}"
 
 
 def _files_delete_on_commit(instance, fields) -> None:
     """Delete the files ``instance`` holds in ``fields`` once the transaction commits (they are being replaced,
-    cleared or their row deleted); a rollback keeps them. Nothing else refers to them: approval copies files."""
+    cleared or their row deleted), with an original still waiting to be re-encoded; a rollback keeps them.
+    Nothing else refers to them: approval copies files."""
     for field in fields:
         file = getattr(instance, field)
         if file:
             transaction.on_commit(partial(file.storage.delete, file.name))
+            if field in THUMBNAIL_OF:
+                transaction.on_commit(partial(private_storage().delete, _pending_name(file.name)))
+
+
+def _image_stage(instance, field: str, original: ContentFile) -> None:
+    """Keep ``original`` (a checked upload) privately, point ``field`` at the name of its re-encoded copy to
+    come and clear the thumbnail; the worker is asked to re-encode it once the change commits."""
+    name = instance._meta.get_field(field).generate_filename(instance, original.name)
+    private_storage().save(_pending_name(name), original)
+    setattr(instance, field, name)
+    setattr(instance, THUMBNAIL_OF[field], "")
+    # The row of a new instance has its id only once saved, later in the same transaction.
+    transaction.on_commit(lambda: _image_process_enqueue(model=instance._meta.model_name, pk=instance.pk, field=field))
+
+
+def _image_process_enqueue(*, model: str, pk: int, field: str) -> None:
+    from .tasks import image_process
+
+    try:
+        image_process.delay(model, pk, field)
+    except BrokerUnavailable:
+        # The original stays waiting and the thumbnail empty: the next upload or a staff re-run redoes it.
+        logger.warning("Broker unavailable; %s %s %s left waiting to be re-encoded.", model, pk, field)
+
+
+def image_process(*, model: str, pk: int, field: str) -> bool:
+    """Re-encode the original waiting for ``field`` of the ``model`` row ``pk`` and make its thumbnail.
+
+    Returns whether it wrote them. Safe to run twice, and after the row was deleted or the image replaced
+    or cleared: it then does nothing. An original that cannot be decoded (only a file crafted to pass the
+    request's cheap check) is dropped and the field cleared.
+    """
+    model_class, thumbnail_field = IMAGE_MODELS[model], THUMBNAIL_OF[field]
+    instance = model_class.objects.filter(pk=pk).first()
+    if instance is None or not getattr(instance, field) or getattr(instance, thumbnail_field):
+        return False
+    name = getattr(instance, field).name
+    pending = private_storage()
+    try:
+        with pending.open(_pending_name(name), "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return False
+    try:
+        clean = images.reencode(data, messages=image_messages())
+    except images.ImageRejected as error:
+        logger.warning("%s %s %s could not be re-encoded (%s); the image is dropped.", model, pk, field, error)
+        clean = None
+    with transaction.atomic():
+        locked = model_class.objects.select_for_update().filter(pk=pk).first()
+        # Replaced, cleared or done by another run while this one was encoding.
+        if locked is None or getattr(locked, field).name != name or getattr(locked, thumbnail_field):
+            return False
+        if clean is None:
+            model_class.objects.filter(pk=pk).update(**{field: ""})
+        else:
+            image, thumbnail = getattr(locked, field), getattr(locked, thumbnail_field)
+            # A run that failed after writing the file leaves it under the same name: replace it.
+            image.storage.delete(name)
+            image.storage.save(name, ContentFile(clean.content))
+            thumbnail.save(f"thumbnail.{clean.extension}", ContentFile(clean.thumbnail), save=False)
+            model_class.objects.filter(pk=pk).update(**{thumbnail_field: thumbnail.name})
+        transaction.on_commit(partial(pending.delete, _pending_name(name)))
+        if model_class in (Exhibitor, ExhibitorProduct):
+            transaction.on_commit(directory_changed)
+    return clean is not None
 
 
 def _assign(instance, data: dict) -> dict:
@@ -122,8 +204,7 @@ def _assign(instance, data: dict) -> dict:
             if isinstance(value, UploadedImage) or value is False:
                 _files_delete_on_commit(instance, (field, thumbnail))
             if isinstance(value, UploadedImage):
-                getattr(instance, field).save(value.image.name, value.image, save=False)
-                getattr(instance, thumbnail).save(value.thumbnail.name, value.thumbnail, save=False)
+                _image_stage(instance, field, value.original)
             elif value is False:
                 setattr(instance, field, "")
                 setattr(instance, thumbnail, "")
@@ -457,11 +538,26 @@ def nominations_decide(*, nominations, decision: str, reason: str, user: User, s
     return decided, errors
 
 
-def _copy_image(source, target) -> None:
-    """Copy a private upload into public media (approval publishes what was nominated)."""
-    if source:
-        with source.open("rb") as handle:
-            target.save(source.name.rsplit("/", 1)[-1], ContentFile(handle.read()), save=False)
+def _copy_image(source, target, field: str) -> None:
+    """Copy the image ``field`` of a nomination (private) to the exhibitor approval makes (public media).
+
+    A re-encoded image is copied with its thumbnail; one still waiting for the worker is queued to be
+    re-encoded for the exhibitor too, so that its original never reaches public media.
+    """
+    image, thumbnail = getattr(source, field), getattr(source, THUMBNAIL_OF[field])
+    if not image:
+        return
+    if thumbnail:
+        for stored, copy in ((image, getattr(target, field)), (thumbnail, getattr(target, THUMBNAIL_OF[field]))):
+            with stored.open("rb") as handle:
+                copy.save(stored.name.rsplit("/", 1)[-1], ContentFile(handle.read()), save=False)
+        return
+    try:
+        with private_storage().open(_pending_name(image.name), "rb") as handle:
+            original = ContentFile(handle.read(), name=image.name.rsplit("/", 1)[-1])
+    except FileNotFoundError:
+        return
+    _image_stage(target, field, original)
 
 
 def _unique_slug(expo: Expo, name: str) -> str:
@@ -494,16 +590,14 @@ def _exhibitor_create(nomination: Nomination) -> Exhibitor:
         website=nomination.website,
         # The contact email is SMEDA's, not the public's: the exhibitor chooses what visitors see.
     )
-    _copy_image(nomination.logo, exhibitor.logo)
-    _copy_image(nomination.logo_thumbnail, exhibitor.logo_thumbnail)
+    _copy_image(nomination, exhibitor, "logo")
     exhibitor.save()
     exhibitor.certifications.set(nomination.certifications.all())
     for product in nomination.products.all():
         copy = ExhibitorProduct(
             exhibitor=exhibitor, name=product.name, description=product.description, hs_code=product.hs_code
         )
-        _copy_image(product.photo, copy.photo)
-        _copy_image(product.thumbnail, copy.thumbnail)
+        _copy_image(product, copy, "photo")
         copy.save()
     enterprise = nomination.enterprise
     enterprise.women_led, enterprise.size_class, enterprise.cluster = (

@@ -3,7 +3,19 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import resources
+from . import resources, services
+
+
+@shared_task(
+    name="exhibitors.image_process",
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def image_process(model: str, pk: int, field: str) -> bool:
+    """Re-encode an uploaded image and make its thumbnail (``services.image_process``: safe to run twice)."""
+    return services.image_process(model=model, pk=pk, field=field)
 
 
 @shared_task(

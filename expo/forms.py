@@ -39,11 +39,13 @@ class InvitationAcceptForm(forms.Form):
 
 
 class UploadedImage:
-    """A checked upload: the re-encoded image and its thumbnail, ready to save into ImageFields."""
+    """A checked upload, as it was sent: a worker re-encodes it and makes its thumbnail (``expo.images.reencode``).
 
-    def __init__(self, clean: images.CleanImage):
-        self.image = ContentFile(clean.content, name=f"image.{clean.extension}")
-        self.thumbnail = ContentFile(clean.thumbnail, name=f"thumbnail.{clean.extension}")
+    It still carries its metadata, so it is kept in private storage until then.
+    """
+
+    def __init__(self, data: bytes, checked: images.CheckedImage):
+        self.original = ContentFile(data, name=f"image.{checked.extension}")
 
 
 class ImageUploadField(forms.FileField):
@@ -63,16 +65,22 @@ class ImageUploadField(forms.FileField):
             return None
         if upload.size > settings.EXPO_IMAGE_MAX_BYTES:
             raise forms.ValidationError(_IMAGE_MESSAGES["too_large"]())
+        data = upload.read()
         try:
-            clean = images.clean_image(
-                upload.read(),
+            checked = images.check_image(
+                data,
                 max_bytes=settings.EXPO_IMAGE_MAX_BYTES,
                 max_pixels=settings.EXPO_IMAGE_MAX_PIXELS,
-                messages={key: str(message()) for key, message in _IMAGE_MESSAGES.items()},
+                messages=image_messages(),
             )
         except images.ImageRejected as error:
             raise forms.ValidationError(str(error)) from error
-        return UploadedImage(clean)
+        return UploadedImage(data, checked)
+
+
+def image_messages() -> dict[str, str]:
+    """The reasons ``expo.images`` gives for refusing an image, in the active language."""
+    return {key: str(message()) for key, message in _IMAGE_MESSAGES.items()}
 
 
 _IMAGE_MESSAGES = {

@@ -218,7 +218,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Bounds on uploaded images, checked before an image is decoded.
 EXPO_IMAGE_MAX_BYTES = env_int("EXPO_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
-EXPO_IMAGE_MAX_PIXELS = env_int("EXPO_IMAGE_MAX_PIXELS", 40_000_000)
+# 24 MP is a 6000 × 4000 photo, more than a logo or product photo needs; every megapixel costs decoding time.
+EXPO_IMAGE_MAX_PIXELS = env_int("EXPO_IMAGE_MAX_PIXELS", 24_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {

@@ -31,9 +31,8 @@ def _photo(colour: tuple[int, int, int]) -> UploadedImage:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), colour).save(buffer, "JPEG")
     messages = dict.fromkeys(("too_large", "not_image", "wrong_format", "markup", "too_many_pixels", "broken"), "")
-    return UploadedImage(
-        images.clean_image(buffer.getvalue(), max_bytes=5 * 2**20, max_pixels=40_000_000, messages=messages)
-    )
+    data = buffer.getvalue()
+    return UploadedImage(data, images.check_image(data, max_bytes=5 * 2**20, max_pixels=24_000_000, messages=messages))
 
 
 @pytest.fixture

@@ -292,14 +292,17 @@ def test_a_new_logo_replaces_the_old_files_and_a_refused_one_keeps_them(
 # --- Products ---------------------------------------------------------------------------------
 
 
-def test_products_added_with_photos_are_listed_with_thumbnails(client, owner, exhibitor):
+def test_products_added_with_photos_are_listed_with_thumbnails(
+    client, owner, exhibitor, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
 
     for name in ("Dissecting forceps", "Needle holder"):
-        response = client.post(
-            reverse("exhibitor_product_add", args=[exhibitor.pk]),
-            {"name": name, "description": "Autoclavable", "hs_code": "9018.90", "photo": upload()},
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnail once saved
+            response = client.post(
+                reverse("exhibitor_product_add", args=[exhibitor.pk]),
+                {"name": name, "description": "Autoclavable", "hs_code": "9018.90", "photo": upload()},
+            )
         assert response.status_code == 302
     page = client.get(reverse("exhibitor_products", args=[exhibitor.pk])).content.decode()
 
@@ -310,9 +313,12 @@ def test_products_added_with_photos_are_listed_with_thumbnails(client, owner, ex
         assert f'<img src="{product.thumbnail.url}" alt="" width="64" height="64" loading="lazy"' in page
 
 
-def test_product_edit_changes_the_name_and_keeps_the_photo(client, owner, exhibitor):
+def test_product_edit_changes_the_name_and_keeps_the_photo(
+    client, owner, exhibitor, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
-    client.post(reverse("exhibitor_product_add", args=[exhibitor.pk]), {"name": "Forceps", "photo": upload()})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exhibitor_product_add", args=[exhibitor.pk]), {"name": "Forceps", "photo": upload()})
     product = exhibitor.products.get()
     photo = product.photo.name
 
@@ -328,7 +334,8 @@ def test_product_edit_changes_the_name_and_keeps_the_photo(client, owner, exhibi
 
 def test_deleting_a_product_deletes_its_photo(client, owner, exhibitor, django_capture_on_commit_callbacks):
     client.force_login(owner)
-    client.post(reverse("exhibitor_product_add", args=[exhibitor.pk]), {"name": "Forceps", "photo": upload()})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exhibitor_product_add", args=[exhibitor.pk]), {"name": "Forceps", "photo": upload()})
     product = exhibitor.products.get()
     files = [product.photo.path, product.thumbnail.path]
 

@@ -145,10 +145,13 @@ def create(client, trade_body, cluster, **overrides):
 # --- The path through the form ------------------------------------------------------------------
 
 
-def test_nomination_create_saves_a_draft_with_its_logo_and_goes_to_step_two(owner_client, trade_body, expo, cluster):
+def test_nomination_create_saves_a_draft_with_its_logo_and_goes_to_step_two(
+    owner_client, trade_body, expo, cluster, django_capture_on_commit_callbacks
+):
     data = {**step_one(cluster), "logo": upload("logo.png", png())}
 
-    response = owner_client.post(reverse("nomination_create", args=[trade_body.pk]), data)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnail once saved
+        response = owner_client.post(reverse("nomination_create", args=[trade_body.pk]), data)
 
     nomination = Nomination.objects.get()
     assert response.status_code == 302
@@ -194,29 +197,36 @@ def test_nomination_draft_comes_back_with_what_was_saved(owner_client, trade_bod
 
 
 def test_nomination_whole_path_submits_with_products_photos_and_an_email(
-    owner_client, member, trade_body, expo, cluster, certification
+    owner_client, member, trade_body, expo, cluster, certification, django_capture_on_commit_callbacks
 ):
     create(owner_client, trade_body, cluster)
     nomination = Nomination.objects.get()
     step_url = lambda number: reverse("nomination_step", args=[nomination.pk, number])  # noqa: E731 - a local shorthand
 
     two = owner_client.post(step_url(2), STEP_TWO)
-    three = owner_client.post(
-        step_url(3),
-        step_three(
-            certification,
-            [
-                {
-                    "id": "",
-                    "name": "Dissecting forceps",
-                    "description": "Stainless",
-                    "hs_code": "9018.90",
-                    "photo": upload("forceps.png", png(colour="red")),
-                },
-                {"id": "", "name": "Needle holder", "description": "", "hs_code": "", "photo": upload("nh.png", png())},
-            ],
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnails once saved
+        three = owner_client.post(
+            step_url(3),
+            step_three(
+                certification,
+                [
+                    {
+                        "id": "",
+                        "name": "Dissecting forceps",
+                        "description": "Stainless",
+                        "hs_code": "9018.90",
+                        "photo": upload("forceps.png", png(colour="red")),
+                    },
+                    {
+                        "id": "",
+                        "name": "Needle holder",
+                        "description": "",
+                        "hs_code": "",
+                        "photo": upload("nh.png", png()),
+                    },
+                ],
+            ),
+        )
     four = owner_client.post(step_url(4), STEP_FOUR)
     review = owner_client.get(reverse("nomination_detail", args=[nomination.pk]))
     submit = owner_client.post(reverse("nomination_submit", args=[nomination.pk]))
