@@ -309,6 +309,26 @@ class _Packing:
         self.count = sum(self.placed.values())
         self.rank = sum(inst.rank_weight[e] * y for e, y in self.placed.items())
 
+    def lp_count_bound(self) -> float:
+        """The most that could be placed with fractions of blocks allowed: a bound on the count."""
+        from ortools.linear_solver import pywraplp
+
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        xs = defaultdict(list)
+        covering = defaultdict(list)
+        for exhibitor_id, block, _ in self.choices:
+            x = lp.NumVar(0.0, 1.0, "")
+            xs[exhibitor_id].append(x)
+            for s in block.stalls:
+                covering[s].append(x)
+        for group in (*xs.values(), *covering.values()):
+            if len(group) > 1:
+                lp.Add(lp.Sum(group) <= 1)
+        lp.Maximize(lp.Sum([x for group in xs.values() for x in group]))
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return float(len(self.placed))
+        return lp.Objective().Value()
+
     def hint(self, assignment):
         self.model.ClearHints()
         for exhibitor_id, block, x in self.choices:
@@ -338,7 +358,12 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
     solver, code = packing.solve(det_budget=budget * 0.6, **limits)
     used += solver.deterministic_time
     count_proven = code == packing.cp_model.OPTIMAL
-    count_bound = len(locked) + math.floor(solver.BestObjectiveBound() + 1e-6)
+    # CP-SAT's bound, or everyone with a block when its search had not yet got that far; when not
+    # proven, the LP relaxation's (GLOP, deterministic) is often much closer.
+    count_bound = min(len(packing.placed), math.floor(solver.BestObjectiveBound() + 1e-6))
+    if not count_proven:
+        count_bound = min(count_bound, math.floor(packing.lp_count_bound() + 1e-6))
+    count_bound += len(locked)
     if packing.found(code) and len(packing.read(solver)) > len(current):
         current = packing.read(solver)
     count = len(current) - len(locked)
@@ -366,7 +391,12 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
         if _rank_value(inst, candidate) > _rank_value(inst, current):
             current = candidate
     # Given the count; without a proven count this bound holds for the count found, not beyond it.
-    rank_bound = (fixed_rank + math.floor(solver.BestObjectiveBound() + 1e-6)) / 100 if packing.found(code) else None
+    everyone = sum(max(0, inst.rank_weight[e]) for e in packing.placed)
+    rank_bound = (
+        (fixed_rank + min(everyone, math.floor(solver.BestObjectiveBound() + 1e-6))) / 100
+        if packing.found(code)
+        else None
+    )
     value = _rank_value(inst, current) / 100
     rank_stage = Stage(
         "rank",

@@ -764,3 +764,18 @@ def test_the_same_allocation_with_a_cpu_hog_beside_it():
     assert loaded.placements == quiet.placements
     assert loaded.stages == quiet.stages
     assert not math.isclose(quiet.work, 0.0)
+
+
+@settings(deadline=None, max_examples=15)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_lp_bound_on_the_count_is_never_below_the_optimum(seed):
+    """The bound reported when CP-SAT stops before proving the count."""
+    exhibitors, stalls, pavilions = small_instance(seed)
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {1: 36.0})
+    candidates = {e.id: [b for b in blocks.get(1, ()) if inst.fits(b, e.requested_area)] for e in exhibitors}
+
+    bound = solve._Packing(inst, candidates, {}).lp_count_bound()
+
+    count, _ = optimum(exhibitors, stalls, pavilions)
+    assert count - 1e-6 <= bound <= sum(1 for blocks in candidates.values() if blocks) + 1e-6
