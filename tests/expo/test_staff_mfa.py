@@ -5,12 +5,26 @@ answer; someone without the permission still gets a 404; the local mode lets the
 import json
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from expo import roles
 from tests.conftest import add_to_role, staff_member, with_totp
-from tests.factories import ExpoFactory, GateFactory, NominationFactory, StaffFactory, TradeBodyFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ExpoFactory,
+    GateFactory,
+    NominationFactory,
+    StaffFactory,
+    TradeBodyFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +190,18 @@ def test_the_banner_is_absent_for_gate_staff_when_mfa_is_required(client, expo):
     client.force_login(_role_user(roles.GATE_STAFF, mfa=True))
 
     assert 'data-testid="mfa-off-banner"' not in client.get(GATE_PAGE).content.decode()
+
+
+def test_gate_staff_sent_to_set_up_mfa_do_so_and_reach_the_gate(client, expo):
+    client.force_login(_role_user(roles.GATE_STAFF, mfa=False))
+
+    setup_url = client.get(GATE_PAGE).url
+    # Setting up an authenticator asks for the password again, as for every member of staff.
+    assert client.get(setup_url).url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(setup_url).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    client.post(setup_url, {"code": code})
+
+    assert client.get(GATE_PAGE).status_code == 200
