@@ -309,25 +309,43 @@ class _Packing:
         self.count = sum(self.placed.values())
         self.rank = sum(inst.rank_weight[e] * y for e, y in self.placed.items())
 
-    def lp_count_bound(self) -> float:
-        """The most that could be placed with fractions of blocks allowed: a bound on the count."""
+    def lp(self) -> tuple[float, dict[int, Block]]:
+        """The LP relaxation of the count (fractions of blocks allowed), solved by GLOP: its value, a
+        bound on the count, and an assignment rounded from it (the largest fractions first, then
+        the first free block of whoever is left, by rank), a hint far better than the greedy
+        pass's on large expos."""
         from ortools.linear_solver import pywraplp
 
         lp = pywraplp.Solver.CreateSolver("GLOP")
         xs = defaultdict(list)
         covering = defaultdict(list)
+        variables = []
         for exhibitor_id, block, _ in self.choices:
             x = lp.NumVar(0.0, 1.0, "")
             xs[exhibitor_id].append(x)
+            variables.append((exhibitor_id, block, x))
             for s in block.stalls:
                 covering[s].append(x)
         for group in (*xs.values(), *covering.values()):
             if len(group) > 1:
                 lp.Add(lp.Sum(group) <= 1)
-        lp.Maximize(lp.Sum([x for group in xs.values() for x in group]))
+        lp.Maximize(lp.Sum([x for _, _, x in variables]))
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return float(len(self.placed))
-        return lp.Objective().Value()
+            return float(len(self.placed)), dict(self.locked)
+        rank = self.inst.rank_weight
+        order = sorted(
+            ((-round(x.solution_value(), 6), -rank[e], e, block.stalls, block) for e, block, x in variables),
+            key=lambda item: item[:4],
+        )
+        rounded, taken = dict(self.locked), {s for b in self.locked.values() for s in b.stalls}
+        for *_, exhibitor_id, _stalls, block in order:
+            if exhibitor_id not in rounded and taken.isdisjoint(block.stalls):
+                rounded[exhibitor_id] = block
+                taken.update(block.stalls)
+        return lp.Objective().Value(), rounded
+
+    def lp_count_bound(self) -> float:
+        return self.lp()[0]
 
     def hint(self, assignment):
         self.model.ClearHints()
@@ -353,6 +371,9 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
     """(1) the number placed, then (2) the rank value keeping that number: (assignment, stages, work)."""
     current, used, cpu = dict(greedy), 0.0, time.process_time()
     fixed_rank = sum(inst.rank_weight[e] for e in locked)
+    lp_bound, rounded = packing.lp()
+    if len(rounded) > len(current):
+        current = rounded
     packing.model.Maximize(packing.count)
     packing.hint(current)
     solver, code = packing.solve(det_budget=budget * 0.6, **limits)
@@ -362,7 +383,7 @@ def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limi
     # proven, the LP relaxation's (GLOP, deterministic) is often much closer.
     count_bound = min(len(packing.placed), math.floor(solver.BestObjectiveBound() + 1e-6))
     if not count_proven:
-        count_bound = min(count_bound, math.floor(packing.lp_count_bound() + 1e-6))
+        count_bound = min(count_bound, math.floor(lp_bound + 1e-6))
     count_bound += len(locked)
     if packing.found(code) and len(packing.read(solver)) > len(current):
         current = packing.read(solver)
