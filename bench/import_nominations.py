@@ -113,6 +113,7 @@ def child(rows: int, baseline_rows: int, profile: bool) -> dict:
         if profiler:
             profiler.disable()
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
         imported_at = time.perf_counter()
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

@@ -7,8 +7,8 @@ confirmed and only if the whole file is valid, imports all rows in one transacti
 nominations. Both run in a Celery task (a staff file of a thousand rows takes seconds, too long
 for a web request), reporting the rows done for the page's progress bar. The rows are submitted
 by ``services.nominations_submit_imported``, under the form's rules (quota, size class, enterprise
-matching), read once per file. The preview runs the very same path and rolls it back, so what it
-promises is what the confirmation does.
+matching), read once per file. The preview runs the very same checks, the services' included, and
+writes nothing, so what it promises is what the confirmation does.
 
 Choice columns accept the code or the label (English or Urdu); the template's second sheet
 lists the allowed values.
@@ -220,10 +220,11 @@ def read_spreadsheet(content: bytes, extension: str) -> tuple[tablib.Dataset, li
 
     dataset = tablib.Dataset(headers=names)
     row_numbers = []
+    unnamed = [index for index in range(len(headers)) if index not in kept]
     for number, row in enumerate(raw, start=2):
         if all(_blank(value) for value in row):
             continue
-        if any(not _blank(row[index]) for index in range(len(row)) if index not in kept):
+        if any(not _blank(row[index]) for index in unnamed if index < len(row)):
             raise SpreadsheetRejected(
                 _("Row %(row)d has values in a column without a name in the first row.") % {"row": number}
             )
@@ -364,7 +365,8 @@ class NominationResource(resources.ModelResource):
         force_init_instance = True  # every row is a new nomination; never look one up by id
         skip_diff = True
         clean_model_instances = True
-        use_transactions = True
+        # Nothing is written per row; a savepoint for each would cost two round trips a row.
+        use_transactions = False
 
     def __init__(
         self, *, expo: Expo, trade_body: TradeBody, user: User, rules: NominationRules, progress: Callable[[int], None]
@@ -521,14 +523,8 @@ def nominations_import(
                 % {"rows": len(dataset), "trade_body": trade_body, "left": left, "quota": quota, "expo": expo}
             )
         resource = NominationResource(expo=expo, trade_body=trade_body, user=user, rules=rules, progress=progress)
-        # The resource only reads and checks rows (its own transaction is rolled back); the services write.
-        result = resource.import_data(
-            dataset,
-            dry_run=True,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            raise_errors=False,
-        )
+        # The resource only reads and checks rows; the services write, in this transaction.
+        result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
         for error in result.base_errors:
             logger.warning("Nominations import failed: %r", error.error, exc_info=error.error)
             file_problems.append(_("The file could not be checked because of an unexpected problem."))
@@ -544,7 +540,7 @@ def nominations_import(
                 RowProblem("", _("This row could not be checked because of an unexpected problem."))
             ]
         # When the file as a whole cannot go in, or a row is wrong, the services are not run: each row
-        # would only repeat the problem.
+        # would only repeat the problem. The preview runs their checks and writes nothing.
         if not file_problems and not problems_by_row and len(resource.checked) == len(dataset):
             try:
                 services.nominations_submit_imported(
@@ -554,6 +550,7 @@ def nominations_import(
                     rules=rules,
                     nominations=resource.checked,
                     products=[nomination.import_products for nomination in resource.checked],
+                    dry_run=not confirm,
                 )
             except services.NominationError as error:
                 file_problems.append(str(error))

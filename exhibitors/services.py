@@ -323,12 +323,14 @@ def nominations_submit_imported(
     rules: NominationRules,
     nominations: list[Nomination],
     products: list[list[str]],
+    dry_run: bool = False,
 ) -> list[Nomination]:
     """Submit a spreadsheet's nominations (unsaved, one list of product names each) together, under the
     rules of the form's services: nominations open, the quota for all of them, the fields needed to
     submit, SMEs only, the enterprise matched by NTN or by name and city. ``rules`` and the matching
     data are read once, and the rows written in bulk, so that a file of a thousand rows takes seconds.
-    The caller runs this in its transaction; no email is sent (the import sends one summary)."""
+    ``dry_run`` (the preview) runs every check and the matching and writes nothing. The caller runs
+    this in its transaction; no email is sent (the import sends one summary)."""
     with transaction.atomic():
         TradeBody.objects.select_for_update().get(pk=trade_body.pk)
         if not rules.nominations_open:
@@ -345,7 +347,9 @@ def nominations_submit_imported(
             nomination.status, nomination.submitted_at = Status.SUBMITTED, now
             nomination.created_at = now
             nomination.steps_done = Nomination.Step.JUSTIFICATION
-        _enterprises_link(nominations)
+        _enterprises_link(nominations, save=not dry_run)
+        if dry_run:
+            return nominations
         saved = bulk_create_with_history(nominations, Nomination, default_user=user, default_date=now)
         NominationProduct.objects.bulk_create(
             NominationProduct(nomination=nomination, name=name)
@@ -432,7 +436,7 @@ def enterprise_for_nomination(nomination: Nomination) -> Enterprise:
     return enterprise
 
 
-def _enterprises_link(nominations: list[Nomination]) -> None:
+def _enterprises_link(nominations: list[Nomination], *, save: bool) -> None:
     """Link each nomination to its enterprise, making the new ones in bulk (two rows of one SME share one)."""
     index = _EnterpriseIndex(nominations)
     known_ntns = {enterprise.pk: enterprise.ntn for enterprise in [*index.by_ntn.values(), *index.by_name.values()]}
@@ -444,8 +448,9 @@ def _enterprises_link(nominations: list[Nomination]) -> None:
         elif enterprise.pk is not None and enterprise.ntn != known_ntns.get(enterprise.pk):
             learnt[enterprise.pk] = enterprise
         nomination.enterprise = enterprise
-    Enterprise.objects.bulk_create(new)
-    Enterprise.objects.bulk_update(learnt.values(), ["ntn"])
+    if save:
+        Enterprise.objects.bulk_create(new)
+        Enterprise.objects.bulk_update(learnt.values(), ["ntn"])
 
 
 def _notify_trade_body(nomination: Nomination, template: str) -> None:

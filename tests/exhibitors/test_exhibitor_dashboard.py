@@ -673,9 +673,7 @@ def test_staff_lift_the_unlisting_with_a_reason_and_both_reasons_are_in_the_hist
     assert client.get(reverse("directory_detail", args=["hilal-surgical"])).status_code == 200
 
 
-def test_unlisting_without_a_reason_is_refused_next_to_the_field_and_changes_nothing(
-    client, exhibitor, staff_decider
-):
+def test_unlisting_without_a_reason_is_refused_next_to_the_field_and_changes_nothing(client, exhibitor, staff_decider):
     Exhibitor.objects.filter(pk=exhibitor.pk).update(description="Surgical instruments.")
 
     response = unlist_in_admin(client, staff_decider, exhibitor, "  ")
@@ -697,6 +695,7 @@ def test_only_staff_may_unlist_members_and_anonymous_visitors_are_turned_away(cl
     )
 
     exhibitor.refresh_from_db()
-    assert as_member.status_code == 302 and "/login/" in as_member.url
-    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    assert (as_member.status_code, anonymous.status_code) == (302, 302)
+    assert "/login/" in as_member.url
+    assert "/login/" in anonymous.url
     assert (exhibitor.listed, exhibitor.unlisted_at) == (True, None)

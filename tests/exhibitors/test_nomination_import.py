@@ -234,6 +234,25 @@ def test_nomination_import_matches_a_known_enterprise_like_the_form(owner_client
     assert Enterprise.objects.count() == 1
 
 
+def test_nomination_import_rows_of_one_sme_share_an_enterprise_and_a_known_one_learns_its_ntn(
+    owner_client, trade_body, expo, cluster
+):
+    known = EnterpriseFactory(legal_name="Enterprise 7 Pvt Ltd", city="Sialkot", ntn=None)
+    rows = [row(1), row(2, legal_name="Enterprise One", ntn="1234561-1"), row(7, ntn="7654321-7")]
+
+    preview = upload(owner_client, trade_body, "three.csv", csv_bytes(rows))
+    confirm(owner_client, trade_body, pk_of(preview))
+
+    first, second, seventh = (
+        Nomination.objects.get(legal_name=name)
+        for name in ("Enterprise 1 (Pvt) Ltd", "Enterprise One", "Enterprise 7 (Pvt) Ltd")
+    )
+    known.refresh_from_db()
+    assert first.enterprise == second.enterprise == Enterprise.objects.get(ntn="12345611")
+    assert (seventh.enterprise, known.ntn) == (known, "76543217")
+    assert Enterprise.objects.count() == 2
+
+
 def test_nomination_import_downloaded_xlsx_template_passes_the_check(owner_client, trade_body, expo, cluster):
     template = owner_client.get(reverse("nomination_import_template", args=[trade_body.pk, "xlsx"]))
 
