@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
-from exhibitors import resources
-from exhibitors.models import Nomination
+from exhibitors.models import Nomination, NominationImport
+from tests.conftest import with_totp
 from tests.factories import (
     ExpoFactory,
     MembershipFactory,
@@ -164,7 +164,7 @@ def test_nomination_file_unknown_kind_or_empty_field_is_not_found(client, member
 
 
 def test_nomination_file_is_served_to_staff_allowed_to_view_nominations_only(client, nomination):
-    reviewer = StaffFactory()
+    reviewer = with_totp(StaffFactory())
     reviewer.user_permissions.add(Permission.objects.get(codename="view_nomination"))
     other_staff = StaffFactory()
     url = reverse("nomination_file", args=[nomination.pk, "logo", 0])
@@ -178,16 +178,20 @@ def test_nomination_file_is_served_to_staff_allowed_to_view_nominations_only(cli
     assert refused.status_code == 404
 
 
-def test_nomination_import_token_of_a_colleague_cannot_be_confirmed(client, member, trade_body, expo):
+def test_nomination_import_of_a_colleague_cannot_be_seen_or_confirmed(client, member, trade_body, expo):
     colleague = MembershipFactory(trade_body=trade_body).user
-    token = resources.upload_keep(trade_body=trade_body, user=member, content=b"legal_name\n", extension="csv")
+    upload = NominationImport(
+        expo=expo, trade_body=trade_body, uploaded_by=member, extension="csv", rows=1, language="en"
+    )
+    upload.file.save("upload.csv", ContentFile(b"legal_name\n"), save=False)
+    upload.status, upload.report = NominationImport.Status.CHECKED, {"rows": [], "file_problems": []}
+    upload.save()
     client.force_login(colleague)
 
-    response = client.post(reverse("nomination_import", args=[trade_body.pk]), {"token": token}, follow=True)
+    seen = client.get(reverse("nomination_import_status", args=[trade_body.pk, upload.pk]))
+    confirmed = client.post(reverse("nomination_import_confirm", args=[trade_body.pk, upload.pk]))
 
-    assert [str(message) for message in response.context["messages"]] == [
-        "The checked file is no longer available. Please upload it again."
-    ]
+    upload.refresh_from_db()
+    assert (seen.status_code, confirmed.status_code) == (404, 404)
+    assert upload.status == NominationImport.Status.CHECKED
     assert Nomination.objects.count() == 0
-    assert resources.upload_read(trade_body=trade_body, user=member, token=token) == b"legal_name\n"
-    resources.upload_discard(trade_body=trade_body, user=member, token=token)
