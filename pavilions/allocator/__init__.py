@@ -6,37 +6,33 @@ broken live in ``rules``: ``placement_problems`` judges one exhibitor on some st
 is checked with it, through the same inputs a run reads), ``check_hard_rules`` a whole result;
 both answer with structured reasons the portal translates.
 
-Hard rules: a stall holds at most one exhibitor; an exhibitor gets one stall of at least the
-requested area, or a connected set of at most ``MAX_MERGE`` stalls of one pavilion, sharing edges,
-whose areas add up to it; only pavilions hosting its cluster, or a "women" pavilion when it chose
-one; unavailable stalls only for a lock; locks kept exactly (of two locks on one stall, the
-exhibitor with the higher id is reported unplaced; locks are not checked against the other rules,
-``check_hard_rules`` reports what they break).
+Hard rules: a stall holds at most one exhibitor; an exhibitor gets one block: a connected set of
+stalls of one pavilion, sharing edges, with at least the requested area and no stall that could
+be dropped keeping both the area and the connection (``Instance.fits``), of at most
+``MAX_MERGE`` stalls; only pavilions hosting its cluster, or a "women" pavilion when it chose
+one; unavailable stalls only for a lock, blocked ones never; locks kept exactly (of two locks on
+one stall, the exhibitor with the higher id is reported unplaced; a lock that breaks another
+rule is kept and reported in ``notices``).
 
-Objective, maximised: ``placement_value`` per exhibitor placed, more than all preferences
-together, so one more exhibitor placed always wins; then the weighted preferences (``Weights``).
-Greedy and solver results are scored by the same function, ``assignment_score``.
+Objective, lexicographic (``COUNT_FIRST``): (1) the number placed; (2) the sum of the placed
+exhibitors' rank scores, keeping (1), so nobody is left out while a worse-ranked exhibitor
+asking as much or more holds space it could use (``_rank_repair`` makes sure of it when the
+budget ran out first); (3) the weighted preferences (``Weights``), keeping who is placed.
+``RANK_FIRST`` (strict rank order) takes exhibitors in rank order and places each that fits
+beside all the better ranked already placed, then (3). Each stage reports its value, bound and
+greedy value (``Stage``).
 
-Method (``solve``): one boolean per (exhibitor, candidate block) — blocks are single stalls and
-minimal connected merges in the exhibitor's eligible pavilions (``_Model``). First CP-SAT
-maximises the number placed from the greedy hint (proven optimal in about a second on the demo
-expo); then, keeping that many placed, a large-neighbourhood search re-solves a few nearby
-pavilions at a time exactly (``improve``). ``bound`` is proven on the placements and trivial
-on the preferences: CP-SAT's own bound on them was looser still (its LP relaxation lets every
-pair of neighbouring stalls "share" a cluster fractionally). See bench/README.md.
-
-Large instances (more than ``MAX_VARIABLES`` exhibitor-block pairs) are solved by component
-(``solve_by_component``): groups of pavilions that share clusters, the women pavilions as one
-group, one group at a time with the others fixed; ``bound`` is then the trivial one.
+Method (``solve``): a greedy pass; then CP-SAT on the packing model (one boolean per
+exhibitor and candidate block, no preference terms) for (1), hinted by the greedy pass or the
+rounded LP relaxation, with GLOP's LP bound when CP-SAT does not prove it; then (2) on the same
+model; then (3) exactly when the model is small (``EXACT_VARIABLES``), else by re-solving
+neighbourhoods of pavilions, against a simple bound.
 
 Determinism: inputs are sorted by id, the greedy pass and the neighbourhoods go by id, CP-SAT
 runs with a fixed seed and one worker by default, and every solve stops on CP-SAT's
-deterministic work counter (``max_deterministic_time``), budgeted at
-``DETERMINISTIC_PER_SECOND`` × ``time_limit``: the same input gives the same placements on a fast
-or a slow machine, in about ``time_limit`` / 2 on a quiet one and up to ``time_limit`` × 1.5 on a
-loaded one. ``WALL_CLOCK_FACTOR`` × ``time_limit`` is a wall-clock deadline for the whole call,
-a safety net only; when it, not the work counter, ended a solve, ``stopped_by_wall_clock`` says
-so and the result may then differ from run to run.
+deterministic work counter, budgeted at ``DETERMINISTIC_PER_SECOND`` × ``time_limit`` for the
+whole call. No wall-clock limit is set, so the same input gives the same allocation on a fast
+or slow, quiet or loaded machine.
 """
 
 from .explain import explain
