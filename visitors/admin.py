@@ -1,12 +1,19 @@
 """The staff side of visitors in the Django admin: capacities, gates, registrations, badges, scans.
 
 Registrations and check-ins are the visitors' and gates' data: staff read them here and act
-through the actions, which call ``visitors.services`` (cancel and promote the waitlist, revoke,
-issue booth staff badges, print a sheet).
+through the actions, which call ``visitors.services`` (cancel and promote the waitlist, confirm or
+refuse a requested category, revoke a badge or lift its revocation with a reason, issue booth staff
+badges, print a sheet).
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -14,7 +21,17 @@ from expo import selectors as core_selectors
 from expo.admin import RecordAdmin
 
 from . import services
-from .models import Badge, BadgeBatch, CheckIn, DayCapacity, Gate, Registration, RegistrationDay, Scan
+from .models import (
+    Badge,
+    BadgeBatch,
+    BadgeRevocation,
+    CheckIn,
+    DayCapacity,
+    Gate,
+    Registration,
+    RegistrationDay,
+    Scan,
+)
 
 
 @admin.register(DayCapacity)
@@ -41,15 +58,59 @@ class RegistrationDayInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "email", "category", "organisation", "country", "status", "source", "created_at"]
-    list_filter = ["expo", "status", "category", "source", "country", "days__date"]
+    list_display = [
+        "full_name",
+        "email",
+        "category",
+        "category_status",
+        "organisation",
+        "designation",
+        "country",
+        "status",
+        "source",
+        "created_at",
+    ]
+    # "Category confirmation: Requested" is the registration desk's queue.
+    list_filter = ["expo", "category_status", "status", "category", "source", "country", "days__date"]
     search_fields = ["full_name", "email", "organisation", "phone"]
     readonly_fields = [field.name for field in Registration._meta.fields if field.name not in ("id",)] + ["interests"]
+    list_select_related = ["expo"]
     inlines = [RegistrationDayInline]
-    actions = ["cancel_selected", "resend_selected"]
+    actions = ["confirm_category_selected", "refuse_category_selected", "cancel_selected", "resend_selected"]
 
     def has_add_permission(self, request):
         return False
+
+    def _decide_categories(self, request, queryset, *, confirm: bool) -> None:
+        done, refused = 0, []
+        for registration in queryset:
+            try:
+                services.registration_category_decide(registration=registration, confirm=confirm, by=request.user)
+            except services.RegistrationError as error:
+                refused.append(f"{registration.full_name}: {error}")
+            else:
+                done += 1
+        if confirm:
+            message = ngettext("%(n)d category confirmed.", "%(n)d categories confirmed.", done) % {"n": done}
+        else:
+            message = ngettext("%(n)d category refused.", "%(n)d categories refused.", done) % {"n": done}
+        self.message_user(request, message, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(
+        description=gettext_lazy("Confirm the selected people's categories (their badge takes the category)"),
+        permissions=["change"],
+    )
+    def confirm_category_selected(self, request, queryset):
+        self._decide_categories(request, queryset, confirm=True)
+
+    @admin.action(
+        description=gettext_lazy("Refuse the selected people's categories (their badge stays a visitor's)"),
+        permissions=["change"],
+    )
+    def refuse_category_selected(self, request, queryset):
+        self._decide_categories(request, queryset, confirm=False)
 
     @admin.action(
         description=gettext_lazy("Cancel the selected registrations (the waitlist moves up)"), permissions=["change"]
@@ -71,10 +132,24 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
 @admin.register(Badge)
 class BadgeAdmin(admin.ModelAdmin):
-    list_display = ["number", "full_name", "organisation", "type", "category", "version", "revoked", "expo"]
-    list_filter = ["expo", "type", "category", "revoked"]
+    list_display = [
+        "number",
+        "full_name",
+        "organisation",
+        "type",
+        "category",
+        "version",
+        "revoked",
+        "staff_revoked",
+        "expo",
+    ]
+    list_filter = ["expo", "type", "category", "revoked", "staff_revoked"]
     search_fields = ["number", "full_name", "organisation"]
     fields = [
         "number",
@@ -84,11 +159,41 @@ class BadgeAdmin(admin.ModelAdmin):
         "organisation",
         "version",
         "revoked",
+        "staff_revoked",
+        "revocation_history",
         "all_days",
         "pdf_version",
     ]
-    readonly_fields = ["number", "type", "category", "version", "revoked", "all_days", "pdf_version"]
+    readonly_fields = [
+        "number",
+        "type",
+        "category",
+        "version",
+        "revoked",
+        "staff_revoked",
+        "revocation_history",
+        "all_days",
+        "pdf_version",
+    ]
     actions = ["revoke_selected", "restore_selected", "print_selected", "issue_booth_staff"]
+
+    @admin.display(description=gettext_lazy("revocations by staff"))
+    def revocation_history(self, badge):
+        """Every staff revocation of the badge and every lifting of one, newest first, with who gave which reason."""
+        rows = BadgeRevocation.objects.filter(badge=badge).select_related("by")
+        return format_html_join(
+            "",
+            "<p>{}: {} — {} ({})</p>",
+            (
+                (
+                    date_format(timezone.localtime(row.at), "DATETIME_FORMAT"),
+                    _("revoked") if row.revoked else _("revocation lifted"),
+                    row.reason,
+                    row.by or _("unknown"),
+                )
+                for row in rows
+            ),
+        ) or _("None")
 
     @admin.display(description=gettext_lazy("valid every day"), boolean=True)
     def all_days(self, badge):
@@ -119,17 +224,46 @@ class BadgeAdmin(admin.ModelAdmin):
             badge=Badge.objects.get(pk=obj.pk), full_name=obj.full_name, organisation=obj.organisation
         )
 
+    def _with_reason(self, request, queryset, *, action: str, title: str, service, done: str):
+        """Ask for the reason on a page of its own, then call ``service`` for each badge with it."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for badge in queryset:
+                service(badge=badge, reason=form.cleaned_data["reason"], by=request.user)
+            self.message_user(request, done, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "badges": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "visitors/admin_reason.html", context)
+
     @admin.action(description=gettext_lazy("Revoke the selected badges"), permissions=["change"])
     def revoke_selected(self, request, queryset):
-        for badge in queryset:
-            services.badge_set_revoked(badge=badge, revoked=True)
-        self.message_user(request, _("Badges revoked."), messages.SUCCESS)
+        return self._with_reason(
+            request,
+            queryset,
+            action="revoke_selected",
+            title=_("Revoke badges"),
+            service=services.badge_revoke,
+            done=_("Badges revoked."),
+        )
 
-    @admin.action(description=gettext_lazy("Restore the selected badges"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Lift the revocation of the selected badges"), permissions=["change"])
     def restore_selected(self, request, queryset):
-        for badge in queryset:
-            services.badge_set_revoked(badge=badge, revoked=False)
-        self.message_user(request, _("Badges restored."), messages.SUCCESS)
+        return self._with_reason(
+            request,
+            queryset,
+            action="restore_selected",
+            title=_("Lift badge revocations"),
+            service=services.badge_revocation_lift,
+            done=_("Revocations lifted."),
+        )
 
     @admin.action(description=gettext_lazy("Print the selected badges on one sheet"), permissions=["change"])
     def print_selected(self, request, queryset):

@@ -5,6 +5,10 @@ from expo.models import Cluster, Expo
 from . import services
 from .models import Category, DayCapacity, Registration
 
+# Where the demo is served (the address ``load_demo`` prints): the links in the demo's emails must open there, as
+# a real registration's open on the site it was made on.
+SITE_URL = "http://127.0.0.1:8000/"
+
 PEOPLE = [
     (
         "Ayesha Khan",
@@ -46,6 +50,7 @@ def load(*, expo: Expo) -> dict:
             dates=expo.days[:2],
             interests=clusters,
             source=Registration.Source.DESK,
+            site_url=SITE_URL,
         )
     services.badges_for_booth_staff(expo=expo)
     return {

@@ -7,6 +7,13 @@ visitors, booth staff, buyers, delegates, media, jury and staff all get one, wit
 within the edition. Its QR code carries a signed (expo, number, version); raising the version
 makes older printouts stop working. A badge is let in once a day (``CheckIn``); every scan the
 gates upload is kept once by its client-made id (``Scan``).
+
+Privileged categories (buyers, investors, banks, delegates, media) are declared by the person and only
+*requested* until the registration desk confirms them; their badge is a visitor's until then. A staff
+revocation of a badge is kept apart from the person's own cancellation (``Badge.staff_revoked``, with
+its reasons in ``BadgeRevocation``), so that cancelling and registering again cannot lift it. A second
+registration with a known email changes nothing until the stored address confirms it
+(``RegistrationChange``).
 """
 
 import uuid
@@ -93,6 +100,7 @@ BADGE_COLOURS = {
     BadgeType.STAFF: "#000000",
 }
 
+# The badge a category gets once the registration desk has confirmed it; any other category is a visitor's.
 BADGE_TYPE_FOR_CATEGORY = {
     Category.BUYER: BadgeType.BUYER,
     Category.INVESTOR: BadgeType.INVESTOR,
@@ -102,6 +110,9 @@ BADGE_TYPE_FOR_CATEGORY = {
     Category.FOREIGN_DELEGATE: BadgeType.DELEGATE,
     Category.MEDIA: BadgeType.MEDIA,
 }
+# Declared by the person, these categories wait for the registration desk's confirmation: matchmaking and the
+# badge rely on the confirmation, never on the declaration.
+PRIVILEGED_CATEGORIES = frozenset(BADGE_TYPE_FOR_CATEGORY)
 
 
 class DayCapacity(models.Model):
@@ -140,6 +151,12 @@ class Registration(models.Model):
         ONLINE = "online", _("Online")
         DESK = "desk", _("Walk-in at the desk")
 
+    class CategoryStatus(models.TextChoices):
+        NOT_NEEDED = "", _("Needs no confirmation")
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed by the desk")
+        REFUSED = "refused", _("Refused by the desk")
+
     expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("expo"))
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -152,6 +169,13 @@ class Registration(models.Model):
     interests = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("interests"))
     consent_at = models.DateTimeField(_("consented to the privacy notice"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    category_status = models.CharField(
+        _("category confirmation"), max_length=10, choices=CategoryStatus.choices, blank=True, db_index=True
+    )
+    category_decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category decided by")
+    )
+    category_decided_at = models.DateTimeField(_("category decided at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ONLINE)
     language = models.CharField(_("language"), max_length=8, default="en")
     # Where the person registered: the links in their emails point back there.
@@ -169,6 +193,42 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    @property
+    def badge_type(self) -> str:
+        """The badge type the registration's category earns: its own once confirmed, a visitor's before."""
+        if self.category_status == self.CategoryStatus.CONFIRMED:
+            return BADGE_TYPE_FOR_CATEGORY.get(self.category, BadgeType.VISITOR)
+        return BadgeType.VISITOR
+
+    @property
+    def badge_category(self) -> str:
+        """The category the badge prints: an unconfirmed privileged category is not printed."""
+        if self.category in PRIVILEGED_CATEGORIES and self.category_status != self.CategoryStatus.CONFIRMED:
+            return ""
+        return self.category
+
+
+class RegistrationChange(models.Model):
+    """New details given on the public form for an email already registered, waiting for that address to confirm.
+
+    The link emailed to the stored address carries a random token; only its SHA-256 is kept here.
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The form's answers as ``services.registration_change_confirm`` applies them (dates as ISO strings,
+    # interests as cluster ids).
+    details = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registration change awaiting confirmation")
+        verbose_name_plural = _("registration changes awaiting confirmation")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class RegistrationDay(models.Model):
@@ -199,7 +259,11 @@ class Badge(models.Model):
     full_name = models.CharField(_("name"), max_length=150)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # What the gate reads: the badge opens no gate, because staff revoked it or its registration is cancelled.
     revoked = models.BooleanField(_("revoked"), default=False)
+    # Revoked by staff: only staff lift it (``BadgeRevocation`` keeps who, when and why); the holder's
+    # cancelling and registering again leaves it in place.
+    staff_revoked = models.BooleanField(_("revoked by staff"), default=False)
     registration = models.OneToOneField(
         Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="badge"
     )
@@ -232,6 +296,24 @@ class Badge(models.Model):
     @property
     def pdf_is_current(self) -> bool:
         return bool(self.pdf) and self.pdf_version == self.version
+
+
+class BadgeRevocation(models.Model):
+    """One staff revocation of a badge, or the lifting of one, with the reason staff gave."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="revocations", verbose_name=_("badge"))
+    revoked = models.BooleanField(_("revoked"), help_text=_("Revoked, or the revocation lifted."))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("badge revocation")
+        verbose_name_plural = _("badge revocations")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.badge} {'revoked' if self.revoked else 'lifted'} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Gate(models.Model):

@@ -3,12 +3,14 @@
 import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractHour
+from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from expo.models import Expo
+from expo.models import Cluster, Expo
 
 from . import keys, qr
+from .countries import COUNTRY_NAMES
 from .models import (
     Badge,
     BadgeBatch,
@@ -18,6 +20,7 @@ from .models import (
     DayCapacity,
     Gate,
     Registration,
+    RegistrationChange,
     RegistrationDay,
     Scan,
 )
@@ -47,6 +50,25 @@ def days_left(expo: Expo) -> dict:
         .annotate(n=Count("pk"))
     )
     return {date: (None if date not in caps else max(caps[date] - confirmed.get(date, 0), 0)) for date in expo.days}
+
+
+def change_details(change: RegistrationChange) -> list[tuple[str, str]]:
+    """The answers a pending change would store, as (label, value) lines for the person to check."""
+    details = change.details
+    days = [formats.date_format(datetime.date.fromisoformat(value), "l j F Y") for value in details["dates"]]
+    interests = Cluster.objects.filter(pk__in=details["interests"]).order_by("name").values_list("name", flat=True)
+    lines = [
+        (_("I am visiting as"), str(dict(Category.choices).get(details["category"], details["category"]))),
+        (_("Full name"), details["full_name"]),
+        (_("Mobile phone"), details["phone"]),
+        (_("Organisation"), details["organisation"]),
+        (_("Designation"), details["designation"]),
+        (_("Country"), str(COUNTRY_NAMES.get(details["country"], details["country"]))),
+        (_("City"), details["city"]),
+        (_("Days I will attend"), ", ".join(days)),
+        (_("Clusters I am interested in"), ", ".join(interests)),
+    ]
+    return [(label, value) for label, value in lines if value]
 
 
 def gates(expo: Expo) -> QuerySet[Gate]:
@@ -106,7 +128,14 @@ def numbers(*, expo: Expo) -> dict:
         by_day.setdefault(row["day"], {"confirmed": 0, "waitlisted": 0, "cancelled": 0, "checked_in": 0})
         by_day[row["day"]]["checked_in"] = row["n"]
     registrations = Registration.objects.filter(expo=expo).exclude(status=Status.CANCELLED)
-    checked_in_categories = dict(checkins.values_list("badge__category").annotate(n=Count("pk")).order_by())
+    # A visitor counts in the category registered, confirmed or not, as in "registered": the badge prints only a
+    # confirmed one.
+    checked_in_categories = dict(
+        checkins.annotate(key=Coalesce("badge__registration__category", "badge__category"))
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     by_category = [
         {"key": row["category"], "registered": row["n"], "checked_in": checked_in_categories.get(row["category"], 0)}
         for row in registrations.values("category").annotate(n=Count("pk")).order_by("-n", "category")

@@ -6,6 +6,11 @@ locked (``select_for_update``), always in the same order, so simultaneous regist
 overfill a day nor deadlock. PDFs are made by tasks enqueued after the commit. Emails go through the
 outbox, queued in the same transaction as the change they tell of; a badge PDF is attached when the
 email goes out (``badge_attachment``), so the outbox's sweep covers a broker outage for both.
+
+A registration is changed only by whoever holds its address: registering again with a known email stores
+the new answers as a ``RegistrationChange`` and emails the stored address a link that applies them
+(``registration_change_confirm``). Only staff revoke a badge or lift a revocation, with a reason kept in
+``BadgeRevocation``; the holder's own cancellation is a different thing and never lifts it.
 """
 
 import datetime
@@ -29,14 +34,16 @@ from expo.models import Cluster, Expo, User
 from . import badges as badge_pdfs
 from . import keys, qr
 from .models import (
-    BADGE_TYPE_FOR_CATEGORY,
+    PRIVILEGED_CATEGORIES,
     Badge,
     BadgeBatch,
+    BadgeRevocation,
     BadgeType,
     CheckIn,
     DayCapacity,
     Gate,
     Registration,
+    RegistrationChange,
     RegistrationDay,
     Scan,
 )
@@ -44,6 +51,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
+CategoryStatus = Registration.CategoryStatus
 Outcome = Scan.Outcome
 BADGE_ATTACHMENT = "visitors.badge"
 
@@ -56,6 +64,10 @@ class Email(StrEnum):
     UPDATED = "updated"
     PROMOTED = "promoted"
     CANCELLED = "cancelled"
+    # Someone registered again with the address: the stored details stand until the address confirms the new.
+    CHANGE_REQUESTED = "change_requested"
+    CATEGORY_CONFIRMED = "category_confirmed"
+    CATEGORY_REFUSED = "category_refused"
 
 
 class RegistrationError(core.ExpoError):
@@ -140,9 +152,53 @@ def badge_update(*, badge: Badge, full_name: str, organisation: str) -> Badge:
     return badge
 
 
-def badge_set_revoked(*, badge: Badge, revoked: bool) -> None:
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise RegistrationError(_("Give the reason: it is kept in the badge's history."))
+    return reason
+
+
+def badge_revoke(*, badge: Badge, reason: str, by: User | None) -> Badge:
+    """Staff take the badge out of use: no gate lets it in until staff lift the revocation, whatever its holder
+    does with the registration. The reason is kept with who gave it."""
+    reason = _reason(reason)
     with transaction.atomic():
-        Badge.objects.filter(pk=badge.pk).update(revoked=revoked)
+        badge = Badge.objects.select_for_update().get(pk=badge.pk)
+        if badge.staff_revoked:
+            return badge
+        badge.staff_revoked = badge.revoked = True
+        badge.save(update_fields=["staff_revoked", "revoked"])
+        BadgeRevocation.objects.create(badge=badge, revoked=True, reason=reason, by=by)
+    return badge
+
+
+def badge_revocation_lift(*, badge: Badge, reason: str, by: User | None) -> Badge:
+    """Staff lift their revocation: the badge opens the gate again unless its registration is cancelled."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        badge = Badge.objects.select_for_update(of=("self",)).select_related("registration").get(pk=badge.pk)
+        if not badge.staff_revoked:
+            return badge
+        badge.staff_revoked = False
+        badge.revoked = badge.registration is not None and badge.registration.status == Status.CANCELLED
+        badge.save(update_fields=["staff_revoked", "revoked"])
+        BadgeRevocation.objects.create(badge=badge, revoked=False, reason=reason, by=by)
+    return badge
+
+
+def _badge_sync(registration: Registration) -> Badge:
+    """Bring the registration's badge in line with it: what it prints (a new version when that changes) and
+    whether it opens the gate (not while the registration is cancelled or staff revoked it)."""
+    badge = Badge.objects.select_for_update().get(registration=registration)
+    printed = (registration.full_name, registration.organisation, registration.badge_category, registration.badge_type)
+    changed = printed != (badge.full_name, badge.organisation, badge.category, badge.type)
+    badge.full_name, badge.organisation, badge.category, badge.type = printed
+    badge.revoked = badge.staff_revoked or registration.status == Status.CANCELLED
+    if changed:
+        badge.version += 1
+    badge.save(update_fields=["full_name", "organisation", "category", "type", "revoked", "version"])
+    return badge
 
 
 def badge_render(*, badge_id: int) -> Badge:
@@ -257,13 +313,13 @@ def _refresh_status(registration: Registration) -> bool:
     return True
 
 
-def _email(registration: Registration, kind: str) -> None:
-    """Queue the email about the registration's new state; while a day is confirmed it carries the badge PDF,
-    made when the email goes out (``badge_attachment``)."""
-    from .links import manage_url
+def _email(registration: Registration, kind: str, *, change_url: str = "") -> None:
+    """Queue the email about the registration's new state; while a day is confirmed and the badge opens the gate
+    it carries the badge PDF, made when the email goes out (``badge_attachment``)."""
+    from . import links
 
-    badge = Badge.objects.filter(registration=registration, revoked=False).first()
-    with_badge = badge is not None and registration.status == Status.CONFIRMED
+    badge = Badge.objects.filter(registration=registration).first()
+    with_badge = badge is not None and not badge.revoked and registration.status == Status.CONFIRMED
     core.email_queue(
         to=registration.email,
         template="visitor_registration",
@@ -273,8 +329,15 @@ def _email(registration: Registration, kind: str) -> None:
             "registration": registration,
             "kind": kind,
             "days": list(registration.days.all()),
-            "manage_url": manage_url(registration),
             "has_badge": with_badge,
+            "badge_withdrawn": badge is not None and badge.staff_revoked,
+            "category_requested": registration.category_status == CategoryStatus.REQUESTED,
+        },
+        # Links that open the registration: never stored readable in the outbox.
+        secret_context={
+            "done_url": links.done_url(registration),
+            "manage_url": links.manage_url(registration),
+            "change_url": change_url,
         },
     )
 
@@ -323,6 +386,12 @@ def _check_dates(expo: Expo, dates: Iterable[datetime.date]) -> list:
     return dates
 
 
+def _category_status(category: str, *, confirmed_by: User | None) -> str:
+    if category not in PRIVILEGED_CATEGORIES:
+        return CategoryStatus.NOT_NEEDED
+    return CategoryStatus.CONFIRMED if confirmed_by is not None else CategoryStatus.REQUESTED
+
+
 def registration_create(
     *,
     expo: Expo,
@@ -339,47 +408,50 @@ def registration_create(
     source: str = Registration.Source.ONLINE,
     language: str = "en",
     site_url: str = "",
+    category_confirmed_by: User | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Registration, bool]:
     """Register a person for days of ``expo``: confirmed where there is room, waitlisted elsewhere.
 
-    The same email registering again gets its existing registration back (and the badge is
-    emailed again): the second value is False then. Consent is recorded as given now.
+    A privileged category (``PRIVILEGED_CATEGORIES``) is only requested, with a visitor's badge, unless
+    ``category_confirmed_by`` (the registration desk registering a walk-in) confirms it at once.
+
+    An email already registered changes nothing: the new answers wait in a ``RegistrationChange`` and the
+    stored address is emailed its registration and a link that applies them. The second value is False then.
+    Consent is recorded as given now.
     """
     now = now or timezone.now()
     if source == Registration.Source.ONLINE and not expo.registration_is_open(now=now):
         raise RegistrationError(_("Registration for %(expo)s is closed.") % {"expo": expo.name})
     dates = _check_dates(expo, dates)
     email = User.objects.normalize_email(email).strip().lower()
+    interests = list(interests)
+    details = {
+        "category": category,
+        "full_name": full_name,
+        "phone": phone,
+        "organisation": organisation,
+        "designation": designation,
+        "country": country,
+        "city": city,
+        "language": language,
+        "dates": [date.isoformat() for date in dates],
+        "interests": [cluster.pk for cluster in interests],
+    }
     try:
         with transaction.atomic():
             existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
-            if existing is not None and existing.status == Status.CANCELLED:
-                # Someone who cancelled registers again: the same row and badge come back to life.
-                _reactivate(
-                    existing,
-                    dates=dates,
-                    details={
-                        "category": category,
-                        "full_name": full_name,
-                        "phone": phone,
-                        "organisation": organisation,
-                        "designation": designation,
-                        "country": country,
-                        "city": city,
-                        "consent_at": now,
-                        "language": language,
-                    },
-                    interests=interests,
-                )
-                return existing, False
             if existing is not None:
-                _email(existing, Email.RESEND)
+                _change_request(existing, details=details, now=now)
                 return existing, False
             caps = _lock_capacities(expo, dates)
+            category_status = _category_status(category, confirmed_by=category_confirmed_by)
             registration = Registration.objects.create(
                 expo=expo,
                 category=category,
+                category_status=category_status,
+                category_decided_by=category_confirmed_by if category_status == CategoryStatus.CONFIRMED else None,
+                category_decided_at=now if category_status == CategoryStatus.CONFIRMED else None,
                 full_name=full_name,
                 email=email,
                 phone=phone,
@@ -393,15 +465,15 @@ def registration_create(
                 site_url=site_url,
                 created_at=now,
             )
-            registration.interests.set(list(interests))
+            registration.interests.set(interests)
             _add_days(registration, dates, caps)
             _refresh_status(registration)
             badge_issue(
                 expo=expo,
-                type=BADGE_TYPE_FOR_CATEGORY.get(category, BadgeType.VISITOR),
+                type=registration.badge_type,
                 full_name=full_name,
                 organisation=organisation,
-                category=category,
+                category=registration.badge_category,
                 registration=registration,
             )
             _email(registration, Email.CONFIRMATION)
@@ -411,30 +483,96 @@ def registration_create(
             existing = Registration.objects.select_for_update().filter(expo=expo, email=email).first()
             if existing is None:
                 raise
-            _email(existing, Email.RESEND)
+            _change_request(existing, details=details, now=now)
             return existing, False
     return registration, True
 
 
-def _reactivate(registration: Registration, *, dates: list, details: dict, interests: Iterable[Cluster]) -> None:
-    for field, value in details.items():
-        setattr(registration, field, value)
-    registration.save()
-    registration.interests.set(list(interests))
-    caps = _lock_capacities(registration.expo, dates)
-    _add_days(registration, dates, caps)
-    _refresh_status(registration)
-    badge = Badge.objects.select_for_update().get(registration=registration)
-    badge.full_name, badge.organisation, badge.category = (
-        registration.full_name,
-        registration.organisation,
-        registration.category,
+def _change_request(registration: Registration, *, details: dict, now: datetime.datetime) -> None:
+    """Keep ``details`` for the stored address to confirm and email it its registration with the link."""
+    from . import links
+
+    token = links.new_change_token()
+    RegistrationChange.objects.create(
+        registration=registration, token_hash=links.change_token_hash(token), details=details, created_at=now
     )
-    badge.type = BADGE_TYPE_FOR_CATEGORY.get(registration.category, BadgeType.VISITOR)
-    badge.revoked = False
-    badge.version += 1
-    badge.save(update_fields=["full_name", "organisation", "category", "type", "revoked", "version"])
-    _email(registration, Email.CONFIRMATION)
+    _email(registration, Email.CHANGE_REQUESTED, change_url=links.change_url(registration, token))
+
+
+def _set_days(registration: Registration, dates: list) -> tuple[list, dict]:
+    """Keep, add and drop days so that ``dates`` are the active ones; returns the confirmed days freed and the
+    locked capacities, for the waitlist's promotion."""
+    current = {day.date: day for day in registration.days.all()}
+    active = {date for date, day in current.items() if day.status != Status.CANCELLED}
+    dropped, added = active - set(dates), set(dates) - active
+    caps = _lock_capacities(registration.expo, dropped | added)
+    freed = [date for date in dropped if current[date].status == Status.CONFIRMED]
+    RegistrationDay.objects.filter(registration=registration, date__in=dropped).update(status=Status.CANCELLED)
+    _add_days(registration, list(added), caps)
+    _refresh_status(registration)
+    return freed, caps
+
+
+def registration_change_confirm(*, change: RegistrationChange, now: datetime.datetime | None = None) -> Registration:
+    """Apply the answers someone gave when registering again, now that the stored address has confirmed them.
+
+    A cancelled registration comes back with them; its badge opens the gate again unless staff revoked it. A
+    newly given privileged category is requested again. Every pending change of the registration is used up.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("expo").get(pk=change.registration_id)
+        )
+        change = RegistrationChange.objects.filter(pk=change.pk, registration=registration).first()
+        if change is None:
+            raise RegistrationError(_("This link has already been used."))
+        expo = registration.expo
+        if not expo.registration_is_open(now=now):
+            raise RegistrationError(_("Registration for %(expo)s is closed.") % {"expo": expo.name})
+        details = change.details
+        dates = _check_dates(expo, [datetime.date.fromisoformat(value) for value in details["dates"]])
+        was_cancelled = registration.status == Status.CANCELLED
+        if details["category"] != registration.category:
+            registration.category = details["category"]
+            registration.category_status = _category_status(registration.category, confirmed_by=None)
+            registration.category_decided_by = registration.category_decided_at = None
+        for field in ("full_name", "phone", "organisation", "designation", "country", "city", "language"):
+            setattr(registration, field, details[field])
+        registration.consent_at = now
+        registration.save()
+        registration.interests.set(Cluster.objects.filter(pk__in=details["interests"]))
+        freed, caps = _set_days(registration, dates)
+        _badge_sync(registration)
+        RegistrationChange.objects.filter(registration=registration).delete()
+        _email(registration, Email.CONFIRMATION if was_cancelled else Email.UPDATED)
+        _promote(expo, freed, caps)
+    return registration
+
+
+def registration_category_decide(
+    *, registration: Registration, confirm: bool, by: User, now: datetime.datetime | None = None
+) -> Registration:
+    """The registration desk confirms or refuses a requested privileged category. Confirmed, the badge takes the
+    category's type (a new version, emailed); refused, it stays a visitor's. Either way the person is told."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("expo").get(pk=registration.pk)
+        if registration.category not in PRIVILEGED_CATEGORIES:
+            raise RegistrationError(
+                _("%(category)s needs no confirmation.") % {"category": registration.get_category_display()}
+            )
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(_("This registration is cancelled."))
+        status = CategoryStatus.CONFIRMED if confirm else CategoryStatus.REFUSED
+        if registration.category_status == status:
+            return registration
+        registration.category_status = status
+        registration.category_decided_by = by
+        registration.category_decided_at = now or timezone.now()
+        registration.save(update_fields=["category_status", "category_decided_by", "category_decided_at", "updated_at"])
+        _badge_sync(registration)
+        _email(registration, Email.CATEGORY_CONFIRMED if confirm else Email.CATEGORY_REFUSED)
+    return registration
 
 
 def registration_change_days(
@@ -449,25 +587,19 @@ def registration_change_days(
         if registration.status == Status.CANCELLED:
             raise RegistrationError(_("This registration is cancelled."))
         dates = _check_dates(registration.expo, dates)
-        current = {day.date: day for day in registration.days.all()}
-        active = {date for date, day in current.items() if day.status != Status.CANCELLED}
-        dropped, added = active - set(dates), set(dates) - active
-        if not dropped and not added:
+        active = set(registration.days.exclude(status=Status.CANCELLED).values_list("date", flat=True))
+        if active == set(dates):
             return registration
-        if added and not registration.expo.registration_is_open(now=now or timezone.now()):
+        if set(dates) - active and not registration.expo.registration_is_open(now=now or timezone.now()):
             raise RegistrationError(_("Registration has closed: you can drop days, but not add them."))
-        caps = _lock_capacities(registration.expo, dropped | added)
-        freed = [date for date in dropped if current[date].status == Status.CONFIRMED]
-        RegistrationDay.objects.filter(registration=registration, date__in=dropped).update(status=Status.CANCELLED)
-        _add_days(registration, list(added), caps)
-        _refresh_status(registration)
+        freed, caps = _set_days(registration, dates)
         _email(registration, Email.UPDATED)
         _promote(registration.expo, freed, caps)
     return registration
 
 
 def registration_cancel(*, registration: Registration) -> Registration:
-    """Cancel every day, revoke the badge and confirm the next people on the waitlist."""
+    """Cancel every day, take the badge out of use and confirm the next people on the waitlist."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().select_related("expo").get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
@@ -477,6 +609,7 @@ def registration_cancel(*, registration: Registration) -> Registration:
         freed = [day.date for day in days if day.status == Status.CONFIRMED]
         registration.days.update(status=Status.CANCELLED)
         _refresh_status(registration)
+        # ``staff_revoked`` is left alone: a staff revocation outlives the cancellation.
         Badge.objects.filter(registration=registration).update(revoked=True)
         _email(registration, Email.CANCELLED)
         _promote(registration.expo, freed, caps)

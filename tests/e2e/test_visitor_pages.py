@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -39,6 +40,21 @@ def test_public_visitor_pages_load_cleanly_and_hide_the_honeypot(page, console):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_link_to_confirm_new_details_shows_them_and_confirms_them(page, console):
+    expo = ExpoFactory()
+    register_visitor(expo, email="owner@example.pk", full_name="Owner Person")
+    register_visitor(expo, email="owner@example.pk", full_name="Owner Renamed")  # changes nothing yet
+    link = re.search(r"http://\S+?(/register/confirm/\S+/)", mail.outbox[-1].body).group(1)
+
+    page.goto(link)
+    expect(page.get_by_test_id("new-details")).to_contain_text("Owner Renamed")
+    page.get_by_test_id("confirm-change").click()
+
+    expect(page.get_by_test_id("done-heading")).to_have_text("Thank you, Owner Renamed: you are registered")
+    assert console == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_registration_form_in_urdu_is_right_to_left(page):
     ExpoFactory()
     page.goto("/register/")
@@ -68,8 +84,9 @@ def test_gate_and_staff_pages_load_cleanly(page, console):
 @pytest.mark.django_db(transaction=True)
 def test_print_progress_is_polled_until_the_sheet_can_be_downloaded(page, console, celery_worker):
     expo = ExpoFactory()
+    desk = UserFactory()
     for number in range(40):
-        register_visitor(expo, category="media", full_name=f"Reporter {number}")
+        register_visitor(expo, category="media", full_name=f"Reporter {number}", category_confirmed_by=desk)
     _sign_in(page, roles.REGISTRATION_DESK)
     page.goto("/visitors/print/")
     page.select_option("#id_category", "media")

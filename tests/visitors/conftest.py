@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from expo import roles
-from tests.conftest import add_to_role
+from tests.conftest import add_to_role, staff_groups_ensure, staff_member
 from tests.factories import ExpoFactory, GateFactory, UserFactory
 
 
@@ -9,6 +12,13 @@ from tests.factories import ExpoFactory, GateFactory, UserFactory
 def expo(db):
     """The current expo (``db`` follows the test's marker: transactional where asked)."""
     return ExpoFactory()
+
+
+@pytest.fixture
+def running_expo(db):
+    """The current expo, open today and tomorrow: its gates let people in today."""
+    today = timezone.localdate()
+    return ExpoFactory(start_date=today, end_date=today + datetime.timedelta(days=1))
 
 
 @pytest.fixture
@@ -34,3 +44,14 @@ def desk_staff(db):
 def someone(db):
     """A signed-in person with no visitors role: an outsider to every staff page."""
     return UserFactory()
+
+
+@pytest.fixture
+def desk_admin(db):
+    """A member of the Registration desk role who works in the admin (staff, with an authenticator)."""
+    from django.contrib.auth.models import Group
+
+    user = staff_member()
+    staff_groups_ensure()
+    user.groups.add(Group.objects.get(name=roles.REGISTRATION_DESK))
+    return user

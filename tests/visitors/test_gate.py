@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ExpoFactory, GateFactory, register_visitor
+from tests.factories import ExpoFactory, GateFactory, UserFactory, register_visitor
 from visitors import badges, keys, qr, services
 from visitors.models import Badge, CheckIn, Scan
 
@@ -26,7 +26,14 @@ def today_expo(db):
 
 @pytest.fixture
 def visitor(today_expo):
-    return register_visitor(today_expo, full_name="Bilal Ahmed", category="investor", designation="Partner")
+    # Confirmed by the desk: a requested category would get a visitor's badge.
+    return register_visitor(
+        today_expo,
+        full_name="Bilal Ahmed",
+        category="investor",
+        designation="Partner",
+        category_confirmed_by=UserFactory(),
+    )
 
 
 def _scan(gate, payload, **kwargs):
@@ -61,7 +68,7 @@ def test_refusals_name_their_reason(today_expo, visitor):
     services.badge_update(badge=badge, full_name="Bilal Ahmed Khan", organisation=badge.organisation)
     assert _scan(gate, old)["outcome"] == "superseded"
     badge.refresh_from_db()
-    services.badge_set_revoked(badge=badge, revoked=True)
+    services.badge_revoke(badge=badge, reason="Lost, reported by the holder", by=None)
     assert _scan(gate, badges.badge_payload(badge))["outcome"] == "revoked"
     assert CheckIn.objects.count() == 0
 

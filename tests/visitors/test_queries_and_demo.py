@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ExpoFactory, GateFactory, register_visitor
-from visitors import badges, demo, services
+from visitors import badges, demo, links, services
 from visitors.models import Badge, DayCapacity, Gate, Registration
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,11 @@ def test_demo_loads_capacities_gates_and_registrations_twice_safely():
     assert Gate.objects.filter(expo=expo).count() == 3
     assert DayCapacity.objects.filter(expo=expo).count() == 2 * len(expo.days)
     assert Badge.objects.filter(expo=expo).count() == first["badges"]
+
+
+def test_demo_registrations_email_absolute_links_like_real_ones():
+    expo = ExpoFactory()
+    demo.load(expo=expo)
+    for registration in Registration.objects.filter(expo=expo):
+        assert links.manage_url(registration).startswith("http://127.0.0.1:8000/register/manage/")
+        assert links.done_url(registration).startswith("http://127.0.0.1:8000/register/done/")

@@ -1,6 +1,7 @@
 """Registrations, capacity, the waitlist and its promotion, through the services."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -11,8 +12,8 @@ from expo.celery import app
 from expo.models import OutboundEmail
 from tests.factories import ExpoFactory, register_visitor
 from tests.visitors.qrdecode import qr_payloads
-from visitors import badges, services
-from visitors.models import Badge, DayCapacity, Registration, RegistrationDay
+from visitors import badges, links, services
+from visitors.models import Badge, DayCapacity, Registration, RegistrationChange, RegistrationDay
 
 # Real commits: emails and PDFs are made after the commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def test_registration_email_carries_the_badge_pdf(expo):
     assert email.template == "visitor_registration"
     assert email.attachment == f"visitors.badge:{registration.badge.pk}"
     assert (email.status, email.attachment_name) == ("sent", f"badge-{registration.badge.number}.pdf")
-    assert "/register/manage/" in email.body_text
+    assert "http://testserver/register/manage/" in mail.outbox[-1].body
     [(filename, content, mimetype)] = mail.outbox[-1].attachments
     assert (filename, mimetype) == (f"badge-{registration.badge.number}.pdf", "application/pdf")
     assert qr_payloads(content) == [badges.badge_payload(registration.badge)]
@@ -85,7 +86,7 @@ def test_cancel_promotes_the_waitlist_in_order(expo):
     assert [Registration.objects.get(pk=r.pk).status for r in waiting[1:]] == ["confirmed", "waitlisted"]
 
 
-def test_same_email_again_resends_and_makes_no_second_registration(expo):
+def test_same_email_again_changes_nothing_and_emails_the_stored_address_a_link(expo):
     first = register_visitor(expo, email="amna@example.pk")
     again, created = services.registration_create(
         expo=expo,
@@ -101,10 +102,16 @@ def test_same_email_again_resends_and_makes_no_second_registration(expo):
     assert (again.pk, created) == (first.pk, False)
     assert Registration.objects.count() == 1
     assert Badge.objects.count() == 1
+    first.refresh_from_db()
+    assert (first.full_name, first.category, first.organisation) == ("Ali Raza", "trade_visitor", "Raza Traders")
+    assert [day.date for day in first.days.filter(status="confirmed")] == [expo.start_date]
     emails = list(OutboundEmail.objects.filter(to="amna@example.pk").order_by("pk"))
     assert len(emails) == 2
-    assert "already registered" in emails[1].body_text
-    assert emails[1].attachment_name == emails[0].attachment_name
+    assert "registered again" in emails[1].body_text
+    assert emails[1].attachment_name == emails[0].attachment_name  # the stored registration's badge
+    change = RegistrationChange.objects.get()
+    token = re.search(r"http://testserver/register/confirm/([^/]+)/", mail.outbox[-1].body).group(1)
+    assert change.token_hash == links.change_token_hash(token) != token  # the link is not stored readable
 
 
 def test_closed_window_refuses_online_but_not_the_desk():
@@ -173,7 +180,7 @@ def test_booth_staff_get_badges_once(expo):
     assert all(b.pdf_is_current for b in badges)
 
 
-def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
+def test_registering_again_after_cancelling_brings_the_same_badge_back_once_the_address_confirms(expo):
     first = register_visitor(expo, email="back@example.pk")
     services.registration_cancel(registration=first)
     again, created = services.registration_create(
@@ -189,9 +196,17 @@ def test_registering_again_after_cancelling_brings_the_same_badge_back(expo):
     )
     assert (again.pk, created) == (first.pk, False)
     again.refresh_from_db()
-    assert again.status == "confirmed"
+    assert (again.status, again.full_name) == ("cancelled", "Ali Raza")
+    assert Badge.objects.get(registration=again).revoked
+
+    services.registration_change_confirm(change=RegistrationChange.objects.get())
+
+    again.refresh_from_db()
+    assert (again.status, again.full_name, again.category_status) == ("confirmed", "Back Again", "requested")
     badge = Badge.objects.get(registration=again)
-    assert (badge.revoked, badge.version, badge.full_name, badge.type) == (False, 2, "Back Again", "media")
+    # Media is requested, not granted: a visitor's badge until the desk confirms it.
+    assert (badge.revoked, badge.version, badge.full_name, badge.type) == (False, 2, "Back Again", "visitor")
+    assert RegistrationChange.objects.count() == 0
     assert badge.pdf_is_current
     last = OutboundEmail.objects.filter(to="back@example.pk").order_by("pk").last()
     assert last.attachment_name == f"badge-{badge.number}.pdf"

@@ -1,8 +1,10 @@
 """The public registration form, its confirmation and the signed manage link."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils.html import escape
 from expo.models import OutboundEmail
 from tests.factories import ClusterFactory, ExpoFactory, register_visitor
 from visitors import links
-from visitors.models import Badge, DayCapacity, Registration
+from visitors.models import Badge, DayCapacity, Registration, RegistrationChange
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,15 +36,30 @@ def _form(expo, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_register_confirms_and_shows_the_confirmation(client, expo):
+def _sent_link(to: str, kind: str) -> str:
+    """The path of the ``kind`` link (done, manage, confirm) in the last email sent to ``to``, as sent: the outbox
+    keeps these links hidden."""
+    body = [message for message in mail.outbox if message.to == [to]][-1].body
+    return re.search(rf"http://testserver(/register/{kind}/[^/\s]+/)", body).group(1)
+
+
+def _page(response) -> str:
+    """The page without its CSRF tokens, which differ between any two responses."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_register_says_check_your_email_and_the_email_leads_to_the_confirmation(client, expo):
     cluster = ClusterFactory()
-    response = client.post(reverse("register"), _form(expo, interests=[cluster.pk]), follow=True)
+    response = client.post(reverse("register"), _form(expo, interests=[cluster.pk]))
     registration = Registration.objects.get()
-    assert response.redirect_chain[0][0] == reverse("registration_done", args=[links.manage_token(registration)])
-    assert "you are registered" in response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="check-email"' in response.content.decode()
     assert registration.category == "buyer"
     assert list(registration.interests.all()) == [cluster]
     assert OutboundEmail.objects.get(to="ayesha@example.pk").attachment_name.endswith(".pdf")
+    done = _sent_link("ayesha@example.pk", "done")
+    assert done == reverse("registration_done", args=[links.manage_token(registration)])
+    assert "you are registered" in client.get(done).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -93,22 +110,107 @@ def test_closed_window_says_so_and_saves_nothing(client):
 
 def test_full_day_waitlists_and_tells_the_person(client, expo):
     DayCapacity.objects.create(expo=expo, date=expo.start_date, capacity=0)
-    response = client.post(reverse("register"), _form(expo), follow=True)
-    content = response.content.decode()
+    client.post(reverse("register"), _form(expo))
+    content = client.get(_sent_link("ayesha@example.pk", "done")).content.decode()
     assert "You are on the waiting list" in content
     assert "Waiting list, number 1" in content
     assert Registration.objects.get().status == "waitlisted"
 
 
-def test_same_email_twice_makes_no_second_registration_and_reveals_nothing(client, expo):
-    client.post(reverse("register"), _form(expo))
-    response = client.post(reverse("register"), _form(expo, full_name="Impostor", email="AYESHA@example.pk"))
+def test_the_form_answers_a_new_and_a_known_email_the_same_way(client, expo):
+    register_visitor(expo, email="known@example.pk", full_name="Known Person")
+
+    new = client.post(reverse("register"), _form(expo, email="new@example.pk"))
+    known = client.post(reverse("register"), _form(expo, email="KNOWN@example.pk", full_name="Impostor"))
+
+    assert (new.status_code, new.headers.get("Location")) == (known.status_code, known.headers.get("Location"))
+    assert _page(new) == _page(known)
+    assert "Known Person" not in _page(known)
+    assert 'data-testid="check-email"' in _page(known)
+    assert Registration.objects.count() == 2
+    assert Badge.objects.count() == 2
+
+
+def test_registering_again_never_rewrites_the_stored_details_until_the_address_confirms(client, expo):
+    cluster = ClusterFactory()
+    client.post(reverse("register"), _form(expo, category="student", organisation="LUMS", designation=""))
+    owner = Registration.objects.get()
+    client.post(reverse("registration_cancel", args=[links.manage_token(owner)]))
+
+    # A stranger who knows the address registers with it, with their own details.
+    client.post(
+        reverse("register"),
+        _form(
+            expo,
+            email="Ayesha@Example.pk",
+            full_name="Stranger",
+            phone="+92 321 0000000",
+            days=[expo.end_date.isoformat()],
+            interests=[cluster.pk],
+        ),
+    )
+
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.phone, owner.category, owner.status) == (
+        "Ayesha Khan",
+        "+92 300 1234567",
+        "student",
+        "cancelled",
+    )
+    assert Badge.objects.get(registration=owner).revoked
+    sent = [message for message in mail.outbox if message.to == ["ayesha@example.pk"]][-1]
+    assert "registered again" in sent.body
+    assert sent.attachments == []
+
+    # The address's owner opens the link: the new details are shown, and nothing changes until confirmed.
+    confirm = _sent_link("ayesha@example.pk", "confirm")
+    page = client.get(confirm)
+    owner.refresh_from_db()
+    assert 'data-testid="new-details"' in page.content.decode()
+    assert "Stranger" in page.content.decode()
+    assert owner.full_name == "Ayesha Khan"
+
+    confirmed = client.post(confirm, follow=True)
+
+    owner.refresh_from_db()
+    assert confirmed.redirect_chain[0][0] == reverse("registration_done", args=[links.manage_token(owner)])
+    assert (owner.full_name, owner.category, owner.category_status, owner.status) == (
+        "Stranger",
+        "buyer",
+        "requested",
+        "confirmed",
+    )
+    assert list(owner.interests.all()) == [cluster]
+    assert [day.date for day in owner.days.filter(status="confirmed")] == [expo.end_date]
+    assert not Badge.objects.get(registration=owner).revoked
+    assert client.post(confirm).status_code == 404  # used once
+    assert 'data-testid="change-gone"' in client.get(confirm).content.decode()
+
+
+def test_a_confirmation_link_expires_and_a_made_up_one_opens_nothing(client, expo):
+    registration = register_visitor(expo, email="ayesha@example.pk")
+    client.post(reverse("register"), _form(expo, full_name="Later"))
+    confirm = _sent_link("ayesha@example.pk", "confirm")
+    RegistrationChange.objects.update(created_at=timezone.now() - links.CHANGE_LINK_VALID_FOR)
+
+    assert client.post(confirm).status_code == 404
+    assert client.get(reverse("registration_change", args=["made-up"])).status_code == 404
+    registration.refresh_from_db()
+    assert registration.full_name == "Ali Raza"
+
+
+def test_a_confirmation_after_registration_closed_changes_nothing_and_says_why(client, expo):
+    registration = register_visitor(expo, email="ayesha@example.pk")
+    client.post(reverse("register"), _form(expo, full_name="Later"))
+    expo.registration_closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    expo.save()
+
+    response = client.post(_sent_link("ayesha@example.pk", "confirm"))
+
     assert response.status_code == 200
-    assert 'data-testid="check-email"' in response.content.decode()
-    assert "Ayesha" not in response.content.decode()
-    assert Registration.objects.count() == 1
-    assert Badge.objects.count() == 1
-    assert OutboundEmail.objects.filter(to="ayesha@example.pk").count() == 2
+    assert "is closed" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.full_name == "Ali Raza"
 
 
 def test_honeypot_pretends_and_saves_nothing(client, expo):
@@ -125,7 +227,8 @@ def test_rate_limit_per_address(client, expo):
     assert response.status_code == 429
     assert Registration.objects.count() == 3
     other = client.post(reverse("register"), _form(expo, email="p5@example.pk"), REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 302
+    assert other.status_code == 200
+    assert Registration.objects.filter(email="p5@example.pk").exists()
 
 
 def test_register_page_in_urdu(client, expo):

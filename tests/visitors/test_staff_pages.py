@@ -59,7 +59,10 @@ def test_numbers_by_day_category_country_gate_and_hour(client, desk_staff, runni
 
 
 def test_print_batch_makes_one_sheet_with_every_badge(client, desk_staff, expo):
-    people = [register_visitor(expo, category="media", full_name=f"Reporter {n}") for n in range(5)]
+    people = [
+        register_visitor(expo, category="media", full_name=f"Reporter {n}", category_confirmed_by=desk_staff)
+        for n in range(5)
+    ]
     register_visitor(expo, category="student")
     client.force_login(desk_staff)
     response = client.post(reverse("badge_batches"), {"category": "media"})
@@ -108,7 +111,7 @@ def test_print_batch_of_another_expos_pavilion_is_refused(client, desk_staff, ex
 
 
 def test_a_failed_batch_stops_its_page_waiting_and_is_not_run_or_swept_again(client, desk_staff, expo):
-    register_visitor(expo, category="media")
+    register_visitor(expo, category="media", category_confirmed_by=desk_staff)
     client.force_login(desk_staff)
     app.conf.task_always_eager = False  # queued on the broker with no worker: it stays queued
     try:
