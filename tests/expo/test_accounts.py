@@ -1,9 +1,11 @@
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from expo.models import OutboundEmail, User
@@ -175,3 +177,14 @@ def test_password_reset_goes_through_the_outbox_and_sets_a_new_password(client, 
     client.post(form_url, {"password1": new_password, "password2": new_password})
 
     assert _login(client, "amna@sialkotchamber.pk", new_password).url == reverse("dashboard")
+
+
+def test_a_superuser_made_with_createsuperuser_signs_in_without_confirming_their_email(client):
+    call_command("createsuperuser", email="Root@SMEDA.org.pk", interactive=False, stdout=io.StringIO())
+    user = User.objects.get(email="root@smeda.org.pk")
+    user.set_password(PASSWORD)
+    user.save()
+
+    assert EmailAddress.objects.get(user=user).verified
+    assert _login(client, "root@smeda.org.pk", PASSWORD).url == reverse("dashboard")
+    assert not OutboundEmail.objects.filter(to="root@smeda.org.pk").exists()
