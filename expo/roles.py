@@ -25,4 +25,5 @@ VENUE_PAGES = (
     ("visitors.use_registration_desk", "desk_register", _("Walk-in registration")),
     ("visitors.use_registration_desk", "badge_batches", _("Print badges")),
     ("visitors.use_registration_desk", "visitor_numbers", _("Attendance")),
+    ("matchmaking.run_scheduler", "mm_staff_runs", _("B2B meetings desk")),
 )

@@ -82,6 +82,15 @@ def staff_groups_ensure() -> None:
         Group.objects.get(name=role).permissions.add(
             *Permission.objects.filter(content_type__app_label="visitors", codename__in=codenames)
         )
+    matchmaking = importlib.import_module("matchmaking.migrations.0002_matchmaking_desk_permissions")
+    desk = Group.objects.get(name=roles.MATCHMAKING_DESK)
+    desk.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="matchmaking", content_type__model__in=matchmaking.MATCHMAKING_DESK_MODELS
+        )
+    )
+    for app_label, codename in matchmaking.LOOKUPS:
+        desk.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
 
 
 def add_to_role(user, role: str, *, mfa: bool = True) -> None:

@@ -302,3 +302,96 @@ def register_visitor(expo, **overrides):
     data.update(overrides)
     registration, _created = services.registration_create(**data)
     return registration
+
+
+# --- Matchmaking ----------------------------------------------------------------------
+
+
+def confirmed_buyer(expo, **overrides):
+    """A registration in a privileged category (a buyer unless ``category`` says otherwise) that the
+    registration desk has confirmed: one that may take part in matchmaking."""
+    from visitors.models import Registration
+
+    registration = register_visitor(expo, **{"category": "buyer", "designation": "Head of sourcing", **overrides})
+    Registration.objects.filter(pk=registration.pk).update(category_status=Registration.CategoryStatus.CONFIRMED)
+    registration.refresh_from_db()
+    return registration
+
+
+class MatchmakingSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.MatchmakingSettings"
+        django_get_or_create = ["expo"]
+
+    expo = factory.SubFactory(ExpoFactory)
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    """A 30-minute meeting slot on the expo's first day (Asia/Karachi), from 10:00 on, one after the other (16 at most
+    per expo: then the day is full)."""
+
+    class Meta:
+        model = "matchmaking.Slot"
+
+    expo = factory.SubFactory(ExpoFactory)
+    start = factory.LazyAttributeSequence(
+        lambda slot, n: (
+            datetime.datetime(
+                slot.expo.start_date.year,
+                slot.expo.start_date.month,
+                slot.expo.start_date.day,
+                10,
+                tzinfo=datetime.timezone(datetime.timedelta(hours=5)),
+            )
+            + datetime.timedelta(minutes=30 * (n % 16))
+        )
+    )
+    end = factory.LazyAttribute(lambda slot: slot.start + datetime.timedelta(minutes=30))
+
+
+class TableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.Table"
+
+    expo = factory.SubFactory(ExpoFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class ExhibitorParticipantFactory(factory.django.DjangoModelFactory):
+    """An exhibitor taking part in matchmaking."""
+
+    class Meta:
+        model = "matchmaking.Participant"
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    expo = factory.SelfAttribute("exhibitor.expo")
+    kind = "exhibitor"
+    organisation = factory.SelfAttribute("exhibitor.name")
+    country = "PK"
+
+
+class VisitorParticipantFactory(factory.django.DjangoModelFactory):
+    """A confirmed buyer (or ``registration``'s category) taking part in matchmaking."""
+
+    class Meta:
+        model = "matchmaking.Participant"
+
+    expo = factory.SubFactory(ExpoFactory)
+    registration = factory.LazyAttribute(lambda participant: confirmed_buyer(participant.expo))
+    kind = "visitor"
+    organisation = factory.SelfAttribute("registration.organisation")
+    country = "KE"
+    product_keywords = "surgical instruments"
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.MeetingRequest"
+
+    sender = factory.SubFactory(VisitorParticipantFactory)
+    receiver = factory.SubFactory(
+        ExhibitorParticipantFactory, exhibitor__nomination__expo=factory.SelfAttribute("....sender.expo")
+    )
+    expo = factory.SelfAttribute("sender.expo")
+    priority = "would"
+    message = "We import scissors to Nairobi."

@@ -99,3 +99,81 @@ def exact_optimum(instance: Instance) -> int:
     solver.parameters.random_seed = 0
     assert solver.Solve(model) == cp_model.OPTIMAL
     return round(solver.ObjectiveValue())
+
+
+# --- The Django side: an expo with slots and tables, exhibitors with members, confirmed buyers ---------------
+
+import pytest  # noqa: E402 - the fixtures below are for the Django tests, kept apart from the pure ones above
+
+from tests.factories import (  # noqa: E402
+    ExhibitorFactory,
+    ExhibitorMembershipFactory,
+    ExhibitorParticipantFactory,
+    ExpoFactory,
+    SlotFactory,
+    TableFactory,
+    VisitorParticipantFactory,
+    confirmed_buyer,
+)
+
+
+@pytest.fixture
+def expo(db):
+    expo = ExpoFactory(name="SME Cluster Showcase 2042", year=2042)
+    SlotFactory.create_batch(4, expo=expo)
+    TableFactory.create_batch(2, expo=expo)
+    return expo
+
+
+@pytest.fixture
+def exhibitor(expo):
+    return ExhibitorFactory(
+        nomination__expo=expo,
+        name="Hilal Surgical",
+        slug="hilal-surgical",
+        public_email="sales@hilal.example.pk",
+        public_phone="+92 52 1234567",
+    )
+
+
+@pytest.fixture
+def member(exhibitor):
+    return ExhibitorMembershipFactory(exhibitor=exhibitor, user__email="owner@hilal.example.pk").user
+
+
+@pytest.fixture
+def exhibitor_participant(exhibitor):
+    return ExhibitorParticipantFactory(exhibitor=exhibitor)
+
+
+@pytest.fixture
+def other_exhibitor(expo):
+    return ExhibitorFactory(nomination__expo=expo, name="Zahra Sports", slug="zahra-sports")
+
+
+@pytest.fixture
+def outsider(other_exhibitor):
+    """A member of another exhibitor at the same expo."""
+    return ExhibitorMembershipFactory(exhibitor=other_exhibitor).user
+
+
+@pytest.fixture
+def buyer_registration(expo):
+    return confirmed_buyer(
+        expo, full_name="Wanjiru Kamau", email="wanjiru@nairobi-med.example.ke", organisation="Nairobi Med Supplies"
+    )
+
+
+@pytest.fixture
+def buyer(buyer_registration):
+    return VisitorParticipantFactory(
+        expo=buyer_registration.expo, registration=buyer_registration, organisation="Nairobi Med Supplies"
+    )
+
+
+@pytest.fixture
+def other_buyer(expo):
+    registration = confirmed_buyer(
+        expo, full_name="Aziz Aliyev", email="aziz@baku.example.az", organisation="Baku Trade"
+    )
+    return VisitorParticipantFactory(expo=expo, registration=registration, organisation="Baku Trade")

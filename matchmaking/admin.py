@@ -1,0 +1,115 @@
+"""The matchmaking desk's admin: settings, slots and tables, participants and their blocks, requests, meetings, runs.
+
+Requests and meetings are shown here, not written: their writes keep the cap, the emails and the hard rules,
+so they go through the services (the participant's pages, and the desk's own pages for meetings).
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from expo.admin import ReadOnlyHistoryAdmin
+
+from .models import (
+    AvailabilityBlock,
+    MatchmakingSettings,
+    Meeting,
+    MeetingRequest,
+    MeetingSeat,
+    Participant,
+    SchedulerRun,
+    Slot,
+    Table,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MatchmakingSettings)
+class MatchmakingSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "expo",
+        "slot_minutes",
+        "request_cap",
+        "weight_must",
+        "weight_would",
+        "weight_if_time",
+        "requests_open",
+    ]
+    readonly_fields = ["published_at"]
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "expo", "kind", "label"]
+    list_filter = ["expo", "kind"]
+    date_hierarchy = "start"
+
+
+@admin.register(Table)
+class TableAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "expo", "number"]
+    list_filter = ["expo"]
+
+
+class AvailabilityBlockInline(admin.TabularInline):
+    model = AvailabilityBlock
+    extra = 0
+    verbose_name = _("slot the participant cannot meet in")
+    verbose_name_plural = _("slots the participant cannot meet in")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "slot":
+            kwargs["queryset"] = Slot.objects.filter(kind=Slot.Kind.MEETING)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "kind", "country", "expo", "active", "opted_in_at"]
+    list_filter = ["expo", "kind", "active"]
+    search_fields = ["organisation", "registration__full_name", "registration__email", "exhibitor__name"]
+    raw_id_fields = ["exhibitor", "registration"]
+    filter_horizontal = ["clusters", "sectors"]
+    readonly_fields = ["opted_in_at"]
+    inlines = [AvailabilityBlockInline]
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "priority", "status", "decline_reason", "at_stall", "created_at"]
+    list_filter = ["expo", "status", "priority", "at_stall"]
+    search_fields = ["sender__organisation", "receiver__organisation"]
+    list_select_related = ["sender", "receiver"]
+
+
+class MeetingSeatInline(admin.TabularInline):
+    model = MeetingSeat
+    extra = 0
+    can_delete = False
+    readonly_fields = ["participant", "slot"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyMixin, ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "slot", "table", "at_stall", "state", "updated_at"]
+    list_filter = ["expo", "state", "at_stall"]
+    list_select_related = ["request__sender", "request__receiver", "slot", "table"]
+    inlines = [MeetingSeatInline]
+
+
+@admin.register(SchedulerRun)
+class SchedulerRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "status", "progress", "value", "bound", "created_at", "finished_at"]
+    list_filter = ["expo", "status"]

@@ -1,0 +1,350 @@
+"""B2B matchmaking: who takes part, when they can meet, their requests, the meetings placed, the scheduler's runs.
+
+A ``Participant`` is one party at the table: an exhibitor (acting through its members) or a visitor whose
+privileged category the registration desk has confirmed (a foreign delegation is one participant with several
+people). Requests go both ways, exhibitor to exhibitor included. A ``Meeting`` holds one ``MeetingSeat`` per
+participant, with the meeting's slot copied in: the unique (participant, slot) of the seats and the unique
+(slot, table) of the meetings make a double booking impossible whoever writes, even two staff at once. Slots of
+an expo never overlap (``Slot.clean``), so "the same slot" is "the same time".
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from exhibitors.models import Exhibitor
+from expo.models import Cluster, Expo, Sector, User
+from visitors.countries import COUNTRIES
+from visitors.models import Category, Registration
+
+# The visitor categories that may ask for B2B meetings, once the registration desk has confirmed them.
+MATCHMAKING_CATEGORIES = frozenset(
+    {
+        Category.BUYER,
+        Category.INVESTOR,
+        Category.BANK,
+        Category.GOVERNMENT,
+        Category.DEVELOPMENT_PARTNER,
+        Category.FOREIGN_DELEGATE,
+    }
+)
+
+
+class Priority(models.TextChoices):
+    MUST = "must", _("Must meet")
+    WOULD = "would", _("Would like to meet")
+    IF_TIME = "if_time", _("If time allows")
+
+
+class MatchmakingSettings(models.Model):
+    """An edition's matchmaking rules: the slot length, the request cap and the weight of each priority."""
+
+    class SlotLength(models.IntegerChoices):
+        FIFTEEN = 15, _("15 minutes")
+        TWENTY = 20, _("20 minutes")
+        THIRTY = 30, _("30 minutes")
+
+    expo = models.OneToOneField(
+        Expo, on_delete=models.CASCADE, related_name="matchmaking_settings", verbose_name=_("expo")
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length"), choices=SlotLength.choices, default=SlotLength.THIRTY
+    )
+    request_cap = models.PositiveSmallIntegerField(
+        _("requests a participant may send"), default=20, help_text=_("Withdrawn requests do not count.")
+    )
+    weight_must = models.PositiveSmallIntegerField(_("weight of “must meet”"), default=3)
+    weight_would = models.PositiveSmallIntegerField(_("weight of “would like to meet”"), default=2)
+    weight_if_time = models.PositiveSmallIntegerField(_("weight of “if time allows”"), default=1)
+    requests_open = models.BooleanField(_("requests open"), default=True)
+    published_at = models.DateTimeField(
+        _("agendas published"), null=True, blank=True, help_text=_("When the schedule was first published.")
+    )
+
+    class Meta:
+        verbose_name = _("matchmaking settings")
+        verbose_name_plural = _("matchmaking settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight_must__gte=1, weight_would__gte=1, weight_if_time__gte=1),
+                name="matchmaking_weights_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.expo)
+
+    def weight(self, priority: str) -> int:
+        return {Priority.MUST: self.weight_must, Priority.WOULD: self.weight_would}.get(priority, self.weight_if_time)
+
+
+class Slot(models.Model):
+    """A stretch of an expo day: a meeting slot, or a break (lunch, prayers, a ceremony) when nobody meets."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meetings")
+        BREAK = "break", _("Break")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="meeting_slots", verbose_name=_("expo"))
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.MEETING)
+    label = models.CharField(_("label"), max_length=80, blank=True, help_text=_("For a break: lunch, prayers, …"))
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "start"], name="one_slot_per_start"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start)
+        return f"{start:%Y-%m-%d %H:%M}–{timezone.localtime(self.end):%H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.expo_id:
+            overlapping = Slot.objects.filter(expo_id=self.expo_id, start__lt=self.end, end__gt=self.start)
+            if self.pk:
+                overlapping = overlapping.exclude(pk=self.pk)
+            if overlapping.exists():
+                raise ValidationError(_("This slot overlaps another slot of the expo."))
+
+
+class Table(models.Model):
+    """A numbered table in the B2B lounge."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="meeting_tables", verbose_name=_("expo"))
+    number = models.PositiveSmallIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["expo", "number"], name="one_table_per_number")]
+
+    def __str__(self) -> str:
+        return _("Table %(number)s") % {"number": self.number}
+
+
+class Participant(models.Model):
+    """One party at the table: an exhibitor, or a confirmed buyer, investor, bank, official or delegation."""
+
+    class Kind(models.TextChoices):
+        EXHIBITOR = "exhibitor", _("Exhibitor")
+        VISITOR = "visitor", _("Visitor")
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="participants", verbose_name=_("expo"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    exhibitor = models.OneToOneField(
+        Exhibitor, on_delete=models.CASCADE, null=True, blank=True, related_name="participant"
+    )
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="participant"
+    )
+    organisation = models.CharField(_("organisation"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("clusters"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
+    product_keywords = models.CharField(
+        _("products you source or offer"), max_length=300, blank=True, help_text=_("Separated by commas.")
+    )
+    hs_codes = models.CharField(
+        _("HS codes"), max_length=200, blank=True, help_text=_("Optional, separated by commas.")
+    )
+    volume = models.CharField(_("volumes or ticket size"), max_length=120, blank=True)
+    target_markets = models.CharField(_("target markets"), max_length=200, blank=True)
+    languages = models.CharField(_("languages"), max_length=120, blank=True)
+    delegation_members = models.TextField(
+        _("others in your delegation"),
+        max_length=1000,
+        blank=True,
+        help_text=_("One name per line: they share your agenda and your table."),
+    )
+    active = models.BooleanField(_("taking part"), default=True)
+    opted_in_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["organisation", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="exhibitor", exhibitor__isnull=False, registration__isnull=True)
+                    | models.Q(kind="visitor", exhibitor__isnull=True, registration__isnull=False)
+                ),
+                name="participant_is_exhibitor_or_visitor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+    @property
+    def is_exhibitor(self) -> bool:
+        return self.kind == self.Kind.EXHIBITOR
+
+
+class AvailabilityBlock(models.Model):
+    """A meeting slot the participant cannot meet in, though by default they could."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="blocks")
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("unavailable slot")
+        verbose_name_plural = _("unavailable slots")
+        constraints = [models.UniqueConstraint(fields=["participant", "slot"], name="one_block_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.slot}"
+
+
+class MeetingRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class DeclineReason(models.TextChoices):
+        NOT_RELEVANT = "not_relevant", _("Not relevant to our business")
+        NO_CAPACITY = "no_capacity", _("We cannot take on more business now")
+        ALREADY_IN_CONTACT = "already_in_contact", _("We are already in contact")
+        NO_TIME = "no_time", _("Our schedule is full")
+        OTHER = "other", _("Another reason")
+
+    # Requests that still stand: a second one between the same two would be a duplicate.
+    OPEN = (Status.PENDING, Status.ACCEPTED)
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="meeting_requests", verbose_name=_("expo"))
+    sender = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="sent_requests")
+    receiver = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="received_requests")
+    message = models.TextField(_("message"), max_length=500, blank=True)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.WOULD)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason.choices, blank=True)
+    at_stall = models.BooleanField(
+        _("at the exhibitor's stall"), default=False, help_text=_("Held at the stall: no lounge table is used.")
+    )
+    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(sender=models.F("receiver")), name="request_not_to_oneself"),
+            models.UniqueConstraint(
+                fields=["sender", "receiver"],
+                condition=models.Q(status__in=["pending", "accepted"]),
+                name="one_open_request_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.receiver}"
+
+
+class Meeting(models.Model):
+    """An accepted request placed in a slot, at a lounge table or at the exhibitor's stall."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("expo"))
+    request = models.ForeignKey(MeetingRequest, on_delete=models.PROTECT, related_name="meetings")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("slot"))
+    table = models.ForeignKey(
+        Table, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings", verbose_name=_("table")
+    )
+    at_stall = models.BooleanField(_("at the exhibitor's stall"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    run = models.ForeignKey("SchedulerRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    placed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["slot__start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=models.Q(state="scheduled"), name="one_meeting_per_request"
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "table"],
+                condition=models.Q(state="scheduled", table__isnull=False),
+                name="one_meeting_per_table_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(at_stall=True, table__isnull=True) | models.Q(at_stall=False, table__isnull=False),
+                name="meeting_at_a_table_or_the_stall",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.slot}"
+
+
+class MeetingSeat(models.Model):
+    """A participant's place in a scheduled meeting; removed when the meeting is cancelled."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="seats")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="seats")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "slot"], name="one_meeting_per_participant_per_slot"),
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_seat_per_participant_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.slot}"
+
+
+class SchedulerRun(models.Model):
+    """One run of the scheduler: its parameters, its progress, and its result as a preview until published."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        PREVIEW = "preview", _("Preview")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="scheduler_runs", verbose_name=_("expo"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True, editable=False)
+    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    bound = models.PositiveIntegerField(_("bound"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("published or discarded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduler run")
+        verbose_name_plural = _("scheduler runs")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("run_scheduler", "Can run the meeting scheduler and publish its result")]
+
+    def __str__(self) -> str:
+        return f"{self.expo} #{self.pk} ({self.get_status_display()})"
