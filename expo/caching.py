@@ -11,12 +11,14 @@ old entries simply expire. Signed-in people, non-GET requests and pages showing 
 messages are never shared.
 
 A shared page must carry nothing of one visitor: public pages have no CSRF token (the language
-switcher is a plain link). Anything with a form belongs on an uncached page.
+switcher is a plain link). A page with a form is either rendered for each request, or kept as
+parts (``cached_parts``) between which the view puts the visitor's own token at each request.
 """
 
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -26,6 +28,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 # Entries go stale by version or by this timeout, which bounds what an edit made around the
 # services (in the admin, say) can leave behind.
 TIMEOUT = 10 * 60
+
+T = TypeVar("T")
 
 # A normaliser turns what a visitor sent for one parameter into its canonical form, "" for "not given".
 Normaliser = Callable[[str], str]
@@ -169,3 +173,27 @@ def cached_public_page(
     if key is not None:
         cache.set(key, {"content": response.content, "content_type": response["Content-Type"]}, TIMEOUT)
     return _respond(response.content, response["Content-Type"], shared=shared)
+
+
+def cached_parts(
+    request, *, version_key: str, variant: str, build: Callable[[], T], params: Params = NO_PARAMS
+) -> T | None:
+    """The shared parts of a page with a form (its text around the visitor's CSRF token, and what the view
+    needs to put it together), from the cache or ``build()``; None when the page may not be shared, for the
+    caller to render it whole. The query is cleaned first, as for ``cached_public_page``."""
+    request.GET = params.clean(request.GET)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+    if not _shareable(request):
+        return None
+    key = page_key(
+        path=request.path,
+        query=request.GET,
+        versions=[version_key],
+        language=request.LANGUAGE_CODE,
+        variant=f"parts:{variant}",
+    )
+    parts = cache.get(key)
+    if parts is None:
+        parts = build()
+        cache.set(key, parts, TIMEOUT)
+    return parts

@@ -1,6 +1,8 @@
 """Forms of the visitors app. They only validate; the views hand ``cleaned_data`` to the services."""
 
 import datetime
+import itertools
+from operator import attrgetter
 
 from django import forms
 from django.utils import formats
@@ -23,6 +25,27 @@ class DaysField(forms.TypedMultipleChoiceField):
         super().__init__(coerce=datetime.date.fromisoformat, widget=forms.CheckboxSelectMultiple, **kwargs)
 
 
+class _ClustersBySector(forms.models.ModelChoiceIterator):
+    """The clusters as choices grouped under their sector's name in the active language."""
+
+    def __iter__(self):
+        for sector, clusters in itertools.groupby(self.queryset, key=attrgetter("sector")):
+            yield sector.display_name, [self.choice(cluster) for cluster in clusters]
+
+
+class InterestsField(forms.ModelMultipleChoiceField):
+    """Clusters to tick, by sector: each is named by its city, under its sector's name (in Urdu too)."""
+
+    iterator = _ClustersBySector
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Cluster.objects.select_related("sector").order_by("sector__name", "city"), **kwargs)
+
+    def label_from_instance(self, obj: Cluster) -> str:
+        return obj.city
+
+
 class RegistrationForm(forms.Form):
     category = forms.ChoiceField(label=_("I am visiting as"), choices=[("", "—"), *Category.choices])
     full_name = forms.CharField(label=_("Full name"), max_length=150)
@@ -35,12 +58,7 @@ class RegistrationForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="PK")
     city = forms.CharField(label=_("City"), max_length=100)
     days = DaysField(label=_("Days I will attend"))
-    interests = forms.ModelMultipleChoiceField(
-        label=_("Clusters I am interested in"),
-        queryset=Cluster.objects.select_related("sector").order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    interests = InterestsField(label=_("Clusters I am interested in"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that my details are used to register me and run the expo, as the privacy notice explains.")
     )
@@ -56,6 +74,18 @@ class RegistrationForm(forms.Form):
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def interest_groups(self) -> list[dict]:
+        """The interest checkboxes by sector, as the template draws them: the sector's ``name``, its ``options``
+        (the widget's: ``name``, ``value``, ``label``, ``selected``, ``attrs`` with the ``id``) and ``open`` when
+        one of them is ticked, so that a form sent back with errors shows what the visitor chose."""
+        field = self["interests"]
+        widget = field.field.widget
+        groups = widget.optgroups(field.html_name, widget.format_value(field.value()), {"id": field.auto_id})
+        return [
+            {"name": name, "options": options, "open": any(option["selected"] for option in options)}
+            for name, options, _index in groups
+        ]
 
     @property
     def is_bot(self) -> bool:

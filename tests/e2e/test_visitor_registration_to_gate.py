@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 
 from expo import roles
 from tests.conftest import add_to_role, totp_code
-from tests.factories import PASSWORD, ClusterFactory, ExpoFactory, GateFactory, UserFactory, register_visitor
+from tests.factories import (
+    PASSWORD,
+    ClusterFactory,
+    ExpoFactory,
+    GateFactory,
+    SectorFactory,
+    UserFactory,
+    register_visitor,
+)
 from tests.visitors.qrdecode import qr_payloads
 from visitors import badges
 from visitors.models import CheckIn, Registration, Scan
@@ -71,7 +79,7 @@ def scan(page, payload: str) -> None:
 def test_a_registered_visitor_is_emailed_a_badge_that_opens_the_gate_once(page, browser, live_server, celery_worker):
     today = timezone.localdate()
     expo = ExpoFactory(start_date=today, end_date=today + datetime.timedelta(days=2))
-    ClusterFactory(name="Surgical instruments, Sialkot")
+    ClusterFactory(sector=SectorFactory(name="Surgical instruments"), city="Sialkot")
     GateFactory(expo=expo, name="North")
 
     page.goto("/")
@@ -83,7 +91,9 @@ def test_a_registered_visitor_is_emailed_a_badge_that_opens_the_gate_once(page, 
     page.fill("#id_organisation", "Qureshi Exports")
     page.fill("#id_city", "Karachi")
     page.get_by_label(today.strftime("%A %-d %B")).check()
-    page.get_by_label("Surgical instruments, Sialkot").check()
+    page.locator("summary", has_text="Clusters I am interested in").click()
+    page.locator("summary", has_text="Surgical instruments").click()
+    page.get_by_label("Sialkot").check()
     page.get_by_label(re.compile("I agree that my details")).check()
     page.get_by_role("button", name="Register").click()
     # The form tells no one whether the address was known: what happened is in the email.
