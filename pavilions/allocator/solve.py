@@ -286,6 +286,7 @@ class _Packing:
         self.cp_model = cp_model
         self.inst = inst
         self.locked = locked
+        self._lp = None
         model = self.model = cp_model.CpModel()
         self.choices = []
         self.placed = {}
@@ -309,6 +310,31 @@ class _Packing:
         self.count = sum(self.placed.values())
         self.rank = sum(inst.rank_weight[e] * y for e, y in self.placed.items())
 
+    def _lp_model(self):
+        """GLOP's model of the relaxation, built once: (solver, one row per exhibitor, the variables)."""
+        if self._lp is None:
+            from ortools.linear_solver import pywraplp
+
+            lp = pywraplp.Solver.CreateSolver("GLOP")
+            xs = defaultdict(list)
+            covering = defaultdict(list)
+            variables = []
+            for exhibitor_id, block, _ in self.choices:
+                x = lp.NumVar(0.0, 1.0, "")
+                xs[exhibitor_id].append(x)
+                variables.append((exhibitor_id, block, x))
+                for s in block.stalls:
+                    covering[s].append(x)
+            rows = {}
+            for exhibitor_id, group in xs.items():
+                rows[exhibitor_id] = lp.Add(lp.Sum(group) <= 1)
+            for group in covering.values():
+                if len(group) > 1:
+                    lp.Add(lp.Sum(group) <= 1)
+            lp.Maximize(lp.Sum([x for _, _, x in variables]))
+            self._lp = (lp, rows, variables)
+        return self._lp
+
     def lp(self) -> tuple[float, dict[int, Block]]:
         """The LP relaxation of the count (fractions of blocks allowed), solved by GLOP: its value, a
         bound on the count, and an assignment rounded from it (the largest fractions first, then
@@ -316,20 +342,7 @@ class _Packing:
         pass's on large expos."""
         from ortools.linear_solver import pywraplp
 
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        xs = defaultdict(list)
-        covering = defaultdict(list)
-        variables = []
-        for exhibitor_id, block, _ in self.choices:
-            x = lp.NumVar(0.0, 1.0, "")
-            xs[exhibitor_id].append(x)
-            variables.append((exhibitor_id, block, x))
-            for s in block.stalls:
-                covering[s].append(x)
-        for group in (*xs.values(), *covering.values()):
-            if len(group) > 1:
-                lp.Add(lp.Sum(group) <= 1)
-        lp.Maximize(lp.Sum([x for _, _, x in variables]))
+        lp, _, variables = self._lp_model()
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             return float(len(self.placed)), dict(self.locked)
         rank = self.inst.rank_weight
@@ -343,6 +356,20 @@ class _Packing:
                 rounded[exhibitor_id] = block
                 taken.update(block.stalls)
         return lp.Objective().Value(), rounded
+
+    def lp_infeasible(self, required) -> bool:
+        """True when even fractions of blocks cannot place all of ``required``: a quick proof that
+        they do not fit together (False proves nothing)."""
+        from ortools.linear_solver import pywraplp
+
+        lp, rows, _ = self._lp_model()
+        for exhibitor_id in required:
+            rows[exhibitor_id].SetLb(1.0)
+        try:
+            return lp.Solve() == pywraplp.Solver.INFEASIBLE
+        finally:
+            for exhibitor_id in required:
+                rows[exhibitor_id].SetLb(-lp.infinity())
 
     def lp_count_bound(self) -> float:
         return self.lp()[0]
@@ -438,9 +465,9 @@ def _rank_value(inst: Instance, assignment) -> int:
 def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limits):
     """Strict rank order: in rank order, each exhibitor placed if it fits beside all the better ranked placed.
 
-    A free block settles it at once; otherwise CP-SAT decides, under assumptions, whether the
-    better-ranked placed and this one fit together. Returns (assignment, stages, proven per
-    exhibitor left out, work).
+    A free block settles it at once, and an infeasible LP relaxation the other way; otherwise
+    CP-SAT decides, under assumptions, whether the better-ranked placed and this one fit together.
+    Returns (assignment, stages, proven per exhibitor left out, work).
     """
     current, used, cpu = dict(locked), 0.0, time.process_time()
     holder = {s for b in current.values() for s in b.stalls}
@@ -459,6 +486,9 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
             current[exhibitor.id] = block
             holder.update(block.stalls)
             accepted.append(exhibitor.id)
+            continue
+        if packing.lp_infeasible((*accepted, exhibitor.id)):
+            proven_out[exhibitor.id] = True
             continue
         left = budget - used
         if left <= 0.01:
