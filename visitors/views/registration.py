@@ -1,8 +1,9 @@
 """Public pages: register for the current expo, the confirmation, and managing a registration by its signed link.
 
-The manage link is the only key to a registration: an altered or unknown link is a 404. A second
-registration with the same email gets the same answer as a new one would on the page ("check your
-email"), so that the form does not tell anyone whether an address is registered.
+The links emailed to the person are the only keys to a registration: an altered or unknown link is a 404.
+The form answers every registration the same way ("check your email"), whether the address is new or
+known, so that it tells no one whether an address is registered; the confirmation page is reached from
+the email. New answers for a known address change nothing until that address confirms them.
 """
 
 import re
@@ -39,7 +40,8 @@ def _registration(token: str) -> Registration:
 
 def register_from_form(request, *, expo, form, source: str = Registration.Source.ONLINE):
     """Register the person of a valid ``form`` (online here, or at the desk): ``(registration, created)``, or
-    None with the refusal added to the form. Emails link back to the site the person registered on."""
+    None with the refusal added to the form. Emails link back to the site the person registered on. At the
+    desk, the staff member who registers the walk-in confirms their category."""
     try:
         return services.registration_create(
             expo=expo,
@@ -47,6 +49,7 @@ def register_from_form(request, *, expo, form, source: str = Registration.Source
             source=source,
             language=translation.get_language() or settings.LANGUAGE_CODE,
             site_url=request.build_absolute_uri("/"),
+            category_confirmed_by=request.user if source == Registration.Source.DESK else None,
         )
     except services.RegistrationError as error:
         form.add_error(None, str(error))
@@ -122,12 +125,9 @@ def register(request):
         if form.is_bot:
             # Answered like a success, so that a script learns nothing; nothing is saved.
             return render(request, "visitors/check_email.html", {"expo": expo})
-        registered = register_from_form(request, expo=expo, form=form) if form.is_valid() else None
-        if registered is not None:
-            registration, created = registered
-            if not created:
-                return render(request, "visitors/check_email.html", {"expo": expo})
-            return redirect("registration_done", links.manage_token(registration))
+        if form.is_valid() and register_from_form(request, expo=expo, form=form) is not None:
+            # New or known address alike: what happened is told only to the address, by email.
+            return render(request, "visitors/check_email.html", {"expo": expo})
     context = {"expo": expo, "form": form, "days_left_html": _days_left_html(expo, language=request.LANGUAGE_CODE)}
     return _private(render(request, "visitors/register.html", context))
 
@@ -142,8 +142,34 @@ def _days_context(registration: Registration) -> list:
 @require_safe
 def registration_done(request, token: str):
     registration = _registration(token)
-    context = {"registration": registration, "days": _days_context(registration), "token": token}
+    context = {
+        "registration": registration,
+        "days": _days_context(registration),
+        "token": token,
+        "badge": getattr(registration, "badge", None),
+        "category_requested": registration.category_status == Registration.CategoryStatus.REQUESTED,
+    }
     return render(request, "visitors/done.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def registration_change(request, token: str):
+    """The link emailed to a known address when someone registered with it again: shows the new answers, and
+    applies them when the owner confirms (a POST, so that a mail scanner opening the link changes nothing)."""
+    change = links.change_for_token(token)
+    if change is None:
+        return render(request, "visitors/change.html", {"change": None}, status=404)
+    error = None
+    if request.method == "POST":
+        try:
+            registration = services.registration_change_confirm(change=change)
+        except services.RegistrationError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("Your new details are saved. We have emailed you your registration."))
+            return redirect("registration_done", links.manage_token(registration))
+    context = {"change": change, "details": selectors.change_details(change), "error": error}
+    return render(request, "visitors/change.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,6 +191,7 @@ def registration_manage(request, token: str):
     badge = getattr(registration, "badge", None)
     context = {
         "registration": registration,
+        "category_requested": registration.category_status == Registration.CategoryStatus.REQUESTED,
         "days": _days_context(registration),
         "form": form,
         "token": token,
@@ -200,4 +227,5 @@ urlpatterns = [
     path("register/manage/<str:token>/", registration_manage, name="registration_manage"),
     path("register/manage/<str:token>/cancel/", registration_cancel, name="registration_cancel"),
     path("register/manage/<str:token>/badge.pdf", registration_badge, name="registration_badge"),
+    path("register/confirm/<str:token>/", registration_change, name="registration_change"),
 ]
