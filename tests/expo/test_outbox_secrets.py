@@ -12,7 +12,7 @@ from django.urls import reverse
 from expo import services
 from expo.models import OutboundEmail
 from tests.conftest import staff_member
-from tests.factories import StaffFactory, TradeBodyFactory, UserFactory
+from tests.factories import ExpoFactory, StaffFactory, TradeBodyFactory, UserFactory, register_visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,16 @@ def test_a_password_reset_is_stored_without_its_link(client, django_capture_on_c
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
     assert "/accounts/password/reset/key/" not in _stored_text(stored)
     assert client.get(link).status_code == 302  # the sent link works: on to the new password form
+
+
+def test_a_visitor_registration_is_stored_without_its_manage_link(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_visitor(ExpoFactory(), email="ali@example.pk")
+
+    stored = OutboundEmail.objects.get(to="ali@example.pk")
+    assert "/register/manage/" not in _stored_text(stored)
+    assert "/register/manage/" in mail.outbox[-1].body
+    assert registration.full_name in stored.body_text
 
 
 def test_a_secret_is_escaped_in_the_html_body(django_capture_on_commit_callbacks):
