@@ -91,6 +91,7 @@ COLUMNS = [
     "requested_stall_size",
 ]
 MODEL_COLUMNS = [column for column in COLUMNS if column != "products"]
+NOT_FROM_THE_FILE = [field.name for field in Nomination._meta.fields if field.name not in MODEL_COLUMNS] + ["cluster"]
 CHOICES = {
     "legal_form": LegalForm,
     "turnover_band": TurnoverBand,
@@ -389,14 +390,12 @@ class NominationResource(resources.ModelResource):
         return result
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The related rows are the import's own (the expo, the trade body, the user) or come from the
-        # clusters read once per file: checking each one's existence would cost four queries a row.
+        # Only the file's columns are checked: the other fields are the import's own (the expo, the trade
+        # body, the status), and the cluster comes from those read once per file (checking that it exists
+        # would cost a query a row).
         errors = dict(import_validation_errors or {})
         try:
-            instance.full_clean(
-                exclude=[*errors, "expo", "trade_body", "created_by", "cluster", "enterprise"],
-                validate_unique=False,
-            )
+            instance.full_clean(exclude=[*errors, *NOT_FROM_THE_FILE], validate_unique=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
