@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "exhibitors",
     "pavilions",
     "visitors",
+    "programme",
     "matchmaking",
     "awards",
     "django.contrib.admin",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("exhibitors.urls")),
     path("", include("pavilions.urls")),
     path("", include("visitors.urls")),
+    path("", include("programme.urls")),
     path("", include("matchmaking.urls")),
 ]
 

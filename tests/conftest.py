@@ -91,6 +91,17 @@ def staff_groups_ensure() -> None:
     )
     for app_label, codename in matchmaking.LOOKUPS:
         desk.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    programme = importlib.import_module("programme.migrations.0002_grant_staff_permissions")
+    Group.objects.get(name=roles.FLOOR_MANAGERS).permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="programme", content_type__model__in=programme.FLOOR_MANAGER_MODELS
+        )
+    )
+    Group.objects.get(name=roles.AWARDS_SECRETARIAT).permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="programme", codename__in=programme.AWARDS_SECRETARIAT_PERMISSIONS
+        )
+    )
 
 
 def add_to_role(user, role: str, *, mfa: bool = True) -> None:

@@ -395,3 +395,40 @@ class MeetingRequestFactory(factory.django.DjangoModelFactory):
     expo = factory.SelfAttribute("sender.expo")
     priority = "would"
     message = "We import scissors to Nairobi."
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Room"
+
+    hall = factory.SubFactory(HallFactory)
+    name = factory.Sequence(lambda n: f"Seminar room {n + 1}")
+    capacity = 60
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A talk of an hour at 11:00 (Pakistan time) on the edition's first day, in its own room."""
+
+    class Meta:
+        model = "programme.Session"
+
+    expo = factory.SubFactory(ExpoFactory)
+    room = factory.SubFactory(RoomFactory, hall__expo=factory.SelfAttribute("..expo"))
+    kind = "talk"
+    title = factory.Sequence(lambda n: f"Export readiness for SMEs, part {n + 1}")
+    starts_at = factory.LazyAttribute(
+        lambda session: datetime.datetime.combine(
+            session.expo.start_date, datetime.time(11), tzinfo=timezone.get_default_timezone()
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=1))
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Speaker"
+
+    expo = factory.SubFactory(ExpoFactory)
+    name = factory.Faker("name")
+    title = "Director"
+    organisation = "SMEDA"

@@ -1,0 +1,247 @@
+"""The programme of an edition: rooms in the halls, sessions in them, and their speakers.
+
+A session never clashes with another in its room: PostgreSQL refuses the overlap with an exclusion
+constraint (the guard under concurrent writes), and ``services.session_save`` checks it first on every
+database so that the person gets a readable answer (the local SQLite mode has only that check). A speaker
+is never in two sessions at once: checked by the services under a row lock on the speaker.
+Times are stored in UTC and shown in the edition's time zone (Asia/Karachi).
+"""
+
+import uuid
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from exhibitors.models import Exhibitor
+from expo.models import Cluster, Expo, Sector, User
+from pavilions.models import Hall
+from visitors.models import Registration
+
+
+def speaker_photo_path(instance, filename: str) -> str:
+    """A random name, so that names neither leak what was uploaded nor can be guessed."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"programme/speakers/{uuid.uuid4().hex}.{extension}"
+
+
+def _in_language(english: str, urdu: str) -> str:
+    """The Urdu text on Urdu pages when there is one, the English otherwise."""
+    return urdu if get_language() == "ur" and urdu else english
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint where the database is PostgreSQL; nothing on the local SQLite mode.
+
+    Its ``validate`` does nothing: the services check the same overlap on every database first, with a
+    message that names the other session, so the admin shows one clear error rather than two.
+    """
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using=None):
+        return None
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    URDU = "ur", _("Urdu")
+    BOTH = "en_ur", _("English and Urdu")
+
+
+class Room(models.Model):
+    """A room or stage in a hall of the venue."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("hall"))
+    name = models.CharField(_("name"), max_length=100)
+    name_ur = models.CharField(_("name in Urdu"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("seats"))
+    accessible = models.BooleanField(_("step-free access"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["hall__order", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["hall", "name"], name="one_room_name_per_hall")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hall.code})"
+
+    @property
+    def display_name(self) -> str:
+        return _in_language(self.name, self.name_ur)
+
+
+class Session(models.Model):
+    """A ceremony, panel, workshop, talk or award ceremony in one room at one time."""
+
+    class Kind(models.TextChoices):
+        CEREMONY = "ceremony", _("Ceremony")
+        PANEL = "panel", _("Panel discussion")
+        WORKSHOP = "workshop", _("Workshop")
+        TALK = "talk", _("Talk")
+        AWARDS = "awards", _("Awards ceremony")
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("expo edition"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title in English"), max_length=200)
+    title_ur = models.CharField(_("title in Urdu"), max_length=200, blank=True)
+    abstract = models.TextField(_("abstract in English"), max_length=3000, blank=True)
+    abstract_ur = models.TextField(_("abstract in Urdu"), max_length=3000, blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("clusters"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("room"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    rsvp_required = models.BooleanField(_("RSVP needed"), default=False)
+    no_meetings_during = models.BooleanField(
+        _("no B2B meetings during"),
+        default=False,
+        help_text=_("The meeting scheduler keeps this time free, as it does for ceremonies."),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    speakers = models.ManyToManyField(
+        "Speaker", through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "room__order"]
+        indexes = [models.Index(fields=["expo", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            PostgresExclusionConstraint(
+                name="no_two_sessions_in_a_room_at_once",
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at", models.Value("[)")), RangeOperators.OVERLAPS),
+                    ("room", RangeOperators.EQUAL),
+                ],
+                condition=Q(cancelled_at__isnull=True),
+                violation_error_message=_("Another session is in this room at that time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme_session", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return _in_language(self.title, self.title_ur)
+
+    @property
+    def display_abstract(self) -> str:
+        return _in_language(self.abstract, self.abstract_ur)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class Speaker(models.Model):
+    """A person who speaks at sessions. Invited by email (``expo.services.invitation_create``), the person
+    becomes a member and edits the profile; staff edit it in the admin."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="speakers", verbose_name=_("expo edition"))
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title or role"), max_length=150, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("short bio in English"), max_length=1500, blank=True)
+    bio_ur = models.TextField(_("short bio in Urdu"), max_length=1500, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=speaker_photo_path, blank=True)
+    photo_thumbnail = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
+    exhibitor = models.ForeignKey(
+        Exhibitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exhibitor"),
+        help_text=_("When the speaker comes from an exhibitor at this edition."),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("visitor registration"),
+    )
+    # The people who may edit the profile: the speaker, once they accept the invitation.
+    members = models.ManyToManyField(User, blank=True, related_name="speaker_profiles", verbose_name=_("members"))
+    confirmed_at = models.DateTimeField(_("confirmed by the speaker"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """Where a member lands after accepting the invitation: their profile to confirm and edit."""
+        return reverse("programme_speaker_edit", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("programme_speaker", args=[self.pk])
+
+    @property
+    def display_bio(self) -> str:
+        return _in_language(self.bio, self.bio_ur)
+
+
+class SessionSpeaker(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        CHIEF_GUEST = "chief_guest", _("Chief guest")
+        TRAINER = "trainer", _("Trainer")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, verbose_name=_("session"))
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, verbose_name=_("speaker"))
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session speaker")
+        verbose_name_plural = _("session speakers")
+        ordering = ["order", "speaker__name"]
+        constraints = [models.UniqueConstraint(fields=["session", "speaker"], name="one_speaker_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} · {self.session}"

@@ -1,0 +1,117 @@
+"""Reads of the programme: clashes, and (for the public pages) the sessions of an edition."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from expo.models import Expo, Sector
+
+from .models import Session, SessionSpeaker, Speaker
+
+
+def sessions_overlapping(*, starts_at: datetime.datetime, ends_at: datetime.datetime) -> QuerySet[Session]:
+    """Sessions still on that share a moment with [starts_at, ends_at): one that ends as another starts does not."""
+    return Session.objects.filter(cancelled_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
+def room_clash(*, session: Session) -> Session | None:
+    """Another session in ``session``'s room at the same time, if any."""
+    return (
+        sessions_overlapping(starts_at=session.starts_at, ends_at=session.ends_at)
+        .filter(room_id=session.room_id)
+        .exclude(pk=session.pk)
+        .first()
+    )
+
+
+def speaker_clashes(*, session: Session, speaker_ids: list[int]) -> list[SessionSpeaker]:
+    """The other sessions, at the same time as ``session``, of any of ``speaker_ids``."""
+    overlapping = sessions_overlapping(starts_at=session.starts_at, ends_at=session.ends_at).exclude(pk=session.pk)
+    return list(
+        SessionSpeaker.objects.filter(speaker_id__in=speaker_ids, session__in=overlapping)
+        .select_related("speaker", "session")
+        .order_by("session__starts_at", "speaker__name")
+    )
+
+
+# --- The public programme -------------------------------------------------------
+
+
+def _day_bounds(*, expo: Expo, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start of ``day`` and of the next, in the edition's time zone."""
+    zone = ZoneInfo(expo.time_zone)
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    return start, datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+
+
+def programme_day(*, expo: Expo, day: datetime.date, kind: str = "", sector_id: int | None = None) -> list[Session]:
+    """The sessions of ``expo`` that start on ``day`` (cancelled ones included, shown as such), in time order,
+    with their room, hall and speakers read in a fixed number of queries."""
+    start, end = _day_bounds(expo=expo, day=day)
+    sessions = Session.objects.filter(expo=expo, starts_at__gte=start, starts_at__lt=end)
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    if sector_id:
+        sessions = sessions.filter(sectors=sector_id)
+    return list(
+        sessions.select_related("room__hall")
+        .prefetch_related(_speakers_prefetch())
+        .order_by("starts_at", "room__order", "pk")
+    )
+
+
+def _speakers_prefetch() -> Prefetch:
+    return Prefetch(
+        "sessionspeaker_set",
+        queryset=SessionSpeaker.objects.select_related("speaker").order_by("order", "speaker__name"),
+        to_attr="speaker_links",
+    )
+
+
+def rooms_of(sessions: list[Session]) -> list:
+    """The rooms ``sessions`` are in, in the venue's order, each with ``day_sessions``: its sessions in time order."""
+    rooms: dict = {}
+    for session in sessions:
+        room = rooms.setdefault(session.room_id, session.room)
+        if room is session.room and not hasattr(room, "day_sessions"):
+            room.day_sessions = []
+        room.day_sessions.append(session)
+    return sorted(rooms.values(), key=lambda room: (room.hall.order, room.hall.code, room.order, room.name))
+
+
+def session_public(*, expo: Expo, pk: int) -> Session:
+    """One session of ``expo`` for its public page; a 404 for any other."""
+    session = (
+        Session.objects.filter(expo=expo, pk=pk)
+        .select_related("room__hall")
+        .prefetch_related(_speakers_prefetch(), "sectors")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def speaker_public(*, expo: Expo, pk: int) -> Speaker:
+    """One speaker of ``expo`` with the sessions they speak at, for their public page; a 404 for any other."""
+    speaker = (
+        Speaker.objects.filter(expo=expo, pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "sessionspeaker_set",
+                queryset=SessionSpeaker.objects.select_related("session__room__hall").order_by("session__starts_at"),
+                to_attr="session_links",
+            )
+        )
+        .first()
+    )
+    if speaker is None:
+        raise Http404
+    return speaker
+
+
+def programme_sectors(*, expo: Expo) -> QuerySet[Sector]:
+    """The sectors some session of ``expo`` is tagged with: the timetable's sector filter."""
+    return Sector.objects.filter(pk__in=Session.sectors.through.objects.filter(session__expo=expo).values("sector_id"))

@@ -1,0 +1,280 @@
+"""Writes of the programme: sessions in rooms, their speakers, speaker profiles and invitations.
+
+Two rules hold whatever the order of the writes: a room holds one session at a time, and a speaker is in
+one session at a time. Each write locks the room, or the speakers, before it checks (``selectors``), so
+that two people saving at once are answered one after the other; on PostgreSQL the room rule is also an
+exclusion constraint, whose refusal is turned into the same readable error.
+"""
+
+import logging
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from exhibitors.models import private_storage
+from expo import caching, images
+from expo.forms import UploadedImage, image_messages
+from expo.models import User
+from expo.services import ExpoError, invitation_create
+
+from . import selectors
+from .models import Room, Session, SessionSpeaker, Speaker
+
+logger = logging.getLogger(__name__)
+
+PROGRAMME_VERSION_KEY = "programme:version"
+ROOM_CONSTRAINT = "no_two_sessions_in_a_room_at_once"
+SESSION_FIELDS = (
+    "kind",
+    "title",
+    "title_ur",
+    "abstract",
+    "abstract_ur",
+    "starts_at",
+    "ends_at",
+    "room",
+    "language",
+    "rsvp_required",
+    "no_meetings_during",
+)
+
+
+class ProgrammeError(ExpoError):
+    """A write the programme's rules refuse; the message can be shown as it is. ``field`` names the form field
+    it belongs to, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def programme_changed() -> None:
+    """Invalidate every cached page of the public programme."""
+    caching.bump(PROGRAMME_VERSION_KEY)
+
+
+def _when(session: Session) -> str:
+    start = timezone.localtime(session.starts_at, timezone.get_current_timezone())
+    end = timezone.localtime(session.ends_at, timezone.get_current_timezone())
+    return f"{date_format(start, 'DATE_FORMAT')} {date_format(start, 'TIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
+
+
+def session_check(*, session: Session, speaker_ids: list[int]) -> None:
+    """Raise ``ProgrammeError`` if ``session`` (saved or not) would clash in its room or for one of ``speaker_ids``.
+
+    The caller holds the locks (``_lock_for``) when it goes on to write.
+    """
+    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
+        raise ProgrammeError(_("A session must end after it starts."), field="ends_at")
+    if session.is_cancelled:
+        return
+    other = selectors.room_clash(session=session)
+    if other is not None:
+        raise ProgrammeError(
+            _("%(room)s already holds “%(title)s” at that time (%(when)s).")
+            % {"room": session.room, "title": other.title, "when": _when(other)},
+            field="room",
+        )
+    clashes = selectors.speaker_clashes(session=session, speaker_ids=speaker_ids)
+    if clashes:
+        clash = clashes[0]
+        raise ProgrammeError(
+            _("%(speaker)s is already speaking at “%(title)s” at that time (%(when)s).")
+            % {"speaker": clash.speaker, "title": clash.session.title, "when": _when(clash.session)}
+        )
+
+
+def _lock_for(*, room_id: int, speaker_ids: list[int]) -> None:
+    """Take the row locks that make the room and speaker checks hold: the room, then the speakers by id."""
+    Room.objects.select_for_update().filter(pk=room_id).first()
+    list(Speaker.objects.select_for_update().filter(pk__in=speaker_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def session_save(*, session: Session, speaker_ids: list[int] | None = None, sectors=None, clusters=None) -> Session:
+    """Create or update ``session`` (its fields already set) after checking its room and speakers are free.
+
+    ``speaker_ids`` given replaces the session's speakers (in that order); left out, its current speakers are
+    checked at the new time. Raise ``ProgrammeError`` when the room or a speaker is taken.
+    """
+    with transaction.atomic():
+        if speaker_ids is None:
+            speaker_ids = list(
+                SessionSpeaker.objects.filter(session_id=session.pk).values_list("speaker_id", flat=True)
+            )
+        _lock_for(room_id=session.room_id, speaker_ids=speaker_ids)
+        session_check(session=session, speaker_ids=speaker_ids)
+        try:
+            with transaction.atomic():
+                session.save()
+        except IntegrityError as error:
+            if ROOM_CONSTRAINT in str(error):
+                raise ProgrammeError(_("Another session is in this room at that time."), field="room") from error
+            raise
+        if sectors is not None:
+            session.sectors.set(sectors)
+        if clusters is not None:
+            session.clusters.set(clusters)
+        current = set(SessionSpeaker.objects.filter(session=session).values_list("speaker_id", flat=True))
+        SessionSpeaker.objects.filter(session=session).exclude(speaker_id__in=speaker_ids).delete()
+        for order, speaker_id in enumerate(speaker_ids):
+            if speaker_id in current:
+                SessionSpeaker.objects.filter(session=session, speaker_id=speaker_id).update(order=order)
+            else:
+                SessionSpeaker.objects.create(session=session, speaker_id=speaker_id, order=order)
+        transaction.on_commit(programme_changed)
+    return session
+
+
+def session_speaker_add(
+    *, session: Session, speaker: Speaker, role: str = SessionSpeaker.Role.SPEAKER
+) -> SessionSpeaker:
+    """Add ``speaker`` to ``session``, unless they speak elsewhere at that time."""
+    with transaction.atomic():
+        _lock_for(room_id=session.room_id, speaker_ids=[speaker.pk])
+        clashes = selectors.speaker_clashes(session=session, speaker_ids=[speaker.pk])
+        if clashes and not session.is_cancelled:
+            raise ProgrammeError(
+                _("%(speaker)s is already speaking at “%(title)s” at that time (%(when)s).")
+                % {"speaker": speaker, "title": clashes[0].session.title, "when": _when(clashes[0].session)},
+                field="speaker",
+            )
+        link, _created = SessionSpeaker.objects.get_or_create(
+            session=session, speaker=speaker, defaults={"role": role, "order": session.speakers.count()}
+        )
+        transaction.on_commit(programme_changed)
+    return link
+
+
+def session_cancel(*, session: Session) -> Session:
+    """Cancel ``session``: it stays on the programme, marked cancelled, and frees its room."""
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.cancelled_at is None:
+            locked.cancelled_at = timezone.now()
+            locked.save(update_fields=["cancelled_at", "updated_at"])
+            transaction.on_commit(programme_changed)
+    return locked
+
+
+# --- Speakers -----------------------------------------------------------------
+
+
+def speaker_invite(*, speaker: Speaker, email: str, invited_by: User, site_url: str) -> None:
+    """Invite ``email`` to confirm and edit ``speaker``'s profile (the one invitation flow of the portal)."""
+    invitation_create(organisation=speaker, email=email, invited_by=invited_by, site_url=site_url)
+
+
+def speaker_profile_update(*, speaker: Speaker, user: User, data: dict) -> Speaker:
+    """Save the profile a member of ``speaker`` edited, and mark it confirmed by the speaker.
+
+    ``data`` holds the form's fields; ``photo`` is an ``UploadedImage`` (checked in the request), ``False``
+    (cleared) or None (unchanged).
+    """
+    with transaction.atomic():
+        locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if not locked.members.filter(pk=user.pk).exists():
+            raise ProgrammeError(_("Only the speaker may confirm this profile."))
+        photo = data.pop("photo", None)
+        for field, value in data.items():
+            setattr(locked, field, value)
+        _photo_apply(locked, photo)
+        locked.confirmed_at = locked.confirmed_at or timezone.now()
+        locked.save()
+        transaction.on_commit(programme_changed)
+    return locked
+
+
+def speaker_save(*, speaker: Speaker, photo: UploadedImage | bool | None = None) -> Speaker:
+    """Save ``speaker`` as staff set it up, with ``photo`` as in ``speaker_profile_update``."""
+    with transaction.atomic():
+        if photo is not None and speaker.pk:
+            # The files being replaced are those stored, not those the form put on the instance.
+            stored = Speaker.objects.select_for_update().get(pk=speaker.pk)
+            speaker.photo, speaker.photo_thumbnail = stored.photo, stored.photo_thumbnail
+        _photo_apply(speaker, photo)
+        speaker.save()
+        transaction.on_commit(programme_changed)
+    return speaker
+
+
+def _photo_apply(speaker: Speaker, photo: UploadedImage | bool | None) -> None:
+    """Replace (an ``UploadedImage``), clear (``False``) or keep (None) the photo of ``speaker``."""
+    if isinstance(photo, UploadedImage) or photo is False:
+        _photo_delete_on_commit(speaker)
+        speaker.photo, speaker.photo_thumbnail = "", ""
+    if isinstance(photo, UploadedImage):
+        _photo_stage(speaker, photo.original)
+
+
+# A speaker's photo follows the exhibitors' images: checked in the request (``expo.forms.ImageUploadField``),
+# the original kept privately until a worker re-encodes it without metadata and makes the thumbnail; public
+# media only ever holds re-encoded images, and pages show the photo once its thumbnail is there.
+PENDING_FOLDER = "pending"
+
+
+def _pending_name(name: str) -> str:
+    return f"{PENDING_FOLDER}/{name}"
+
+
+def _photo_delete_on_commit(speaker: Speaker) -> None:
+    for file in (speaker.photo, speaker.photo_thumbnail):
+        if file:
+            transaction.on_commit(partial(file.storage.delete, file.name))
+    if speaker.photo:
+        transaction.on_commit(partial(private_storage().delete, _pending_name(speaker.photo.name)))
+
+
+def _photo_stage(speaker: Speaker, original: ContentFile) -> None:
+    name = Speaker._meta.get_field("photo").generate_filename(speaker, original.name)
+    private_storage().save(_pending_name(name), original)
+    speaker.photo, speaker.photo_thumbnail = name, ""
+    # A new speaker's row has its id only once saved, later in the same transaction.
+    transaction.on_commit(lambda: _photo_process_enqueue(speaker.pk))
+
+
+def _photo_process_enqueue(speaker_id: int) -> None:
+    from .tasks import speaker_photo_process
+
+    try:
+        speaker_photo_process.delay(speaker_id)
+    except BrokerUnavailable:
+        logger.warning("Broker unavailable; speaker %s's photo left waiting to be re-encoded.", speaker_id)
+
+
+def speaker_photo_process(*, speaker_id: int) -> bool:
+    """Re-encode the speaker's waiting photo and make its thumbnail. Safe to run twice, and after the photo
+    was replaced or cleared (it then does nothing). Returns whether it wrote them."""
+    speaker = Speaker.objects.filter(pk=speaker_id).first()
+    if speaker is None or not speaker.photo or speaker.photo_thumbnail:
+        return False
+    name = speaker.photo.name
+    pending = private_storage()
+    try:
+        with pending.open(_pending_name(name), "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return False
+    try:
+        clean = images.reencode(data, messages=image_messages())
+    except images.ImageRejected as error:
+        logger.warning("Speaker %s's photo could not be re-encoded (%s); it is dropped.", speaker_id, error)
+        clean = None
+    with transaction.atomic():
+        locked = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
+        if locked is None or locked.photo.name != name or locked.photo_thumbnail:
+            return False
+        if clean is None:
+            Speaker.objects.filter(pk=speaker_id).update(photo="")
+        else:
+            locked.photo.storage.delete(name)
+            locked.photo.storage.save(name, ContentFile(clean.content))
+            locked.photo_thumbnail.save(f"thumbnail.{clean.extension}", ContentFile(clean.thumbnail), save=False)
+            Speaker.objects.filter(pk=speaker_id).update(photo_thumbnail=locked.photo_thumbnail.name)
+        transaction.on_commit(partial(pending.delete, _pending_name(name)))
+        transaction.on_commit(programme_changed)
+    return clean is not None
