@@ -274,3 +274,47 @@ def meetings_of_expo(*, expo: Expo) -> QuerySet[Meeting]:
         .select_related("slot", "table", "request__sender", "request__receiver")
         .order_by("slot__start", "table__number", "pk")
     )
+
+
+# --- Agendas ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting: Meeting
+    other: Participant
+    stall_codes: tuple[str, ...]  # the exhibitor's stalls, for a meeting at the stall
+    contact: dict[str, str]
+
+
+def agenda_of(*, participant: Participant) -> list[AgendaItem]:
+    """The participant's scheduled meetings in time order: who, when, where, and the other side's contact (the
+    meeting is agreed). A constant number of queries whatever the number of meetings."""
+    meetings = (
+        Meeting.objects.filter(seats__participant=participant, state=Meeting.State.SCHEDULED)
+        .select_related(
+            "slot",
+            "table",
+            "request__sender__exhibitor",
+            "request__sender__registration",
+            "request__receiver__exhibitor",
+            "request__receiver__registration",
+        )
+        .prefetch_related(
+            "request__sender__exhibitor__stall_allocations__stall",
+            "request__receiver__exhibitor__stall_allocations__stall",
+            "request__sender__clusters",
+            "request__receiver__clusters",
+        )
+        .order_by("slot__start", "pk")
+    )
+    items = []
+    for meeting in meetings:
+        request = meeting.request
+        other = request.receiver if request.sender_id == participant.pk else request.sender
+        exhibitor = request.sender.exhibitor or request.receiver.exhibitor
+        codes = ()
+        if meeting.at_stall and exhibitor is not None:
+            codes = tuple(sorted(allocation.stall.code for allocation in exhibitor.stall_allocations.all()))
+        items.append(AgendaItem(meeting=meeting, other=other, stall_codes=codes, contact=contact_of(other)))
+    return items

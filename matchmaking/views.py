@@ -10,14 +10,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .forms import AvailabilityForm, DeclineForm, ProfileForm, RequestForm
 from .models import MeetingRequest
 
@@ -249,6 +249,31 @@ def request_decide(request, actor, pk: int, action: str):
     return redirect(actor.url("requests"))
 
 
+@require_safe
+@participant_page
+def agenda(request, actor):
+    if actor.participant is None:
+        raise Http404
+    items = selectors.agenda_of(participant=actor.participant)
+    return _render(request, actor, "agenda.html", {"items": items}, section="agenda")
+
+
+@require_safe
+@participant_page
+def agenda_ics(request, actor):
+    if actor.participant is None:
+        raise Http404
+    body = calendar.agenda_ics(
+        items=selectors.agenda_of(participant=actor.participant),
+        expo=actor.expo,
+        domain=request.get_host().split(":")[0],
+        time_zone=actor.expo.time_zone,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="b2b-meetings.ics"'
+    return response
+
+
 PAGES = [
     ("", home, "home"),
     ("profile/", profile, "profile"),
@@ -258,6 +283,8 @@ PAGES = [
     ("ask/", ask, "ask"),
     ("requests/", requests, "requests"),
     ("requests/<int:pk>/<str:action>/", request_decide, "request_decide"),
+    ("agenda/", agenda, "agenda"),
+    ("agenda.ics", agenda_ics, "agenda_ics"),
 ]
 
 urlpatterns = [
