@@ -238,6 +238,17 @@ def test_reviewer_opens_and_scores_a_nomination_which_goes_under_review_in_histo
     assert review.history.get().history_user == reviewer
 
 
+def test_change_page_puts_the_score_and_decision_forms_before_the_nomination(client, staff_with_mfa, nomination):
+    client.force_login(staff_with_mfa)
+
+    content = client.get(url("change", nomination)).content.decode()
+
+    actions = content.index('data-testid="review-actions"')
+    assert actions < content.index('data-testid="score-form"') < content.index('id="nomination_form"')
+    assert actions < content.index('data-testid="decision-form"') < content.index('id="nomination_form"')
+    assert content.index('id="nomination_form"') < content.index('data-testid="recent-history"')
+
+
 def test_reviewer_sees_own_earlier_scores_prefilled(client, reviewer, second_reviewer, nomination):
     criteria = ("quality", "innovation", "market_readiness", "export_potential")
     services.review_save(nomination=nomination, reviewer=second_reviewer, scores=dict.fromkeys(criteria, 1))
