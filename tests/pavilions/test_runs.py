@@ -199,10 +199,12 @@ def test_a_run_in_strict_rank_order_says_so_with_each_stage_and_the_locks_that_b
     services.stall_allocate(exhibitor=carvers, stalls=[_stall("H1-C-001")], by=floor_manager)
     _stall("H1-C-001").pavilion.clusters.clear()  # the pavilion no longer hosts the furniture cluster
     client.force_login(floor_manager)
+    start_page = client.get(reverse(START)).content.decode()
 
     run = start_here(client, django_capture_on_commit_callbacks, time_limit="2", strict_rank="on")
     page = client.get(preview_url(run)).content.decode()
 
+    assert 'name="strict_rank"' in start_page
     assert run.parameters["strict_rank"] is True
     assert [stage["name"] for stage in run.result["stages"]] == ["rank", "count", "preferences"]
     assert run.result["objective"] == "rank_first"
