@@ -351,6 +351,11 @@ def parse_args() -> argparse.Namespace:
         "--stalls", type=int, default=0, help="stalls to add in halls B1 and B2, mostly allocated (multiple of 20)"
     )
     parser.add_argument("--no-cache", action="store_true", help="serve with no cache at all (uncached figures)")
+    parser.add_argument(
+        "--open-registration",
+        action="store_true",
+        help="move the demo expo a month ahead with registration open, so that /register/ shows its form",
+    )
     args = parser.parse_args()
     for page in args.pages:
         # Paths only, so that the target is always the gunicorn this script started on loopback.
@@ -422,6 +427,13 @@ def main() -> int:
             )
             if done.returncode != 0:
                 raise RuntimeError(f"seeding the floor plan failed:\n{done.stdout}{done.stderr}")
+        if args.open_registration:
+            log("opening registration for the demo expo, a month ahead")
+            done = subprocess.run(
+                [sys.executable, "bench/open_registration.py"], cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"opening registration failed:\n{done.stdout}{done.stderr}")
         if args.no_cache:
             env["BENCH_NO_CACHE"] = "1"
         manage(env, "collectstatic", "--noinput")
@@ -483,6 +495,7 @@ def main() -> int:
             "extra_exhibitors": args.exhibitors,
             "extra_products": args.products,
             "extra_stalls": args.stalls,
+            "registration_open": args.open_registration,
             "cache": not args.no_cache,
         },
         "results": results,
