@@ -318,3 +318,13 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
             codes = tuple(sorted(allocation.stall.code for allocation in exhibitor.stall_allocations.all()))
         items.append(AgendaItem(meeting=meeting, other=other, stall_codes=codes, contact=contact_of(other)))
     return items
+
+
+def accepted_unscheduled(*, expo: Expo) -> QuerySet[MeetingRequest]:
+    """Accepted requests that have no scheduled meeting: what a run or the desk has still to place."""
+    return (
+        MeetingRequest.objects.filter(expo=expo, status=MeetingRequest.Status.ACCEPTED)
+        .exclude(meetings__state=Meeting.State.SCHEDULED)
+        .select_related("sender", "receiver")
+        .order_by("pk")
+    )

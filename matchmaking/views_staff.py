@@ -110,8 +110,37 @@ def run_decide(request, pk: int, action: str):
 @staff_page(MEETINGS)
 def meetings(request):
     expo = _expo()
-    context = {"expo": expo, "meetings": selectors.meetings_of_expo(expo=expo)}
+    context = {
+        "expo": expo,
+        "meetings": selectors.meetings_of_expo(expo=expo),
+        "waiting": selectors.accepted_unscheduled(expo=expo),
+    }
     return render(request, "matchmaking/staff/meetings.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(MEETINGS)
+def meeting_book(request, pk: int):
+    expo = _expo()
+    meeting_request = selectors.accepted_unscheduled(expo=expo).filter(pk=pk).first()
+    if meeting_request is None:
+        raise Http404
+    form = HandMeetingForm(request.POST or None, expo=expo)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_book(
+                meeting_request=meeting_request,
+                slot=form.cleaned_data["slot"],
+                table=form.cleaned_data["table"],
+                by=request.user,
+            )
+        except services.MatchmakingError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("The meeting is booked."))
+            return redirect("mm_staff_meetings")
+    context = {"form": form, "meeting_request": meeting_request}
+    return render(request, "matchmaking/staff/meeting_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,7 +163,8 @@ def meeting_move(request, pk: int):
         else:
             messages.success(request, _("The meeting is moved."))
             return redirect("mm_staff_meetings")
-    return render(request, "matchmaking/staff/meeting_form.html", {"form": form, "meeting": meeting})
+    context = {"form": form, "meeting_request": meeting.request}
+    return render(request, "matchmaking/staff/meeting_form.html", context)
 
 
 @require_POST
@@ -155,6 +185,7 @@ urlpatterns = [
     path("staff/matchmaking/runs/<int:pk>/progress/", run_progress, name="mm_staff_run_progress"),
     path("staff/matchmaking/runs/<int:pk>/<str:action>/", run_decide, name="mm_staff_run_decide"),
     path("staff/matchmaking/meetings/", meetings, name="mm_staff_meetings"),
+    path("staff/matchmaking/requests/<int:pk>/book/", meeting_book, name="mm_staff_meeting_book"),
     path("staff/matchmaking/meetings/<int:pk>/move/", meeting_move, name="mm_staff_meeting_move"),
     path("staff/matchmaking/meetings/<int:pk>/cancel/", meeting_cancel, name="mm_staff_meeting_cancel"),
 ]

@@ -316,3 +316,43 @@ def test_two_hundred_concurrent_hand_bookings_of_one_persons_slot_one_succeeds(p
     assert all(outcome.startswith("This breaks the meeting rules:") for outcome in outcomes if outcome != "booked")
     assert Meeting.objects.filter(state="scheduled").count() == 1
     assert MeetingSeat.objects.filter(participant=buyer).count() == 1
+
+
+def test_desk_books_an_accepted_request_by_hand_and_a_clash_is_refused(client, desk, expo, accepted):
+    slots = list(Slot.objects.filter(expo=expo).order_by("start"))
+    table = Table.objects.filter(expo=expo).order_by("number").first()
+    client.force_login(desk)
+    page = client.get(reverse("mm_staff_meetings")).content.decode()
+    assert reverse("mm_staff_meeting_book", args=[accepted[0].pk]) in page
+
+    booked = client.post(
+        reverse("mm_staff_meeting_book", args=[accepted[0].pk]), {"slot": slots[0].pk, "table": table.pk}
+    )
+    clash = client.post(
+        reverse("mm_staff_meeting_book", args=[accepted[1].pk]),
+        {"slot": slots[0].pk, "table": Table.objects.exclude(pk=table.pk).first().pk},
+    )
+
+    assert booked.status_code == 302
+    assert clash.status_code == 200
+    assert "This breaks the meeting rules:" in clash.content.decode()
+    assert list(Meeting.objects.values_list("request_id", "slot_id", "table_id")) == [
+        (accepted[0].pk, slots[0].pk, table.pk)
+    ]
+    # Booked: it leaves the list of requests waiting for a meeting.
+    assert client.get(reverse("mm_staff_meeting_book", args=[accepted[0].pk])).status_code == 404
+
+
+def test_meetings_page_query_count_does_not_grow_with_meetings(client, desk, expo, accepted):
+    slots = list(Slot.objects.filter(expo=expo).order_by("start"))
+    client.force_login(desk)
+    services.meeting_book(meeting_request=accepted[0], slot=slots[0], table=Table.objects.first(), by=desk)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("mm_staff_meetings"))
+    services.meeting_book(meeting_request=accepted[1], slot=slots[1], table=Table.objects.first(), by=desk)
+    services.meeting_book(meeting_request=accepted[2], slot=slots[2], table=None, by=desk)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("mm_staff_meetings")).content.decode()
+
+    assert page.count(">Move</a>") == 3
+    assert len(few.captured_queries) == len(many.captured_queries)
