@@ -245,3 +245,30 @@ class SessionSpeaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} · {self.session}"
+
+
+class Rsvp(models.Model):
+    """A registered visitor's place at a session that needs RSVP: confirmed while the room has seats, else on the
+    session's waitlist in the order people asked (``queued_at``), promoted as places free up."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("session"))
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("visitor registration")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    queued_at = models.DateTimeField(_("asked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        ordering = ["session", "queued_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "registration"], name="one_rsvp_per_person")]
+        indexes = [models.Index(fields=["session", "status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.registration} · {self.session}"

@@ -115,3 +115,51 @@ def speaker_public(*, expo: Expo, pk: int) -> Speaker:
 def programme_sectors(*, expo: Expo) -> QuerySet[Sector]:
     """The sectors some session of ``expo`` is tagged with: the timetable's sector filter."""
     return Sector.objects.filter(pk__in=Session.sectors.through.objects.filter(session__expo=expo).values("sector_id"))
+
+
+# --- RSVP -----------------------------------------------------------------------
+
+
+def rsvp_clashes(*, registration, session: Session) -> list:
+    """``registration``'s confirmed or waitlisted RSVPs at other sessions overlapping ``session``."""
+    from .models import Rsvp
+
+    return list(
+        Rsvp.objects.filter(
+            registration=registration,
+            session__in=sessions_overlapping(starts_at=session.starts_at, ends_at=session.ends_at).exclude(
+                pk=session.pk
+            ),
+        )
+        .exclude(status=Rsvp.Status.CANCELLED)
+        .select_related("session")
+    )
+
+
+def rsvp_sessions(*, registration) -> list[Session]:
+    """The sessions of ``registration``'s edition that need RSVP, in time order, each with ``rsvp`` (the person's,
+    or None) and ``clashes_with`` (their other places at the same time), in a fixed number of queries."""
+    from .models import Rsvp
+
+    sessions = list(
+        Session.objects.filter(expo_id=registration.expo_id, rsvp_required=True)
+        .select_related("room__hall")
+        .order_by("starts_at", "pk")
+    )
+    mine = {
+        rsvp.session_id: rsvp
+        for rsvp in Rsvp.objects.filter(registration=registration, session__in=sessions).exclude(
+            status=Rsvp.Status.CANCELLED
+        )
+    }
+    for session in sessions:
+        session.rsvp = mine.get(session.pk)
+        session.clashes_with = [
+            other
+            for other in sessions
+            if other.pk != session.pk
+            and other.pk in mine
+            and other.starts_at < session.ends_at
+            and session.starts_at < other.ends_at
+        ]
+    return sessions

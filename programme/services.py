@@ -20,10 +20,11 @@ from exhibitors.models import private_storage
 from expo import caching, images
 from expo.forms import UploadedImage, image_messages
 from expo.models import User
-from expo.services import ExpoError, invitation_create
+from expo.services import ExpoError, email_queue, invitation_create
+from visitors.models import Registration
 
 from . import selectors
-from .models import Room, Session, SessionSpeaker, Speaker
+from .models import Room, Rsvp, Session, SessionSpeaker, Speaker
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def session_save(*, session: Session, speaker_ids: list[int] | None = None, sect
             )
         _lock_for(room_id=session.room_id, speaker_ids=speaker_ids)
         session_check(session=session, speaker_ids=speaker_ids)
+        before = Session.objects.filter(pk=session.pk).values("starts_at", "ends_at", "room_id").first()
         try:
             with transaction.atomic():
                 session.save()
@@ -126,6 +128,12 @@ def session_save(*, session: Session, speaker_ids: list[int] | None = None, sect
                 SessionSpeaker.objects.filter(session=session, speaker_id=speaker_id).update(order=order)
             else:
                 SessionSpeaker.objects.create(session=session, speaker_id=speaker_id, order=order)
+        if before is not None and before != {
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "room_id": session.room_id,
+        }:
+            _session_change_email(Session.objects.select_related("room__hall").get(pk=session.pk), "changed")
         transaction.on_commit(programme_changed)
     return session
 
@@ -157,6 +165,7 @@ def session_cancel(*, session: Session) -> Session:
         if locked.cancelled_at is None:
             locked.cancelled_at = timezone.now()
             locked.save(update_fields=["cancelled_at", "updated_at"])
+            _session_change_email(locked, "cancelled")
             transaction.on_commit(programme_changed)
     return locked
 
@@ -278,3 +287,107 @@ def speaker_photo_process(*, speaker_id: int) -> bool:
         transaction.on_commit(partial(pending.delete, _pending_name(name)))
         transaction.on_commit(programme_changed)
     return clean is not None
+
+
+# --- RSVP -----------------------------------------------------------------------
+#
+# The same rules as a day's capacity at the gate (``visitors.services``): places are counted while the session's
+# row is locked, so simultaneous RSVPs never overfill the room, and the waitlist is promoted in the order people
+# asked as soon as a place frees up.
+
+
+def _lock_session(session: Session) -> Session:
+    return Session.objects.select_for_update(of=("self",)).select_related("room", "expo").get(pk=session.pk)
+
+
+def _confirmed_count(session: Session) -> int:
+    return Rsvp.objects.filter(session=session, status=Rsvp.Status.CONFIRMED).count()
+
+
+def _rsvp_email(rsvp: Rsvp, kind: str) -> None:
+    from visitors import links
+
+    registration = rsvp.registration
+    email_queue(
+        to=registration.email,
+        template="programme_rsvp",
+        language=registration.language,
+        context={"rsvp": rsvp, "session": rsvp.session, "kind": kind},
+        secret_context={"manage_url": links.manage_url(registration)},
+    )
+
+
+def rsvp_create(*, session: Session, registration: Registration, accept_clash: bool = False) -> Rsvp:
+    """Give ``registration`` a place at ``session`` (confirmed while the room has seats, else waitlisted).
+
+    A person with a confirmed or waitlisted RSVP at an overlapping session is refused unless ``accept_clash``:
+    the clash is shown, not silently allowed. Asking again while confirmed or waitlisted changes nothing.
+    """
+    with transaction.atomic():
+        session = _lock_session(session)
+        if session.expo_id != registration.expo_id or not session.rsvp_required:
+            raise ProgrammeError(_("This session needs no RSVP."))
+        if session.is_cancelled:
+            raise ProgrammeError(_("This session is cancelled."))
+        if registration.status == Registration.Status.CANCELLED:
+            raise ProgrammeError(_("Your registration is cancelled."))
+        existing = Rsvp.objects.filter(session=session, registration=registration).first()
+        if existing is not None and existing.status != Rsvp.Status.CANCELLED:
+            return existing
+        clashes = selectors.rsvp_clashes(registration=registration, session=session)
+        if clashes and not accept_clash:
+            raise RsvpClash(clashes)
+        status = Rsvp.Status.CONFIRMED if _confirmed_count(session) < session.room.capacity else Rsvp.Status.WAITLISTED
+        rsvp = existing or Rsvp(session=session, registration=registration)
+        # Asking again after cancelling joins the end of the queue.
+        rsvp.status, rsvp.queued_at = status, timezone.now()
+        rsvp.save()
+    return rsvp
+
+
+def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp:
+    """Give the place up; the first people on the waitlist are confirmed while the room has seats, and told."""
+    with transaction.atomic():
+        _lock_session(rsvp.session)
+        rsvp = Rsvp.objects.select_related("session__room").get(pk=rsvp.pk)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            return rsvp
+        rsvp.status = Rsvp.Status.CANCELLED
+        rsvp.save(update_fields=["status"])
+        _rsvp_promote(rsvp.session)
+    return rsvp
+
+
+def _rsvp_promote(session: Session) -> list[Rsvp]:
+    """Confirm waitlisted RSVPs in the order people asked while the room has seats; the caller holds the lock."""
+    free = session.room.capacity - _confirmed_count(session)
+    if free <= 0 or session.is_cancelled:
+        return []
+    promoted = list(
+        Rsvp.objects.filter(session=session, status=Rsvp.Status.WAITLISTED)
+        .select_related("registration", "session__room__hall")
+        .order_by("queued_at", "pk")[:free]
+    )
+    for rsvp in promoted:
+        rsvp.status = Rsvp.Status.CONFIRMED
+        rsvp.save(update_fields=["status"])
+        _rsvp_email(rsvp, "promoted")
+    return promoted
+
+
+def _session_change_email(session: Session, kind: str) -> None:
+    """Tell everyone with a confirmed or waitlisted RSVP that ``session`` moved or was cancelled."""
+    rsvps = Rsvp.objects.filter(session=session).exclude(status=Rsvp.Status.CANCELLED).select_related("registration")
+    for rsvp in rsvps:
+        rsvp.session = session
+        _rsvp_email(rsvp, kind)
+
+
+class RsvpClash(ProgrammeError):
+    """The person already has a place at a session at the same time: ``clashes`` lists them."""
+
+    def __init__(self, clashes: list):
+        super().__init__(
+            _("You already have a place at “%(title)s” at that time.") % {"title": clashes[0].session.display_title}
+        )
+        self.clashes = clashes

@@ -1,8 +1,9 @@
 """URLs of the programme: each view module lists its patterns beside its views."""
 
-from .views import public, speaker
+from .views import public, rsvp, speaker
 
 urlpatterns = [
     *public.urlpatterns,
     *speaker.urlpatterns,
+    *rsvp.urlpatterns,
 ]

@@ -1,0 +1,29 @@
+"""The demo programme of Expo 2026 loads with the demo command, twice without duplicates, and shows publicly."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from programme.models import Room, Session, Speaker
+
+pytestmark = pytest.mark.django_db
+
+WORKSHOP = "Bananas in Pakistan's Bio-economy: Transforming Waste into Textile"
+
+
+def test_demo_programme_loads_twice_and_is_shown(client):
+    call_command("load_demo")
+    counts = (Room.objects.count(), Session.objects.count(), Speaker.objects.count())
+    call_command("load_demo")
+
+    assert (Room.objects.count(), Session.objects.count(), Speaker.objects.count()) == counts == (3, 5, 4)
+    opening = Session.objects.get(title="Opening ceremony")
+    assert (opening.kind, timezone.localtime(opening.starts_at).hour) == ("ceremony", 10)
+    workshop = Session.objects.get(title=WORKSHOP)
+    assert workshop.rsvp_required
+    assert workshop.sectors.count() == 2
+    assert Session.objects.get(kind="awards").no_meetings_during
+    page = client.get(reverse("programme")).content.decode()
+    assert "Opening ceremony" in page
+    assert "Bananas in Pakistan&#x27;s Bio-economy" in page
