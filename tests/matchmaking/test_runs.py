@@ -1,6 +1,7 @@
 """The desk's scheduler runs (preview, publish, discard, runs after publication) and meetings moved by hand."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -356,3 +357,24 @@ def test_meetings_page_query_count_does_not_grow_with_meetings(client, desk, exp
 
     assert page.count(">Move</a>") == 3
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_a_run_is_computed_by_a_real_worker_while_the_page_polls_its_progress(
+    client, desk, expo, accepted, celery_worker
+):
+    client.force_login(desk)
+
+    response = client.post(reverse("mm_staff_run_start"))
+
+    run = SchedulerRun.objects.get()
+    assert response["Location"] == reverse("mm_staff_run", args=[run.pk])
+    deadline = time.monotonic() + 60
+    while run.status in {"queued", "running"} and time.monotonic() < deadline:
+        progress = client.get(reverse("mm_staff_run_progress", args=[run.pk]))
+        assert 'id="run-progress-bar"' in progress.content.decode()
+        time.sleep(0.3)
+        run.refresh_from_db()
+    assert run.status == "preview", run.error
+    assert (run.value, run.bound) == (6, 6)
+    assert client.get(reverse("mm_staff_run_progress", args=[run.pk]))["HX-Refresh"] == "true"
+    assert not Meeting.objects.exists()
