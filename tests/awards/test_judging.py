@@ -3,6 +3,9 @@
 import itertools
 import math
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -286,6 +289,12 @@ def test_ranks_are_a_permutation_and_the_order_of_input_does_not_matter(case, mo
     means = [s.mean for s in ranked]
     assert all(a >= b - 1e-9 for a, b in itertools.pairwise(means))
     assert len(board.winners) == min(spec.winners, len(ranked))
+    for standing in board.standings:
+        parts = explain(board, standing)
+        assert all(part.render() for part in parts)
+        if standing.rank is not None:
+            # A headline, the mean, the tie-break if one was used, then one part per juror.
+            assert len(parts) == 2 + (standing.decided_by != BY_MEAN) + len(standing.contributions)
     shuffled = list(sheets)
     rnd.shuffle(shuffled)
     candidates = list(spec.candidate_ids)
@@ -330,3 +339,10 @@ def test_determinism_on_a_large_round():
     first = aggregate(category(*range(40)), sheets)
     rnd.shuffle(sheets)
     assert aggregate(category(*range(40)), sheets) == first
+
+
+def test_the_judging_modules_load_without_django():
+    """Plain data in and out: the module must not pull Django in (it runs in the bench and anywhere)."""
+    code = "import sys, awards.judging; sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0
