@@ -272,3 +272,21 @@ class Rsvp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} · {self.session}"
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar feed: the sessions they have a place at, behind a secret link. Only a hash of the
+    link's token is stored; issuing a new link revokes the old one."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("visitor registration")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.registration)

@@ -163,3 +163,33 @@ def rsvp_sessions(*, registration) -> list[Session]:
             and session.starts_at < other.ends_at
         ]
     return sessions
+
+
+def calendar_feed_rsvps(*, token_hash: str):
+    """The feed the token's hash names and its RSVPs (with sessions, rooms and halls), or None for no such feed."""
+    from .models import CalendarFeed, Rsvp
+
+    feed = CalendarFeed.objects.filter(token_hash=token_hash).select_related("registration__expo").first()
+    if feed is None:
+        return None
+    rsvps = (
+        Rsvp.objects.filter(registration=feed.registration)
+        .exclude(status=Rsvp.Status.CANCELLED)
+        .select_related("session__room__hall")
+        .order_by("session__starts_at")
+    )
+    return feed, list(rsvps)
+
+
+# --- Matchmaking ------------------------------------------------------------------
+
+
+def meeting_breaks(expo) -> list[tuple[datetime.datetime, datetime.datetime, str]]:
+    """(start, end, label) of the times the B2B meeting scheduler keeps free for ``expo``: the ceremonies, the
+    awards ceremony and every session marked "no meetings during", unless cancelled. The hook matchmaking calls."""
+    from django.db.models import Q
+
+    sessions = Session.objects.filter(expo=expo, cancelled_at__isnull=True).filter(
+        Q(kind__in=[Session.Kind.CEREMONY, Session.Kind.AWARDS]) | Q(no_meetings_during=True)
+    )
+    return [(session.starts_at, session.ends_at, session.title) for session in sessions.order_by("starts_at", "pk")]

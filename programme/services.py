@@ -6,7 +6,9 @@ that two people saving at once are answered one after the other; on PostgreSQL t
 exclusion constraint, whose refusal is turned into the same readable error.
 """
 
+import hashlib
 import logging
+import secrets
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -24,7 +26,7 @@ from expo.services import ExpoError, email_queue, invitation_create
 from visitors.models import Registration
 
 from . import selectors
-from .models import Room, Rsvp, Session, SessionSpeaker, Speaker
+from .models import CalendarFeed, Room, Rsvp, Session, SessionSpeaker, Speaker
 
 logger = logging.getLogger(__name__)
 
@@ -391,3 +393,25 @@ class RsvpClash(ProgrammeError):
             _("You already have a place at “%(title)s” at that time.") % {"title": clashes[0].session.display_title}
         )
         self.clashes = clashes
+
+
+# --- Calendar feed --------------------------------------------------------------
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_issue(*, registration: Registration) -> str:
+    """A new secret token for ``registration``'s calendar feed; the previous one stops working. Only its hash is
+    kept, so the link can be shown once, now."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            registration=registration, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()}
+        )
+    return token
+
+
+def calendar_feed_revoke(*, registration: Registration) -> None:
+    CalendarFeed.objects.filter(registration=registration).delete()

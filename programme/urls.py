@@ -1,9 +1,10 @@
 """URLs of the programme: each view module lists its patterns beside its views."""
 
-from .views import public, rsvp, speaker
+from .views import calendar, public, rsvp, speaker
 
 urlpatterns = [
     *public.urlpatterns,
     *speaker.urlpatterns,
     *rsvp.urlpatterns,
+    *calendar.urlpatterns,
 ]
