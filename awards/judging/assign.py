@@ -1,5 +1,6 @@
 """Automatic jury assignment: k unconflicted jurors per candidate, loads as even as the conflicts allow."""
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -19,6 +20,7 @@ def assign(
     k: int,
     conflicts: Iterable[tuple[Id, Id]] = (),
     prior_loads: Mapping[Id, int] | None = None,
+    fixed: Iterable[tuple[Id, Id]] = (),
 ) -> Assignment:
     """Each candidate gets k distinct jurors of the panel, none of them in ``conflicts``
     ((juror id, candidate id) pairs); loads as even as possible.
@@ -35,7 +37,8 @@ def assign(
     load there can be. Hence max load − min load ≤ 1 whenever any assignment achieves that; when
     none does (a juror conflicted with most candidates), the loads are as close as the conflicts
     allow. ``prior_loads`` (candidates a juror already has in other categories) is counted in, so
-    balancing category by category balances the whole round.
+    balancing category by category balances the whole round. ``fixed`` pairs (set by hand) are
+    kept, count towards their candidate's k and their juror's load, and the flow completes the rest.
 
     Deterministic: the ids are sorted before the flow is built, so the same candidates, jurors and
     conflicts in any order give the same pairs.
@@ -48,6 +51,16 @@ def assign(
         raise JudgingInputError("a candidate or a juror is listed twice")
     prior = dict(prior_loads or {})
     blocked = set(conflicts)
+    kept = set(fixed)
+    known_jurors, known_candidates = set(jurors), set(candidates)
+    for pair in sorted(kept, key=lambda p: (_sortable(p[0]), _sortable(p[1]))):
+        if pair[0] not in known_jurors or pair[1] not in known_candidates:
+            raise JudgingInputError(f"fixed pair {pair!r}: the juror is not on the panel or the candidate not in it")
+        if pair in blocked:
+            raise JudgingInputError(f"fixed pair {pair!r}: the juror has a conflict with the candidate")
+    held = Counter(c for _, c in kept)
+    for juror, _ in kept:
+        prior[juror] = prior.get(juror, 0) + 1
 
     # Nodes: 0 source, 1 sink, then candidates, then jurors.
     juror_node = {j: 2 + len(candidates) + n for n, j in enumerate(jurors)}
@@ -58,7 +71,7 @@ def assign(
     for n, candidate in enumerate(candidates):
         node = 2 + n
         free = [j for j in jurors if (j, candidate) not in blocked]
-        wanted[candidate] = min(k, len(free))
+        wanted[candidate] = max(0, min(k, len(free)) - held[candidate])
         if len(free) < k:
             shortfalls.append(
                 Shortfall(
@@ -78,6 +91,8 @@ def assign(
         capacities.append(wanted[candidate])
         costs.append(0)
         for juror in free:
+            if (juror, candidate) in kept:
+                continue
             candidate_arcs.append((len(starts), juror, candidate))
             starts.append(node)
             ends.append(juror_node[juror])
@@ -115,6 +130,7 @@ def assign(
     loads = {j: prior.get(j, 0) for j in jurors}
     for juror, _ in pairs:
         loads[juror] += 1
+    pairs += kept
     return Assignment(
         pairs=tuple(sorted(pairs, key=lambda p: (_sortable(p[0]), _sortable(p[1])))),
         loads=tuple((j, loads[j]) for j in jurors),

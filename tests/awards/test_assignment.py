@@ -46,11 +46,26 @@ def test_prior_loads_from_other_categories_are_evened_out():
     assert loads_of(result) == {"a": 4, "b": 3, "c": 3}
 
 
+def test_pairs_fixed_by_hand_are_kept_and_counted():
+    # a holds candidates 1 and 2 by hand: the other four go to b and c, two each, so a ends at 2 too.
+    result = assign(candidate_ids=range(1, 7), juror_ids=["a", "b", "c"], k=1, fixed=[("a", 1), ("a", 2)])
+    assert result.jurors_of(1) == ("a",)
+    assert result.jurors_of(2) == ("a",)
+    assert loads_of(result) == {"a": 2, "b": 2, "c": 2}
+    # More fixed by hand than k: kept, and no more added.
+    result = assign(candidate_ids=[1], juror_ids=["a", "b", "c"], k=1, fixed=[("a", 1), ("b", 1)])
+    assert result.jurors_of(1) == ("a", "b")
+
+
 def test_bad_input_is_refused():
     with pytest.raises(JudgingInputError):
         assign(candidate_ids=[1], juror_ids=["a"], k=0)
     with pytest.raises(JudgingInputError):
         assign(candidate_ids=[1, 1], juror_ids=["a"], k=1)
+    with pytest.raises(JudgingInputError, match="conflict"):
+        assign(candidate_ids=[1], juror_ids=["a", "b"], k=1, conflicts=[("a", 1)], fixed=[("a", 1)])
+    with pytest.raises(JudgingInputError, match="not on the panel"):
+        assign(candidate_ids=[1], juror_ids=["a"], k=1, fixed=[("z", 1)])
 
 
 @st.composite
@@ -86,13 +101,16 @@ def test_k_per_candidate_when_feasible_never_conflicted_and_the_same_whatever_th
     assert assign(candidate_ids=candidates, juror_ids=jurors, k=k, conflicts=conflicts) == result
 
 
-def _best_possible(candidates, jurors, k, blocked):
-    """Over every assignment that gives each candidate min(k, free) jurors: the lowest possible
-    highest load and the highest possible lowest load, by enumeration."""
+def _best_possible(candidates, jurors, k, blocked, fixed):
+    """Over every assignment that keeps the fixed pairs and gives each candidate min(k, free)
+    jurors: the lowest possible highest load and the highest possible lowest load, by enumeration."""
     options = []
     for c in candidates:
         free = [j for j in jurors if (j, c) not in blocked]
-        options.append(list(itertools.combinations(free, min(k, len(free)))))
+        kept = tuple(j for j, d in fixed if d == c)
+        others = [j for j in free if j not in kept]
+        size = max(min(k, len(free)), len(kept))
+        options.append([kept + extra for extra in itertools.combinations(others, size - len(kept))])
     lowest_max, highest_min = None, None
     for choice in itertools.product(*options):
         counts = Counter(j for group in choice for j in group)
@@ -102,15 +120,19 @@ def _best_possible(candidates, jurors, k, blocked):
     return lowest_max, highest_min
 
 
-@settings(max_examples=120, deadline=None)
-@given(panels(max_candidates=5, max_jurors=4, max_k=2))
-def test_loads_are_as_even_as_any_assignment_could_make_them(panel):
+@settings(max_examples=150, deadline=None)
+@given(panels(max_candidates=5, max_jurors=4, max_k=2), st.data())
+def test_loads_are_as_even_as_any_assignment_could_make_them(panel, data):
     """Against every possible assignment: the highest load is the lowest there can be and the
-    lowest load the highest, at once; so max − min ≤ 1 whenever some assignment achieves it."""
+    lowest load the highest, at once; so max − min ≤ 1 whenever some assignment achieves it.
+    Pairs fixed by hand are kept and counted."""
     candidates, jurors, k, conflicts = panel
-    result = assign(candidate_ids=candidates, juror_ids=jurors, k=k, conflicts=conflicts)
+    allowed = [(j, c) for j in jurors for c in candidates if (j, c) not in set(conflicts)]
+    fixed = data.draw(st.lists(st.sampled_from(allowed), unique=True, max_size=3)) if allowed else []
+    result = assign(candidate_ids=candidates, juror_ids=jurors, k=k, conflicts=conflicts, fixed=fixed)
+    assert set(fixed) <= set(result.pairs)
     loads = loads_of(result)
-    lowest_max, highest_min = _best_possible(candidates, jurors, k, set(conflicts))
+    lowest_max, highest_min = _best_possible(candidates, jurors, k, set(conflicts), fixed)
     assert max(loads.values()) == lowest_max
     assert min(loads.values()) == highest_min
 
