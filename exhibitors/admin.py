@@ -611,6 +611,8 @@ class ExhibitorProductInline(admin.TabularInline):
     model = ExhibitorProduct
     extra = 0
     fields = ["name", "description", "hs_code", "photo"]
+    # Photos reach public media only through the exhibitor's own pages, where they are checked and re-encoded.
+    readonly_fields = ["photo"]
 
 
 class BoothStaffInline(admin.TabularInline):
@@ -626,8 +628,10 @@ class ExhibitorAdmin(InviteMemberMixin, ReadOnlyHistoryAdmin):
     list_filter = ["expo", "cluster", "women_led", "size_class", "listed", "province"]
     search_fields = ["name", "enterprise__legal_name", "enterprise__ntn", "city"]
     list_select_related = ["expo", "cluster", "trade_body"]
-    # Unlisting is changed only through the actions below, which ask for a reason.
+    # Unlisting is changed only through the actions below, which ask for a reason; the logo only through the
+    # exhibitor's profile page, which checks and re-encodes it before it reaches public media.
     readonly_fields = [
+        "logo",
         "expo",
         "enterprise",
         "nomination",

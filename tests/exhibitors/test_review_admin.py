@@ -22,6 +22,7 @@ from tests.conftest import staff_member
 from tests.factories import (
     ClusterFactory,
     ExhibitorFactory,
+    ExhibitorProductFactory,
     ExpoFactory,
     NominationFactory,
     NominationProductFactory,
@@ -657,3 +658,15 @@ def test_superuser_opens_an_exhibitor_and_its_invite_page(client, staff_with_mfa
     assert page.status_code == 200
     assert reverse("admin:exhibitors_exhibitor_invite", args=[exhibitor.pk]) in page.content.decode()
     assert invite.status_code == 200
+
+
+def test_exhibitor_admin_takes_no_raw_logo_or_product_photo(client, staff_with_mfa, expo):
+    """Uploads in the admin would skip the image checks and land in public media unprocessed."""
+    exhibitor = ExhibitorFactory(nomination__expo=expo)
+    ExhibitorProductFactory(exhibitor=exhibitor)
+    client.force_login(staff_with_mfa)
+
+    page = client.get(reverse("admin:exhibitors_exhibitor_change", args=[exhibitor.pk])).content.decode()
+
+    assert 'name="logo"' not in page
+    assert 'name="products-0-photo"' not in page
