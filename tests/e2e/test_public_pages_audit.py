@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from exhibitors.models import Exhibitor, ExhibitorMembership
 from expo import roles
 from expo.models import Expo, TradeBody
 from pavilions.models import Hall
+from programme.models import Session
 from tests.conftest import add_to_role
 from tests.factories import MembershipFactory, UserFactory, register_visitor
 from tests.realstack import require
@@ -36,12 +38,16 @@ def demo_expo() -> Expo:
     """The demo expo, its registration opened and its days moved ahead."""
     call_command("load_demo")
     today = timezone.localdate()
+    demo_start = Expo.objects.get().start_date
     Expo.objects.update(
         start_date=today + datetime.timedelta(days=30),
         end_date=today + datetime.timedelta(days=32),
         registration_opens_at=timezone.now() - datetime.timedelta(days=1),
         registration_closes_at=timezone.now() + datetime.timedelta(days=29),
     )
+    # The programme moves with the days.
+    moved_by = today + datetime.timedelta(days=30) - demo_start
+    Session.objects.update(starts_at=F("starts_at") + moved_by, ends_at=F("ends_at") + moved_by)
     return Expo.objects.get()
 
 
@@ -52,6 +58,7 @@ def public_paths(demo_expo) -> list[str]:
     exhibitor = Exhibitor.objects.filter(expo=expo).order_by("name").first()
     hall = Hall.objects.filter(expo=expo).first()
     token = links.manage_token(register_visitor(expo, dates=[expo.start_date]))
+    session = Session.objects.get(kind="workshop")
     return [
         "/",
         "/exhibitors/",
@@ -66,6 +73,10 @@ def public_paths(demo_expo) -> list[str]:
         "/accounts/login/",
         "/accounts/password/reset/",
         "/invitations/no-such-link/",
+        "/programme/",
+        f"/programme/?day={expo.start_date.isoformat()}&kind=workshop",
+        f"/programme/sessions/{session.pk}/",
+        f"/programme/speakers/{session.speakers.first().pk}/",
     ]
 
 
