@@ -410,7 +410,7 @@ def _result_json(inputs: selectors.SchedulerInputs, result: scheduler.Schedule, 
 
 
 @transaction.atomic
-def scheduler_run_publish(*, run: SchedulerRun, by: User | None) -> int:
+def scheduler_run_publish(*, run: SchedulerRun, by: User | None, site_url: str = "") -> int:
     """Write the preview's new meetings in one transaction, published meetings kept as they are; the number written.
 
     Refused if meetings were booked, moved or cancelled since the run read them, or a request it places is no
@@ -459,6 +459,12 @@ def scheduler_run_publish(*, run: SchedulerRun, by: User | None) -> int:
     run.save(update_fields=["status", "decided_at"])
     if rules.published_at is None:
         MatchmakingSettings.objects.filter(pk=rules.pk).update(published_at=now)
+    if site_url:
+        _agenda_notify(
+            participant_ids={pk for meeting in meetings for pk in pairs[meeting.request_id]},
+            kind="published",
+            site_url=site_url,
+        )
     return len(meetings)
 
 
@@ -507,7 +513,9 @@ def _hand_check(*, meeting_request: MeetingRequest, slot: Slot, table: Table | N
         )
 
 
-def meeting_book(*, meeting_request: MeetingRequest, slot: Slot, table: Table | None, by: User | None) -> Meeting:
+def meeting_book(
+    *, meeting_request: MeetingRequest, slot: Slot, table: Table | None, by: User | None, site_url: str = ""
+) -> Meeting:
     """Place an accepted request by hand. Both participants' rows are locked (in primary key order), so that two
     staff booking one person's slot at once are served one after the other; the seats' unique (participant,
     slot) backs the rule up."""
@@ -530,10 +538,12 @@ def meeting_book(*, meeting_request: MeetingRequest, slot: Slot, table: Table | 
                 )
         except IntegrityError as error:
             raise MatchmakingError(_("Someone else booked that slot or table a moment ago.")) from error
+        if site_url:
+            _agenda_notify(participant_ids={current.sender_id, current.receiver_id}, kind="changed", site_url=site_url)
     return meeting
 
 
-def meeting_move(*, meeting: Meeting, slot: Slot, table: Table | None, by: User | None) -> None:
+def meeting_move(*, meeting: Meeting, slot: Slot, table: Table | None, by: User | None, site_url: str = "") -> None:
     """Move a meeting by hand under the same rules as a booking; its history keeps where it was."""
     with transaction.atomic():
         request = meeting.request
@@ -550,9 +560,11 @@ def meeting_move(*, meeting: Meeting, slot: Slot, table: Table | None, by: User 
         except IntegrityError as error:
             raise MatchmakingError(_("Someone else booked that slot or table a moment ago.")) from error
         meeting.slot, meeting.table, meeting.at_stall = slot, table, table is None
+        if site_url:
+            _agenda_notify(participant_ids={request.sender_id, request.receiver_id}, kind="changed", site_url=site_url)
 
 
-def meeting_cancel(*, meeting: Meeting, by: User | None) -> None:
+def meeting_cancel(*, meeting: Meeting, by: User | None, site_url: str = "") -> None:
     """Cancel a meeting: its seats are freed, the request stays accepted (a later run may place it again)."""
     with transaction.atomic():
         current = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -562,3 +574,31 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> None:
         current.state, current.placed_by = Meeting.State.CANCELLED, by
         current.save(update_fields=["state", "placed_by", "updated_at"])
         meeting.state = current.state
+        if site_url:
+            pair = {current.request.sender_id, current.request.receiver_id}
+            _agenda_notify(participant_ids=pair, kind="changed", site_url=site_url)
+
+
+def _agenda_notify(*, participant_ids: set[int], kind: str, site_url: str) -> None:
+    """Tell each participant their agenda was published or changed: a visitor at their address with their own
+    secret link, an exhibitor's members with the link to its dashboard on ``site_url``."""
+    participants = Participant.objects.filter(pk__in=participant_ids).select_related("registration", "exhibitor")
+    for participant in participants.order_by("pk"):
+        context = {"kind": kind, "recipient": participant, "expo": participant.expo}
+        if participant.registration_id:
+            registration = participant.registration
+            actor = selectors.Actor(
+                expo=participant.expo, registration=registration, token=links.manage_token(registration)
+            )
+            email_queue(
+                to=registration.email,
+                template="matchmaking_agenda",
+                context=context,
+                secret_context={"agenda_url": registration.site_url.rstrip("/") + actor.url("agenda")},
+                language=registration.language,
+            )
+            continue
+        actor = selectors.Actor(expo=participant.expo, exhibitor=participant.exhibitor)
+        url = site_url.rstrip("/") + actor.url("agenda")
+        for address in selectors.member_emails(participant.exhibitor):
+            email_queue(to=address, template="matchmaking_agenda", context={**context, "agenda_url": url})

@@ -94,7 +94,7 @@ def run_decide(request, pk: int, action: str):
     run = selectors.scheduler_run_for(expo=_expo(), pk=pk)
     try:
         if action == "publish":
-            count = services.scheduler_run_publish(run=run, by=request.user)
+            count = services.scheduler_run_publish(run=run, by=request.user, site_url=request.build_absolute_uri("/"))
             messages.success(request, _("Published: %(count)s new meetings.") % {"count": count})
         elif action == "discard":
             services.scheduler_run_discard(run=run, by=request.user)
@@ -133,6 +133,7 @@ def meeting_book(request, pk: int):
                 slot=form.cleaned_data["slot"],
                 table=form.cleaned_data["table"],
                 by=request.user,
+                site_url=request.build_absolute_uri("/"),
             )
         except services.MatchmakingError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -156,7 +157,11 @@ def meeting_move(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_move(
-                meeting=meeting, slot=form.cleaned_data["slot"], table=form.cleaned_data["table"], by=request.user
+                meeting=meeting,
+                slot=form.cleaned_data["slot"],
+                table=form.cleaned_data["table"],
+                by=request.user,
+                site_url=request.build_absolute_uri("/"),
             )
         except services.MatchmakingError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -173,7 +178,7 @@ def meeting_cancel(request, pk: int):
     meeting = selectors.meetings_of_expo(expo=_expo()).filter(pk=pk).first()
     if meeting is None:
         raise Http404
-    services.meeting_cancel(meeting=meeting, by=request.user)
+    services.meeting_cancel(meeting=meeting, by=request.user, site_url=request.build_absolute_uri("/"))
     messages.success(request, _("The meeting is cancelled; the request stays accepted."))
     return redirect("mm_staff_meetings")
 

@@ -39,7 +39,9 @@ def booked(expo, buyer, exhibitor_participant, slots):
     """The buyer meets Hilal Surgical at table 1 in the first slot, and another exhibitor at its stall in the third."""
     at_table = MeetingRequestFactory(sender=buyer, receiver=exhibitor_participant, status="accepted")
     stall_exhibitor = ExhibitorParticipantFactory(exhibitor__nomination__expo=expo, organisation="Sialkot Steel")
-    StallAllocation.objects.create(stall=StallFactory(code="H1-B-007", pavilion__hall__expo=expo), exhibitor=stall_exhibitor.exhibitor)
+    StallAllocation.objects.create(
+        stall=StallFactory(code="H1-B-007", pavilion__hall__expo=expo), exhibitor=stall_exhibitor.exhibitor
+    )
     at_stall = MeetingRequestFactory(sender=buyer, receiver=stall_exhibitor, status="accepted", at_stall=True)
     table = Table.objects.filter(expo=expo).order_by("number").first()
     return [

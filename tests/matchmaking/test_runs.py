@@ -4,21 +4,25 @@ import threading
 import time
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from expo import roles
+from expo.models import OutboundEmail
 from matchmaking import services
 from matchmaking.models import AvailabilityBlock, Meeting, MeetingRequest, MeetingSeat, SchedulerRun, Slot, Table
 from tests.conftest import staff_member
 from tests.factories import (
+    ExhibitorMembershipFactory,
     ExhibitorParticipantFactory,
     ExpoFactory,
     MeetingRequestFactory,
     SlotFactory,
     VisitorParticipantFactory,
 )
+from visitors import links
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +382,33 @@ def test_a_run_is_computed_by_a_real_worker_while_the_page_polls_its_progress(
     assert (run.value, run.bound) == (6, 6)
     assert client.get(reverse("mm_staff_run_progress", args=[run.pk]))["HX-Refresh"] == "true"
     assert not Meeting.objects.exists()
+
+
+def test_publishing_and_moving_email_both_sides_their_agenda(
+    client, desk, expo, buyer, accepted, django_capture_on_commit_callbacks
+):
+    member = ExhibitorMembershipFactory(exhibitor=accepted[0].receiver.exhibitor, user__email="sales@first.example.pk")
+    client.force_login(desk)
+    run = start_run(client, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mm_staff_run_decide", args=[run.pk, "publish"]))
+
+    agenda_emails = [m for m in mail.outbox if "Your B2B meetings at" in m.subject]
+    assert sorted(address for m in agenda_emails for address in m.to) == [
+        "sales@first.example.pk",
+        "wanjiru@nairobi-med.example.ke",
+    ]
+    buyer_link = reverse("mm_visitor_agenda", args=[links.manage_token(buyer.registration)])
+    assert buyer_link in next(m.body for m in agenda_emails if m.to == ["wanjiru@nairobi-med.example.ke"])
+    stored = OutboundEmail.objects.get(template="matchmaking_agenda", to="wanjiru@nairobi-med.example.ke")
+    assert buyer_link not in stored.body_text
+    mail.outbox.clear()
+    meeting = Meeting.objects.get(request=accepted[0])
+    free = Slot.objects.filter(expo=expo).exclude(meetings__state="scheduled").first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mm_staff_meeting_move", args=[meeting.pk]), {"slot": free.pk, "table": meeting.table_id})
+
+    assert sorted(m.to[0] for m in mail.outbox) == [member.user.email, "wanjiru@nairobi-med.example.ke"]
+    assert all("have changed" in m.subject for m in mail.outbox)
