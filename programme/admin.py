@@ -12,7 +12,7 @@ from expo.admin import InviteMemberMixin
 
 from . import services
 from .forms import SessionAdminForm, SpeakerAdminForm
-from .models import Room, Session, SessionSpeaker, Speaker
+from .models import Room, Rsvp, Session, SessionSpeaker, Speaker
 
 
 @admin.register(Room)
@@ -111,3 +111,34 @@ class SpeakerAdmin(InviteMemberMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         services.speaker_save(speaker=obj, photo=form.photo_change())
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(admin.ModelAdmin):
+    """Who has a place at which session, and the waitlist in its order. Places change through the services: staff
+    give one up for a visitor with the action, which promotes the waitlist."""
+
+    list_display = ["registration", "session", "status", "queued_at"]
+    list_filter = ["status", "session__expo", "session"]
+    search_fields = ["registration__full_name", "registration__email", "session__title"]
+    list_select_related = ["registration", "session"]
+    ordering = ["session", "queued_at", "pk"]
+    actions = ["cancel_selected"]
+    readonly_fields = ["session", "registration", "status", "queued_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Give up the selected places"), permissions=["change"])
+    def cancel_selected(self, request, queryset) -> None:
+        rsvps = list(queryset)
+        for rsvp in rsvps:
+            services.rsvp_cancel(rsvp=rsvp)
+        self.message_user(
+            request,
+            ngettext("%(count)d place given up.", "%(count)d places given up.", len(rsvps)) % {"count": len(rsvps)},
+            messages.SUCCESS,
+        )

@@ -102,6 +102,11 @@ def staff_groups_ensure() -> None:
             content_type__app_label="programme", codename__in=programme.AWARDS_SECRETARIAT_PERMISSIONS
         )
     )
+    rsvps = importlib.import_module("programme.migrations.0005_grant_rsvp_permissions")
+    for role in (roles.FLOOR_MANAGERS, roles.AWARDS_SECRETARIAT):
+        Group.objects.get(name=role).permissions.add(
+            *Permission.objects.filter(content_type__app_label="programme", codename__in=rsvps.RSVP_PERMISSIONS)
+        )
 
 
 def add_to_role(user, role: str, *, mfa: bool = True) -> None:

@@ -163,3 +163,32 @@ def test_awards_secretariat_may_not_change_rooms(client, room):
     assert response.status_code == 403
     room.refresh_from_db()
     assert room.name == "Seminar room A"
+
+
+def test_staff_give_up_a_place_and_the_waitlist_moves_up(client, expo, room):
+    from programme import services
+    from programme.models import Rsvp
+    from tests.factories import register_visitor
+
+    room.capacity = 1
+    room.save()
+    session = SessionFactory(expo=expo, room=room, rsvp_required=True)
+    holder, waiting = (
+        services.rsvp_create(session=session, registration=register_visitor(expo, email=f"v{n}@example.pk"))
+        for n in range(2)
+    )
+    client.force_login(staff_member(roles.AWARDS_SECRETARIAT))
+    assert client.get(reverse("admin:programme_rsvp_changelist")).status_code == 200
+
+    client.post(
+        reverse("admin:programme_rsvp_changelist"), {"action": "cancel_selected", "_selected_action": [holder.pk]}
+    )
+
+    assert Rsvp.objects.get(pk=holder.pk).status == "cancelled"
+    assert Rsvp.objects.get(pk=waiting.pk).status == "confirmed"
+
+
+def test_gate_staff_cannot_see_rsvps(client, expo):
+    client.force_login(staff_member(roles.GATE_STAFF))
+
+    assert client.get(reverse("admin:programme_rsvp_changelist")).status_code == 403
