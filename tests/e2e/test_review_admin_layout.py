@@ -1,13 +1,11 @@
 """A nomination's admin page opens with the reviewer's scores and decision on the first screen, above the
 nomination's several screens of details. Real browser."""
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from playwright.sync_api import expect
 
 from exhibitors import services
+from tests.conftest import totp_code
 from tests.factories import PASSWORD, ExpoFactory, NominationFactory, NominationProductFactory
 
 # A common laptop screen; the page is read at this size without scrolling to act on it.
@@ -20,12 +18,7 @@ def _sign_in_staff(page, user) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.locator("input[name=code]")).to_be_visible()
-    # A code is good for its 30 s step only: near the end of one, wait for the next, as a busy server can
-    # take seconds to check it.
-    if time.time() % 30 > 20:
-        time.sleep(30.5 - time.time() % 30)
-    code = format_hotp_value(hotp_value(user.totp_secret, next(yield_hotp_counters_from_time())))
-    page.fill("input[name=code]", code)
+    page.fill("input[name=code]", totp_code(user))
     page.get_by_role("button", name="Sign In").click()
 
 
