@@ -4,7 +4,6 @@ Every write goes through ``services`` so that the room and speaker rules hold he
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,9 +22,7 @@ class RoomAdmin(admin.ModelAdmin):
     list_select_related = ["hall"]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        # The public programme shows the rooms' names.
-        transaction.on_commit(services.programme_changed)
+        services.room_save(room=obj)
 
 
 class SessionSpeakerInline(admin.TabularInline):

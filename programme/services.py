@@ -360,6 +360,19 @@ def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp:
     return rsvp
 
 
+def room_save(*, room: Room) -> Room:
+    """Save ``room``; when it now seats more people, the waitlists of its sessions still to come move up."""
+    with transaction.atomic():
+        room.save()
+        upcoming = Session.objects.filter(
+            room=room, rsvp_required=True, cancelled_at__isnull=True, ends_at__gt=timezone.now()
+        ).order_by("pk")
+        for session in upcoming:
+            _rsvp_promote(_lock_session(session))
+        transaction.on_commit(programme_changed)
+    return room
+
+
 def _rsvp_promote(session: Session) -> list[Rsvp]:
     """Confirm waitlisted RSVPs in the order people asked while the room has seats; the caller holds the lock."""
     free = session.room.capacity - _confirmed_count(session)

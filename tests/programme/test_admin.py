@@ -192,3 +192,41 @@ def test_gate_staff_cannot_see_rsvps(client, expo):
     client.force_login(staff_member(roles.GATE_STAFF))
 
     assert client.get(reverse("admin:programme_rsvp_changelist")).status_code == 403
+
+
+def test_more_seats_in_a_room_confirm_its_waitlists_in_order(client, expo, room, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from programme import services
+    from programme.models import Rsvp
+    from tests.factories import register_visitor
+
+    room.capacity = 1
+    room.save()
+    session = SessionFactory(expo=expo, room=room, rsvp_required=True)
+    past = SessionFactory(
+        expo=expo,
+        room=room,
+        rsvp_required=True,
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    rsvps = [
+        services.rsvp_create(session=session, registration=register_visitor(expo, email=f"w{n}@example.pk"))
+        for n in range(4)
+    ]
+    Rsvp.objects.create(session=past, registration=rsvps[1].registration, status=Rsvp.Status.WAITLISTED)
+    client.force_login(staff_member(roles.FLOOR_MANAGERS))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:programme_room_change", args=[room.pk]),
+            {"hall": room.hall_id, "name": room.name, "name_ur": "", "capacity": 3, "order": 0},
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    statuses = [Rsvp.objects.get(pk=rsvp.pk).status for rsvp in rsvps]
+    assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+    assert Rsvp.objects.get(session=past).status == "waitlisted"  # a session that is over stays as it was
+    assert sorted(message.to[0] for message in mail.outbox) == ["w1@example.pk", "w2@example.pk"]
