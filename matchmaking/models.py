@@ -9,6 +9,7 @@ an expo never overlap (``Slot.clean``), so "the same slot" is "the same time".
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,18 @@ class MatchmakingSettings(models.Model):
     weight_would = models.PositiveSmallIntegerField(_("weight of “would like to meet”"), default=2)
     weight_if_time = models.PositiveSmallIntegerField(_("weight of “if time allows”"), default=1)
     requests_open = models.BooleanField(_("requests open"), default=True)
+    reminder_evening_hour = models.PositiveSmallIntegerField(
+        _("evening reminder at (hour)"),
+        default=18,
+        validators=[MaxValueValidator(23)],
+        help_text=_("The hour of the day before a meeting, in the expo's time, when both sides are reminded of it."),
+    )
+    reminder_minutes_before = models.PositiveSmallIntegerField(
+        _("last reminder (minutes before)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_("How long before a meeting both sides are reminded of it again."),
+    )
     published_at = models.DateTimeField(
         _("agendas published"), null=True, blank=True, help_text=_("When the schedule was first published.")
     )
@@ -70,7 +83,13 @@ class MatchmakingSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(weight_must__gte=1, weight_would__gte=1, weight_if_time__gte=1),
                 name="matchmaking_weights_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    reminder_evening_hour__lte=23, reminder_minutes_before__gte=5, reminder_minutes_before__lte=240
+                ),
+                name="matchmaking_reminder_times_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +186,11 @@ class Participant(models.Model):
     )
     active = models.BooleanField(_("taking part"), default=True)
     opted_in_at = models.DateTimeField(_("joined"), default=timezone.now)
+    # Who last saved the availability when it was not the participant: a member of the desk acting for them.
+    availability_set_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("availability set by")
+    )
+    availability_set_at = models.DateTimeField(_("availability set"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -235,6 +259,10 @@ class MeetingRequest(models.Model):
     sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The signed-in person who accepted, declined or withdrew it, when a member of the desk acted for a participant.
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("answered by")
+    )
 
     class Meta:
         verbose_name = _("meeting request")
@@ -314,6 +342,35 @@ class MeetingSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.slot}"
+
+
+class MeetingReminder(models.Model):
+    """A reminder emailed to one side of a meeting, the evening before or shortly before it.
+
+    The row is claimed in the transaction that queues the email: the unique (seat, kind, start) makes a second
+    send of the same reminder, by a second run of the task or a second worker, fail instead of emailing twice.
+    The start is part of the key, so a meeting moved to another time is reminded of its new time; a cancelled
+    meeting has no seats left, so no reminder.
+    """
+
+    class Kind(models.TextChoices):
+        EVENING = "evening", _("The evening before")
+        SOON = "soon", _("Shortly before")
+
+    seat = models.ForeignKey(MeetingSeat, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("meeting starts"))
+    sent_at = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting reminder")
+        verbose_name_plural = _("meeting reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "kind", "starts_at"], name="one_reminder_per_seat_kind_and_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} · {self.get_kind_display()}"
 
 
 class SchedulerRun(models.Model):
