@@ -108,6 +108,23 @@ def staff_groups_ensure() -> None:
         Group.objects.get(name=role).permissions.add(
             *Permission.objects.filter(content_type__app_label="programme", codename__in=rsvps.RSVP_PERMISSIONS)
         )
+    attendance = importlib.import_module("programme.migrations.0007_grant_attendance_permissions")
+    for role, codenames in (
+        (roles.GATE_STAFF, attendance.GATE_STAFF_PERMISSIONS),
+        (roles.FLOOR_MANAGERS, attendance.FLOOR_MANAGER_PERMISSIONS),
+    ):
+        Group.objects.get(name=role).permissions.add(
+            *Permission.objects.filter(content_type__app_label="programme", codename__in=codenames)
+        )
+    awards = importlib.import_module("awards.migrations.0002_grant_awards_permissions")
+    awards_permissions = Permission.objects.filter(content_type__app_label="awards")
+    Group.objects.get(name=roles.AWARDS_SECRETARIAT).permissions.add(
+        *awards_permissions.filter(content_type__model__in=awards.SECRETARIAT_MODELS),
+        *awards_permissions.filter(codename__in=awards.SECRETARIAT_PERMISSIONS),
+    )
+    Group.objects.get_or_create(name=awards.JURORS)[0].permissions.add(
+        *awards_permissions.filter(codename__in=awards.JUROR_PERMISSIONS)
+    )
 
 
 def add_to_role(user, role: str, *, mfa: bool = True) -> None:

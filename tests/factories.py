@@ -432,3 +432,67 @@ class SpeakerFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     title = "Director"
     organisation = "SMEDA"
+
+
+# --- awards ---
+
+
+class AwardCategoryFactory(factory.django.DjangoModelFactory):
+    """An award category with no eligibility rules, open for candidates."""
+
+    class Meta:
+        model = "awards.Category"
+
+    expo = factory.LazyFunction(lambda: Expo.objects.filter(is_current=True).first() or ExpoFactory())
+    name = factory.Sequence(lambda n: f"Award {n + 1}")
+    description = "For the SME that did the most."
+
+
+class AwardRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Round"
+
+    category = factory.SubFactory(AwardCategoryFactory)
+    kind = "final"
+    jurors_per_candidate = 2
+
+
+class AwardCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Criterion"
+
+    round = factory.SubFactory(AwardRoundFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n + 1}")
+    weight = Decimal("1")
+
+
+class AwardCandidateFactory(factory.django.DjangoModelFactory):
+    """A candidate put forward by staff, eligible by the rules (tests of the checks use ``awards.services``)."""
+
+    class Meta:
+        model = "awards.Candidate"
+
+    category = factory.SubFactory(AwardCategoryFactory)
+    exhibitor = factory.SubFactory(ExhibitorFactory, nomination__expo=factory.SelfAttribute("...category.expo"))
+    route = "staff"
+    statement = "Doubled its exports in two years."
+    rules_eligible = True
+
+
+class JurorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Juror"
+
+    expo = factory.LazyFunction(lambda: Expo.objects.filter(is_current=True).first() or ExpoFactory())
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"juror{n}@jury.example.pk")
+    organisation = "Lahore University of Management Sciences"
+
+
+class AwardAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Assignment"
+
+    round = factory.SubFactory(AwardRoundFactory)
+    candidate = factory.SubFactory(AwardCandidateFactory, category=factory.SelfAttribute("..round.category"))
+    juror = factory.SubFactory(JurorFactory, expo=factory.SelfAttribute("..round.category.expo"))
