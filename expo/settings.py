@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     "expo.requeue_stale_emails": {"task": "expo.requeue_stale_emails", "schedule": 300.0},
     "visitors.requeue_lost_batches": {"task": "visitors.requeue_lost_batches", "schedule": 300.0},
     "visitors.sync_booth_staff_badges": {"task": "visitors.sync_booth_staff_badges", "schedule": 300.0},
+    # Every minute, so that the reminder shortly before a meeting leaves within a minute of being due.
+    "matchmaking.send_reminders": {"task": "matchmaking.send_reminders", "schedule": 60.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

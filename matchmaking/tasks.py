@@ -1,10 +1,17 @@
 """Celery tasks of the matchmaking app: thin wrappers that take ids and call a service."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(name="matchmaking.run_scheduler")
 def run_scheduler(run_id: int) -> None:
     services.scheduler_run_execute(run_id=run_id)
+
+
+@shared_task(name="matchmaking.send_reminders")
+def send_reminders() -> int:
+    """Run by beat every minute; safe to run twice or on two workers at once (each reminder is claimed once)."""
+    return reminders.reminders_send(now=timezone.now())
