@@ -1,0 +1,321 @@
+"""Demo B2B matchmaking for Expo 2026: the settings, meeting slots on the expo days around lunch and the programme's
+ceremonies, 20 lounge tables, every demo exhibitor taking part, confirmed buyers (a Kenyan importer of surgical
+instruments, the Azerbaijani and Malaysian delegations, a bank, an investor) with their profiles and availability,
+requests pending, accepted and declined, and one scheduler run published, so that agendas are not empty.
+
+Called by ``load_demo`` after the exhibitors, the visitors and the programme. Safe to run twice: slots are laid
+out only for an expo that has none, a person registers and asks for a meeting only once, and the scheduler runs
+only while nothing is published.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from exhibitors.models import Exhibitor, ExhibitorProduct
+from expo.demo import ADMIN_EMAIL
+from expo.models import Expo, Sector, User
+from programme.selectors import meeting_breaks
+from visitors import services as visitor_services
+from visitors.demo import SITE_URL
+from visitors.models import Category, Registration
+
+from . import scheduler, selectors, services
+from .models import (
+    MatchmakingSettings,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    Priority,
+    SchedulerRun,
+    Slot,
+    Table,
+)
+
+DAY_STARTS, DAY_ENDS = datetime.time(10, 0), datetime.time(17, 0)
+LUNCH = (datetime.time(13, 0), datetime.time(14, 0), "Lunch and Zuhr prayers")
+TABLES = 20
+
+# key, full name, email, category, organisation, country, city, expo days (0 = first), profile, sector slugs,
+# slots of the first day they cannot meet in (counted from the day's first meeting slot)
+BUYERS = [
+    (
+        "kenya",
+        "Wanjiku Otieno",
+        "wanjiku.otieno@example.ke",
+        Category.BUYER,
+        "Nairobi Medical Supplies Ltd",
+        "KE",
+        "Nairobi",
+        [0, 1],
+        {
+            "product_keywords": "surgical instruments, dissecting forceps, needle holders, dental instruments",
+            "hs_codes": "9018.90, 9018.49",
+            "volume": "USD 250,000 a year",
+            "target_markets": "Kenya, Uganda, Tanzania",
+            "languages": "English, Swahili",
+        },
+        ["surgical-instruments"],
+        [],
+    ),
+    (
+        "azerbaijan",
+        "Leyla Mammadova",
+        "leyla.mammadova@example.az",
+        Category.FOREIGN_DELEGATE,
+        "Azerbaijan trade delegation",
+        "AZ",
+        "Baku",
+        [0, 1, 2],
+        {
+            "product_keywords": "furniture, sports goods, home textiles, leather goods",
+            "volume": "Container loads for retail chains in Baku",
+            "target_markets": "Azerbaijan, Georgia",
+            "languages": "Azerbaijani, Russian, English",
+            "delegation_members": "Rashad Aliyev\nGunel Huseynova",
+        },
+        ["furniture", "sports-goods", "leather-and-leather-products"],
+        [],
+    ),
+    (
+        "malaysia",
+        "Nurul Aisyah binti Rahman",
+        "nurul.rahman@example.my",
+        Category.FOREIGN_DELEGATE,
+        "Malaysian halal trade delegation",
+        "MY",
+        "Kuala Lumpur",
+        [0, 1],
+        {
+            "product_keywords": "mango pulp, dried mango, honey, herbal cosmetics, halal food",
+            "hs_codes": "2007.99, 0409.00",
+            "volume": "USD 100,000–500,000 per supplier",
+            "target_markets": "Malaysia, Indonesia, Singapore",
+            "languages": "Malay, English",
+            "delegation_members": "Ahmad Faiz bin Ismail",
+        },
+        ["agro-food-processing", "honey", "cosmetics"],
+        [],
+    ),
+    (
+        "bank",
+        "Kamran Aziz",
+        "kamran.aziz@example.pk",
+        Category.BANK,
+        "Punjab SME Finance Bank",
+        "PK",
+        "Lahore",
+        [0],
+        {
+            "product_keywords": "working capital, export refinance, machinery leasing",
+            "volume": "PKR 5–50 million per SME",
+            "target_markets": "Pakistan",
+            "languages": "Urdu, English",
+        },
+        ["light-engineering", "ict-and-services"],
+        # The bank's team is at the access to finance panel at noon on the first day.
+        [1, 2],
+    ),
+    (
+        "investor",
+        "Sara Haroon",
+        "sara.haroon@example.pk",
+        Category.INVESTOR,
+        "Indus Growth Partners",
+        "PK",
+        "Karachi",
+        [1, 2],
+        {
+            "product_keywords": "equity, export-ready SMEs, women-led businesses",
+            "volume": "USD 0.5–2 million a deal",
+            "target_markets": "Pakistan, the Gulf",
+            "languages": "Urdu, English",
+        },
+        ["ict-and-services", "cosmetics"],
+        [],
+    ),
+]
+
+P, D = Priority, MeetingRequest.DeclineReason
+S = MeetingRequest.Status
+ACCEPTED, PENDING, DECLINED = S.ACCEPTED, S.PENDING, S.DECLINED
+# sender, receiver (a buyer's key or an exhibitor's name), priority, at the stall, message, outcome, decline reason
+REQUESTS = [
+    ("kenya", "Hilal Surgical", P.MUST, False, "We import CE-marked forceps for hospitals in Nairobi.", ACCEPTED, ""),
+    ("kenya", "Wazirabad Cutlery House", P.WOULD, False, "Do you make scalpel handles or scissors?", PENDING, ""),
+    ("kenya", "Kasur Tanners", P.IF_TIME, False, "", DECLINED, D.NOT_RELEVANT),
+    ("azerbaijan", "Heritage Woodcraft", P.MUST, False, "Carved furniture for a Baku hotel group.", ACCEPTED, ""),
+    ("azerbaijan", "Zahra Sports", P.WOULD, False, "", ACCEPTED, ""),
+    ("azerbaijan", "Hala Crafts", P.WOULD, False, "Ajrak for a cultural week in Baku.", PENDING, ""),
+    ("malaysia", "Sweet Chaunsa", P.MUST, False, "Halal mango pulp for Malaysian bakeries.", ACCEPTED, ""),
+    ("malaysia", "Karak Honey", P.MUST, False, "", ACCEPTED, ""),
+    ("malaysia", "Nimra Naturals", P.WOULD, True, "", ACCEPTED, ""),
+    ("malaysia", "Codeloom", P.IF_TIME, False, "", DECLINED, D.NO_CAPACITY),
+    ("bank", "GPE", P.WOULD, False, "Leasing for your new CNC line.", ACCEPTED, ""),
+    ("Codeloom", "investor", P.MUST, False, "Our ERP suite for exporters is raising its first round.", ACCEPTED, ""),
+    ("Hala Crafts", "investor", P.WOULD, False, "A women-led collective looking to grow.", PENDING, ""),
+    ("Kasur Tanners", "Zahra Sports", P.WOULD, False, "Leather for your goalkeeper gloves.", ACCEPTED, ""),
+]  # fmt: skip
+
+
+def _lay_out_slots(expo: Expo) -> None:
+    """Meeting slots of the settings' length on each expo day, around lunch and the programme's ceremonies, which
+    become break slots. Only for an expo without slots: staff may have changed them."""
+    if Slot.objects.filter(expo=expo).exists():
+        return
+    zone = ZoneInfo(expo.time_zone)
+    length = datetime.timedelta(minutes=selectors.settings_for(expo).slot_minutes)
+    programme_breaks = meeting_breaks(expo)
+    for day in expo.days:
+        opens = datetime.datetime.combine(day, DAY_STARTS, tzinfo=zone)
+        closes = datetime.datetime.combine(day, DAY_ENDS, tzinfo=zone)
+        breaks = [
+            (
+                datetime.datetime.combine(day, LUNCH[0], tzinfo=zone),
+                datetime.datetime.combine(day, LUNCH[1], tzinfo=zone),
+                LUNCH[2],
+            )
+        ]
+        breaks += [
+            (max(start, opens), min(end, closes), label)
+            for start, end, label in programme_breaks
+            if start < closes and end > opens
+        ]
+        merged: list[list] = []
+        for start, end, label in sorted(breaks):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+                merged[-1][2] += f", {label}"
+            else:
+                merged.append([start, end, label])
+        moment = opens
+        for start, end, label in [*merged, [closes, closes, ""]]:
+            while moment + length <= start:
+                Slot.objects.create(expo=expo, start=moment, end=moment + length)
+                moment += length
+            if end > start:
+                Slot.objects.create(expo=expo, start=start, end=end, kind=Slot.Kind.BREAK, label=label[:80])
+            moment = max(moment, end)
+
+
+def _buyer(expo: Expo, admin: User, row: tuple) -> Participant:
+    """The person registered at the desk with their category confirmed, taking part with their profile; their
+    availability set when they first join."""
+    _key, full_name, email, category, organisation, country, city, days, profile, sectors, busy = row
+    registration = Registration.objects.filter(expo=expo, email=email).first()
+    if registration is None:
+        registration, _created = visitor_services.registration_create(
+            expo=expo,
+            category=category,
+            full_name=full_name,
+            email=email,
+            phone="+92 300 7654321",
+            organisation=organisation,
+            country=country,
+            city=city,
+            dates=[expo.days[day] for day in days],
+            source=Registration.Source.DESK,
+            site_url=SITE_URL,
+            category_confirmed_by=admin,
+        )
+    joined_before = Participant.objects.filter(registration=registration).exists()
+    sector_rows = Sector.objects.filter(slug__in=sectors)
+    participant = services.participant_join(
+        registration=registration,
+        profile={"organisation": organisation, "country": country, **profile},
+        sectors=sector_rows,
+        clusters=[cluster for sector in sector_rows for cluster in sector.clusters.all()],
+    )
+    if not joined_before and busy:
+        offered = selectors.default_slots(expo=expo, registration=registration)
+        services.availability_set(
+            participant=participant,
+            available_slot_ids=[slot.pk for number, slot in enumerate(offered) if number not in busy],
+        )
+    return participant
+
+
+def _exhibitor(exhibitor: Exhibitor) -> Participant:
+    """The exhibitor taking part with its directory profile: its cluster, sector and products."""
+    return services.participant_join(
+        exhibitor=exhibitor,
+        profile={
+            "organisation": exhibitor.name,
+            "country": "PK",
+            "product_keywords": ", ".join(
+                ExhibitorProduct.objects.filter(exhibitor=exhibitor).order_by("pk").values_list("name", flat=True)
+            )[:300],
+            "target_markets": exhibitor.export_markets[:200],
+            "languages": "Urdu, English",
+        },
+        clusters=[exhibitor.cluster],
+        sectors=[exhibitor.cluster.sector],
+    )
+
+
+def _ask(parties: dict[str, Participant], admin: User, row: tuple) -> None:
+    """The request as its sender makes it, and its receiver's answer; once per pair."""
+    sender_key, receiver_key, priority, at_stall, message, outcome, reason = row
+    sender, receiver = parties[sender_key], parties[receiver_key]
+    if MeetingRequest.objects.filter(sender=sender, receiver=receiver).exists():
+        return
+    meeting_request = services.request_send(
+        sender=sender,
+        participant_id=receiver.pk,
+        message=message,
+        priority=priority,
+        at_stall=at_stall,
+        by=admin,
+        site_url=SITE_URL,
+    )
+    if outcome == MeetingRequest.Status.ACCEPTED:
+        services.request_accept(meeting_request=meeting_request, by_participant=receiver, site_url=SITE_URL)
+    elif outcome == MeetingRequest.Status.DECLINED:
+        services.request_decline(
+            meeting_request=meeting_request, by_participant=receiver, reason=reason, site_url=SITE_URL
+        )
+
+
+def _publish(expo: Expo, admin: User) -> None:
+    """One scheduler run, computed here and published, unless meetings are already published.
+
+    The run is computed in this process rather than queued as the desk's button queues it: the demo must have
+    its agendas when the command ends, whether or not a worker is running."""
+    if SchedulerRun.objects.filter(expo=expo, status=SchedulerRun.Status.PUBLISHED).exists():
+        return
+    if Meeting.objects.filter(expo=expo).exists():
+        return
+    run = SchedulerRun.objects.create(
+        expo=expo, started_by=admin, parameters={"work_per_request": scheduler.WORK_PER_REQUEST}
+    )
+    services.scheduler_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    if run.status == SchedulerRun.Status.PREVIEW:
+        services.scheduler_run_publish(run=run, by=admin, site_url=SITE_URL)
+
+
+@transaction.atomic
+def load(*, expo: Expo) -> dict[str, int]:
+    MatchmakingSettings.objects.get_or_create(expo=expo)
+    _lay_out_slots(expo)
+    for number in range(1, TABLES + 1):
+        Table.objects.get_or_create(expo=expo, number=number)
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    parties: dict[str, Participant] = {}
+    exhibitors = Exhibitor.objects.filter(expo=expo, listed=True).select_related("cluster__sector").order_by("pk")
+    for exhibitor in exhibitors:
+        parties[exhibitor.name] = _exhibitor(exhibitor)
+    for row in BUYERS:
+        parties[row[0]] = _buyer(expo, admin, row)
+    for row in REQUESTS:
+        if row[0] in parties and row[1] in parties:
+            _ask(parties, admin, row)
+    _publish(expo, admin)
+    return {
+        "meeting_slots": Slot.objects.filter(expo=expo, kind=Slot.Kind.MEETING).count(),
+        "lounge_tables": Table.objects.filter(expo=expo).count(),
+        "matchmaking_participants": Participant.objects.filter(expo=expo).count(),
+        "meeting_requests": MeetingRequest.objects.filter(expo=expo).count(),
+        "meetings": Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED).count(),
+    }
