@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from expo import selectors as core_selectors
-from expo.admin import InvitationInline, InviteMemberMixin, ReadOnlyHistoryAdmin
+from expo.admin import (
+    InvitationInline,
+    InviteMemberMixin,
+    ReadOnlyHistoryAdmin,
+    reason_confirmation,
+    reason_confirmation_sent,
+)
 from expo.models import Expo
 
 from . import selectors, services
@@ -352,7 +358,7 @@ class NominationAdmin(ReadOnlyHistoryAdmin):
 
     def _decide_selected(self, request, queryset, decision: str):
         """Ask for confirmation (and the reason), then decide on every chosen nomination through the service."""
-        confirmed = request.POST.get("confirm") == "yes"
+        confirmed = reason_confirmation_sent(request)
         form = BulkDecisionForm(request.POST if confirmed else None, decision=decision)
         nominations = list(queryset.select_related("trade_body", "cluster").order_by("legal_name"))
         if confirmed and form.is_valid():
@@ -393,19 +399,27 @@ class NominationAdmin(ReadOnlyHistoryAdmin):
             Status.WAITLISTED: _("Waitlist these nominations?"),
             Status.REJECTED: _("Reject these nominations?"),
         }
-        return self._render(
+        return reason_confirmation(
             request,
-            "decide_confirmation.html",
-            None,
-            {
-                "title": titles[decision],
-                "nominations": nominations,
-                "form": form,
-                "action": ACTION_OF_DECISION[decision],
-                "confirm_label": confirm_labels[decision] % {"count": count},
-                "return_to": request.POST.get("return_to", ""),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            self,
+            title=titles[decision],
+            explanation=_(
+                "The trade body of each nomination is told of the decision and the reason by email. "
+                "Approval also makes the exhibitor and invites the enterprise's contact."
+            ),
+            columns=[_("Nomination"), _("Trade body"), _("Cluster"), _("Status")],
+            rows=[
+                (
+                    nomination.pk,
+                    [nomination, nomination.trade_body, nomination.cluster, nomination.get_status_display()],
+                )
+                for nomination in nominations
+            ],
+            form=form,
+            action=ACTION_OF_DECISION[decision],
+            confirm_label=confirm_labels[decision] % {"count": count},
+            testid="chosen-nominations",
+            return_to=request.POST.get("return_to", ""),
         )
 
     @admin.action(description=gettext_lazy("Approve the selected nominations"), permissions=["decide"])
@@ -695,7 +709,7 @@ class ExhibitorAdmin(InviteMemberMixin, ReadOnlyHistoryAdmin):
 
     def _listing_decision(self, request, queryset, *, unlist: bool):
         """Ask for the reason, then unlist (or list again) every chosen exhibitor through the service."""
-        confirmed = request.POST.get("confirm") == "yes"
+        confirmed = reason_confirmation_sent(request)
         form = ListingDecisionForm(request.POST if confirmed else None)
         exhibitors = list(queryset.select_related("expo", "cluster").order_by("name"))
         if confirmed and form.is_valid():
@@ -724,17 +738,29 @@ class ExhibitorAdmin(InviteMemberMixin, ReadOnlyHistoryAdmin):
                 )
                 messages.success(request, message % {"count": done})
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Unlist these exhibitors?") if unlist else _("List these exhibitors again?"),
-            "exhibitors": exhibitors,
-            "form": form,
-            "unlist": unlist,
-            "action": "unlist_selected" if unlist else "relist_selected",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/exhibitors/exhibitor/listing_confirmation.html", context)
+        return reason_confirmation(
+            request,
+            self,
+            title=_("Unlist these exhibitors?") if unlist else _("List these exhibitors again?"),
+            explanation=(
+                _(
+                    "Unlisted exhibitors leave the public directory and the public floor plan until staff list them "
+                    "again; saving their profile does not bring them back. Their members see the reason on their "
+                    "dashboard."
+                )
+                if unlist
+                else _("Each exhibitor returns to the public directory if its profile has a description.")
+            ),
+            columns=[_("Exhibitor"), _("Edition"), _("Cluster"), _("Reason for unlisting")],
+            rows=[
+                (exhibitor.pk, [exhibitor, exhibitor.expo, exhibitor.cluster, exhibitor.unlisted_reason])
+                for exhibitor in exhibitors
+            ],
+            form=form,
+            action="unlist_selected" if unlist else "relist_selected",
+            confirm_label=_("Unlist") if unlist else _("List again"),
+            testid="chosen-exhibitors",
+        )
 
     @admin.action(description=gettext_lazy("Unlist the selected exhibitors from the directory"), permissions=["change"])
     def unlist_selected(self, request, queryset):

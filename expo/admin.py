@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,47 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+def reason_confirmation_sent(request) -> bool:
+    """Whether an admin action's POST comes from its confirmation page (``reason_confirmation``)."""
+    return request.POST.get("confirm") == "yes"
+
+
+def reason_confirmation(
+    request,
+    model_admin: admin.ModelAdmin,
+    *,
+    title: str,
+    explanation: str,
+    columns: list[str],
+    rows: list[tuple[int, list]],
+    form,
+    action: str,
+    confirm_label: str,
+    testid: str,
+    return_to: str = "",
+) -> TemplateResponse:
+    """The page an admin action shows before it acts: what will happen, the chosen ``rows`` (each a primary key
+    and its cells), the reason ``form`` with its errors, and the button that posts the action back confirmed."""
+    return TemplateResponse(
+        request,
+        "admin/reason_confirmation.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": title,
+            "explanation": explanation,
+            "columns": columns,
+            "rows": rows,
+            "form": form,
+            "action": action,
+            "confirm_label": confirm_label,
+            "testid": testid,
+            "return_to": return_to,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):

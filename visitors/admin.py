@@ -8,9 +8,7 @@ badges, print a sheet).
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from expo import selectors as core_selectors
-from expo.admin import RecordAdmin
+from expo.admin import RecordAdmin, reason_confirmation, reason_confirmation_sent
 
 from . import services
 from .models import (
@@ -226,22 +224,24 @@ class BadgeAdmin(admin.ModelAdmin):
 
     def _with_reason(self, request, queryset, *, action: str, title: str, service, done: str):
         """Ask for the reason on a page of its own, then call ``service`` for each badge with it."""
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form = ReasonForm(request.POST if reason_confirmation_sent(request) else None)
         if form.is_valid():
             for badge in queryset:
                 service(badge=badge, reason=form.cleaned_data["reason"], by=request.user)
             self.message_user(request, done, messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "badges": queryset,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "visitors/admin_reason.html", context)
+        return reason_confirmation(
+            request,
+            self,
+            title=title,
+            explanation=_("The reason is kept in each badge's history, with your name."),
+            columns=[_("Badge"), _("Name"), _("Organisation")],
+            rows=[(badge.pk, [badge.number, badge.full_name, badge.organisation]) for badge in queryset],
+            form=form,
+            action=action,
+            confirm_label=_("Confirm"),
+            testid="chosen-badges",
+        )
 
     @admin.action(description=gettext_lazy("Revoke the selected badges"), permissions=["change"])
     def revoke_selected(self, request, queryset):

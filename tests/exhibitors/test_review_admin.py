@@ -455,7 +455,7 @@ def test_bulk_waitlist_decides_every_chosen_nomination(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse(CHANGELIST), {**data, "confirm": "yes", "reason": "Cluster full this year"})
 
-    assert [n.legal_name for n in confirmation.context["nominations"]] == ["Alpha", "Beta"]
+    assert [cells[0].legal_name for _pk, cells in confirmation.context["rows"]] == ["Alpha", "Beta"]
     assert 'value="Yes, waitlist 2 nominations"' in confirmation.content.decode()
     assert messages_of(response) == ["2 nominations are now waitlisted."]
     assert dict(Nomination.objects.values_list("legal_name", "status")) == {

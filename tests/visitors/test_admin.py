@@ -49,7 +49,7 @@ def test_badge_actions_issue_booth_staff_badges_revoke_and_print(client, staff_w
     asked = client.post(url, {"action": "revoke_selected", "_selected_action": [visitor.badge.pk]})
     assert 'name="reason"' in asked.content.decode()  # a revocation asks why first
     assert not Badge.objects.get(pk=visitor.badge.pk).revoked
-    reason = {"apply": "1", "reason": "Reported stolen"}
+    reason = {"confirm": "yes", "reason": "Reported stolen"}
     client.post(url, {"action": "revoke_selected", "_selected_action": [visitor.badge.pk]} | reason)
     assert Badge.objects.get(pk=visitor.badge.pk).revoked
 

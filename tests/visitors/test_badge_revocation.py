@@ -57,7 +57,7 @@ def test_a_staff_revocation_survives_the_holder_cancelling_and_registering_again
     asked = client.post(BADGES, {"action": "revoke_selected", "_selected_action": [badge.pk]})
     client.post(
         BADGES,
-        {"action": "revoke_selected", "_selected_action": [badge.pk], "apply": "1", "reason": "Resold the badge"},
+        {"action": "revoke_selected", "_selected_action": [badge.pk], "confirm": "yes", "reason": "Resold the badge"},
     )
     client.logout()
 
@@ -92,14 +92,14 @@ def test_only_staff_lift_a_revocation_and_only_with_a_reason(client, expo, desk_
     client.force_login(desk)
 
     without_reason = client.post(
-        BADGES, {"action": "restore_selected", "_selected_action": [badge.pk], "apply": "1", "reason": "  "}
+        BADGES, {"action": "restore_selected", "_selected_action": [badge.pk], "confirm": "yes", "reason": "  "}
     )
     assert "This field is required." in without_reason.content.decode()
     assert Badge.objects.get(pk=badge.pk).revoked
 
     client.post(
         BADGES,
-        {"action": "restore_selected", "_selected_action": [badge.pk], "apply": "1", "reason": "Found at the desk"},
+        {"action": "restore_selected", "_selected_action": [badge.pk], "confirm": "yes", "reason": "Found at the desk"},
     )
 
     badge.refresh_from_db()
@@ -150,7 +150,7 @@ def test_staff_who_may_only_view_badges_can_neither_revoke_nor_lift(client, expo
     client.force_login(viewer)
 
     page = client.get(BADGES).content.decode()
-    client.post(BADGES, {"action": "revoke_selected", "_selected_action": [badge.pk], "apply": "1", "reason": "x"})
+    client.post(BADGES, {"action": "revoke_selected", "_selected_action": [badge.pk], "confirm": "yes", "reason": "x"})
 
     assert 'value="revoke_selected"' not in page
     assert not Badge.objects.get(pk=badge.pk).revoked
