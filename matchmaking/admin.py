@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expo.admin import ReadOnlyHistoryAdmin
 
+from . import suggest_services
 from .models import (
     AvailabilityBlock,
     MatchmakingSettings,
@@ -44,7 +45,14 @@ class MatchmakingSettingsAdmin(admin.ModelAdmin):
         "weight_if_time",
         "requests_open",
     ]
-    readonly_fields = ["published_at"]
+    readonly_fields = ["published_at", "suggestions_computed_at"]
+    actions = ["recompute_suggestions"]
+
+    @admin.action(description=_("Recompute the suggestions of whom to meet"), permissions=["change"])
+    def recompute_suggestions(self, request, queryset):
+        for rules in queryset:
+            suggest_services.suggestions_recompute_soon(expo_id=rules.expo_id)
+        self.message_user(request, _("The suggestions are being recomputed in the background."))
 
 
 @admin.register(Slot)

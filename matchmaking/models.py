@@ -75,6 +75,23 @@ class MatchmakingSettings(models.Model):
     published_at = models.DateTimeField(
         _("agendas published"), null=True, blank=True, help_text=_("When the schedule was first published.")
     )
+    # How suggestions of whom to meet are weighed (``matchmaking.suggest``): each factor's strength, 0 to 1,
+    # times its weight; 0 leaves a factor out.
+    suggestions_per_participant = models.PositiveSmallIntegerField(_("suggestions per participant"), default=20)
+    suggest_weight_sector = models.PositiveSmallIntegerField(
+        _("suggestions: weight of a shared cluster or sector"), default=3
+    )
+    suggest_weight_products = models.PositiveSmallIntegerField(_("suggestions: weight of shared products"), default=4)
+    suggest_weight_hs_code = models.PositiveSmallIntegerField(_("suggestions: weight of shared HS codes"), default=4)
+    suggest_weight_market = models.PositiveSmallIntegerField(_("suggestions: weight of export market fit"), default=3)
+    suggest_weight_size = models.PositiveSmallIntegerField(_("suggestions: weight of size and volume fit"), default=1)
+    suggest_weight_women_led = models.PositiveSmallIntegerField(
+        _("suggestions: preference for women-led exhibitors"), default=1
+    )
+    suggest_weight_micro = models.PositiveSmallIntegerField(
+        _("suggestions: preference for micro exhibitors"), default=1
+    )
+    suggestions_computed_at = models.DateTimeField(_("suggestions computed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("matchmaking settings")
@@ -371,6 +388,40 @@ class MeetingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat} · {self.get_kind_display()}"
+
+
+class Suggestion(models.Model):
+    """Someone a participant should meet, with the score and the reason ``matchmaking.suggest`` gave.
+
+    Recomputed for a whole expo in the background, never on page load. The one suggested is an exhibitor (joined
+    or not) or a visitor taking part; ``reasons`` holds the reason's message codes and parameters, rendered in the
+    reader's language.
+    """
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="+", verbose_name=_("expo"))
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="suggestions")
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    other = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.PositiveIntegerField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["participant", "rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exhibitor__isnull=False, other__isnull=True)
+                | models.Q(exhibitor__isnull=True, other__isnull=False),
+                name="suggestion_of_an_exhibitor_or_a_visitor",
+            ),
+            models.UniqueConstraint(fields=["participant", "rank"], name="one_suggestion_per_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.exhibitor or self.other}"
 
 
 class SchedulerRun(models.Model):

@@ -21,7 +21,7 @@ from expo.services import ExpoError, email_queue
 from visitors import links
 from visitors.models import Registration
 
-from . import scheduler, selectors
+from . import scheduler, selectors, suggest_services
 from .models import (
     AvailabilityBlock,
     MatchmakingSettings,
@@ -89,12 +89,14 @@ def participant_join(
             )
         participant.active = True
         _profile_set(participant, profile=profile, clusters=clusters, sectors=sectors)
+        suggest_services.suggestions_recompute_soon(expo_id=participant.expo_id)
     return participant
 
 
 def participant_leave(*, participant: Participant) -> None:
     """Stop taking part: others can no longer ask; requests already made stay as they are."""
     Participant.objects.filter(pk=participant.pk).update(active=False)
+    suggest_services.suggestions_recompute_soon(expo_id=participant.expo_id)
 
 
 def exhibitor_participant_ensure(*, exhibitor: Exhibitor) -> Participant:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services
+from . import reminders, services, suggest_services
 
 
 @shared_task(name="matchmaking.run_scheduler")
@@ -15,3 +15,8 @@ def run_scheduler(run_id: int) -> None:
 def send_reminders() -> int:
     """Run by beat every minute; safe to run twice or on two workers at once (each reminder is claimed once)."""
     return reminders.reminders_send(now=timezone.now())
+
+
+@shared_task(name="matchmaking.recompute_suggestions", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def recompute_suggestions(expo_id: int) -> None:
+    suggest_services.suggestions_recompute(expo_id=expo_id)
