@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("visitors.urls")),
     path("", include("programme.urls")),
     path("", include("matchmaking.urls")),
+    path("", include("awards.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,5 @@
+"""URLs of the awards: each view module lists its patterns beside its views."""
+
+from .views import candidacy
+
+urlpatterns = [*candidacy.urlpatterns]

@@ -1,0 +1,1 @@
+"""The awards' pages; each module lists its URL patterns beside its views."""
