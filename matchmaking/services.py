@@ -117,8 +117,9 @@ def exhibitor_participant_ensure(*, exhibitor: Exhibitor) -> Participant:
     return participant
 
 
-def availability_set(*, participant: Participant, available_slot_ids: Iterable[int]) -> None:
-    """Block every slot the participant could meet in by default but did not keep."""
+def availability_set(*, participant: Participant, available_slot_ids: Iterable[int], by: User | None = None) -> None:
+    """Block every slot the participant could meet in by default but did not keep; ``by`` is the member of the
+    desk who set it for them, recorded on the participant."""
     keep = set(available_slot_ids)
     offered = {
         slot.pk for slot in selectors.default_slots(expo=participant.expo, registration=participant.registration)
@@ -130,6 +131,7 @@ def availability_set(*, participant: Participant, available_slot_ids: Iterable[i
         AvailabilityBlock.objects.bulk_create(
             AvailabilityBlock(participant=participant, slot_id=slot_id) for slot_id in sorted(offered - keep)
         )
+        Participant.objects.filter(pk=participant.pk).update(availability_set_by=by, availability_set_at=timezone.now())
 
 
 # --- Requests ----------------------------------------------------------------------------------
@@ -210,7 +212,13 @@ def request_send(
 
 
 def _decide(
-    *, meeting_request: MeetingRequest, by_participant: Participant, status: str, reason: str = "", site_url: str
+    *,
+    meeting_request: MeetingRequest,
+    by_participant: Participant,
+    status: str,
+    reason: str = "",
+    by: User | None = None,
+    site_url: str,
 ) -> None:
     with transaction.atomic():
         current = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
@@ -230,39 +238,49 @@ def _decide(
             raise MatchmakingError(_("Choose a reason."), field="reason")
         current.status = status
         current.decline_reason = reason if status == MeetingRequest.Status.DECLINED else ""
-        current.decided_at = timezone.now()
-        current.save(update_fields=["status", "decline_reason", "decided_at"])
+        current.decided_at, current.decided_by = timezone.now(), by
+        current.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
         meeting_request.status, meeting_request.decline_reason = current.status, current.decline_reason
         other = current.receiver if status == MeetingRequest.Status.WITHDRAWN else current.sender
         _notify(current, to=other, kind=status, site_url=site_url)
 
 
-def request_accept(*, meeting_request: MeetingRequest, by_participant: Participant, site_url: str) -> None:
+# ``by`` on an answer is the member of the desk acting for ``by_participant``, recorded as ``decided_by``.
+
+
+def request_accept(
+    *, meeting_request: MeetingRequest, by_participant: Participant, by: User | None = None, site_url: str
+) -> None:
     _decide(
         meeting_request=meeting_request,
         by_participant=by_participant,
         status=MeetingRequest.Status.ACCEPTED,
+        by=by,
         site_url=site_url,
     )
 
 
 def request_decline(
-    *, meeting_request: MeetingRequest, by_participant: Participant, reason: str, site_url: str
+    *, meeting_request: MeetingRequest, by_participant: Participant, reason: str, by: User | None = None, site_url: str
 ) -> None:
     _decide(
         meeting_request=meeting_request,
         by_participant=by_participant,
         status=MeetingRequest.Status.DECLINED,
         reason=reason,
+        by=by,
         site_url=site_url,
     )
 
 
-def request_withdraw(*, meeting_request: MeetingRequest, by_participant: Participant, site_url: str) -> None:
+def request_withdraw(
+    *, meeting_request: MeetingRequest, by_participant: Participant, by: User | None = None, site_url: str
+) -> None:
     _decide(
         meeting_request=meeting_request,
         by_participant=by_participant,
         status=MeetingRequest.Status.WITHDRAWN,
+        by=by,
         site_url=site_url,
     )
 

@@ -1,5 +1,11 @@
 """URLs of the matchmaking app: each view module lists its patterns beside its views."""
 
-from . import views, views_staff, views_suggest
+from . import views, views_desk, views_pdf, views_staff, views_suggest
 
-urlpatterns = [*views_staff.urlpatterns, *views.urlpatterns, *views_suggest.urlpatterns]
+urlpatterns = [
+    *views_staff.urlpatterns,
+    *views_desk.urlpatterns,
+    *views.urlpatterns,
+    *views_pdf.urlpatterns,
+    *views_suggest.urlpatterns,
+]
