@@ -7,11 +7,11 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy, ngettext
 
-from expo.admin import InviteMemberMixin
+from expo.admin import InviteMemberMixin, RecordAdmin
 
 from . import services
 from .forms import SessionAdminForm, SpeakerAdminForm
-from .models import Room, Rsvp, Session, SessionSpeaker, Speaker
+from .models import Attendance, Room, Rsvp, Session, SessionSpeaker, Speaker
 
 
 @admin.register(Room)
@@ -139,3 +139,14 @@ class RsvpAdmin(admin.ModelAdmin):
             ngettext("%(count)d place given up.", "%(count)d places given up.", len(rsvps)) % {"count": len(rsvps)},
             messages.SUCCESS,
         )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(RecordAdmin):
+    """Who came to which session, as the doors recorded it; staff read it here, the doors write it."""
+
+    list_display = ["badge", "session", "scanned_at", "rsvp", "offline", "over_capacity"]
+    list_filter = ["rsvp", "offline", "over_capacity", "session__expo", "session"]
+    search_fields = ["badge__number", "badge__full_name", "session__title"]
+    list_select_related = ["badge", "session"]
+    raw_id_fields = ["session", "badge", "scanned_by"]

@@ -80,3 +80,12 @@ class SessionAdminForm(forms.ModelForm):
             except services.ProgrammeError as error:
                 self.add_error(error.field if error.field in self.fields else None, str(error))
         return cleaned
+
+
+class DoorScanForm(forms.Form):
+    """One scan from a session door, without its payload: that may be anything a scanner types and is judged as
+    such."""
+
+    scan_id = forms.UUIDField()
+    session = forms.IntegerField(min_value=1)
+    scanned_at = forms.DateTimeField(required=False)

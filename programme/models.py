@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from exhibitors.models import Exhibitor
 from expo.models import Cluster, Expo, Sector, User
 from pavilions.models import Hall
-from visitors.models import Registration
+from visitors.models import Badge, Registration
 
 
 def speaker_photo_path(instance, filename: str) -> str:
@@ -290,3 +290,45 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.registration)
+
+
+class Attendance(models.Model):
+    """A badge checked in at a session's door: at most one per badge and session, whatever the doors send.
+
+    ``scan_id`` is the id the door's browser made for the scan that let the person in, so that the same scan
+    uploaded again is answered as the first time. ``rsvp`` keeps what the person's place was when they came in.
+    """
+
+    class RsvpState(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("No RSVP needed")
+        CONFIRMED = "confirmed", _("Confirmed RSVP")
+        WAITLISTED = "waitlisted", _("Waitlisted, no place")
+        NONE = "none", _("No RSVP")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="+", verbose_name=_("badge"))
+    scan_id = models.UUIDField(_("scan id"), unique=True)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    offline = models.BooleanField(_("scanned offline"), default=False)
+    rsvp = models.CharField(_("RSVP"), max_length=10, choices=RsvpState.choices)
+    # Let in by a door that was offline when the room was already full: staff look at it.
+    over_capacity = models.BooleanField(_("over the room's seats"), default=False)
+    scanned_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("session attendance")
+        verbose_name_plural = _("session attendances")
+        ordering = ["session", "scanned_at"]
+        constraints = [models.UniqueConstraint(fields=["session", "badge"], name="one_attendance_per_badge_session")]
+        permissions = [("scan_session_badges", "Can check badges in at session doors")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} · {self.session}"
+
+    @property
+    def flagged(self) -> bool:
+        """Let in to a session that needs RSVP without a confirmed place."""
+        return self.rsvp in (self.RsvpState.WAITLISTED, self.RsvpState.NONE)

@@ -3,7 +3,8 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from expo.models import Expo, Sector
@@ -193,3 +194,88 @@ def meeting_breaks(expo) -> list[tuple[datetime.datetime, datetime.datetime, str
         Q(kind__in=[Session.Kind.CEREMONY, Session.Kind.AWARDS]) | Q(no_meetings_during=True)
     )
     return [(session.starts_at, session.ends_at, session.title) for session in sessions.order_by("starts_at", "pk")]
+
+
+# --- Session check-in -------------------------------------------------------------
+
+
+def door_sessions(*, expo: Expo, day: datetime.date) -> list[Session]:
+    """The sessions of ``expo`` on ``day`` that are still on, by room and then time, for a session door to choose
+    from and to judge scans offline: each with ``rsvp_numbers`` (the badge numbers with a confirmed RSVP) and
+    ``present`` (badge number → first scan's time), in a fixed number of queries."""
+    from .models import Attendance, Rsvp
+
+    start, end = _day_bounds(expo=expo, day=day)
+    sessions = list(
+        Session.objects.filter(expo=expo, starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True)
+        .select_related("room__hall")
+        .order_by("room__hall__order", "room__hall__code", "room__order", "room__name", "starts_at", "pk")
+    )
+    for session in sessions:
+        session.rsvp_numbers, session.present = [], {}
+    by_pk = {session.pk: session for session in sessions}
+    confirmed = Rsvp.objects.filter(
+        session__in=sessions, status=Rsvp.Status.CONFIRMED, registration__badge__isnull=False
+    ).values_list("session_id", "registration__badge__number")
+    for session_id, number in confirmed:
+        by_pk[session_id].rsvp_numbers.append(number)
+    for session_id, number, at in Attendance.objects.filter(session__in=sessions).values_list(
+        "session_id", "badge__number", "scanned_at"
+    ):
+        by_pk[session_id].present[number] = at
+    return sessions
+
+
+def door_session(*, expo: Expo, pk) -> Session | None:
+    """The session ``pk`` of ``expo``, with its room and edition, or None for one of another edition or none."""
+    return Session.objects.filter(expo=expo, pk=pk).select_related("room__hall", "expo").first()
+
+
+def attendance_day(*, expo: Expo, day: datetime.date) -> list[Session]:
+    """The sessions of ``expo`` on ``day`` (cancelled ones included) in time order, each with ``checked_in`` and
+    ``confirmed_rsvps`` counted, and its room's seats, in one query."""
+    from .models import Attendance, Rsvp
+
+    start, end = _day_bounds(expo=expo, day=day)
+    return list(
+        Session.objects.filter(expo=expo, starts_at__gte=start, starts_at__lt=end)
+        .select_related("room__hall")
+        .annotate(
+            checked_in=_count(Attendance.objects.filter(session=OuterRef("pk"))),
+            confirmed_rsvps=_count(Rsvp.objects.filter(session=OuterRef("pk"), status=Rsvp.Status.CONFIRMED)),
+        )
+        .order_by("starts_at", "room__order", "pk")
+    )
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """The number of rows of ``queryset`` (filtered on an ``OuterRef``) as a subquery: counting two relations by
+    joins would multiply one by the other."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("session").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def session_attendance(*, expo: Expo, pk: int):
+    """Session ``pk`` of ``expo`` with its counts, who came (with their badges) and who had a confirmed RSVP but
+    has not come (with their registrations and badges); a 404 for a session of another edition or none."""
+    from .models import Attendance, Rsvp
+
+    session = (
+        Session.objects.filter(expo=expo, pk=pk)
+        .select_related("room__hall")
+        .annotate(confirmed_rsvps=_count(Rsvp.objects.filter(session=OuterRef("pk"), status=Rsvp.Status.CONFIRMED)))
+        .first()
+    )
+    if session is None:
+        raise Http404
+    present = list(Attendance.objects.filter(session=session).select_related("badge").order_by("scanned_at", "pk"))
+    absent = list(
+        Rsvp.objects.filter(session=session, status=Rsvp.Status.CONFIRMED)
+        .exclude(registration__badge__in=Attendance.objects.filter(session=session).values("badge"))
+        .select_related("registration__badge")
+        .order_by("registration__full_name", "pk")
+    )
+    return session, present, absent

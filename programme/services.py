@@ -6,10 +6,14 @@ that two people saving at once are answered one after the other; on PostgreSQL t
 exclusion constraint, whose refusal is turned into the same readable error.
 """
 
+import datetime
 import hashlib
 import logging
 import secrets
+import uuid
+from dataclasses import dataclass
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -23,10 +27,11 @@ from expo import caching, images
 from expo.forms import UploadedImage, image_messages
 from expo.models import User
 from expo.services import ExpoError, email_queue, invitation_create
-from visitors.models import Registration
+from visitors import services as visitor_services
+from visitors.models import Badge, Registration, Scan
 
 from . import selectors
-from .models import CalendarFeed, Room, Rsvp, Session, SessionSpeaker, Speaker
+from .models import Attendance, CalendarFeed, Room, Rsvp, Session, SessionSpeaker, Speaker
 
 logger = logging.getLogger(__name__)
 
@@ -428,3 +433,120 @@ def calendar_feed_issue(*, registration: Registration) -> str:
 
 def calendar_feed_revoke(*, registration: Registration) -> None:
     CalendarFeed.objects.filter(registration=registration).delete()
+
+
+# --- Session check-in -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoorScan:
+    """What a session door's scan came to: ``outcome`` is ``DoorOutcome.WELCOME``, ``ALREADY`` or ``FULL``, or the
+    gate's reason (``visitors.models.Scan.Outcome``) for refusing the badge; ``attendance`` is the one that counts
+    for the badge at the session (the first scan's), if any."""
+
+    outcome: str
+    badge: Badge | None = None
+    attendance: Attendance | None = None
+
+
+class DoorOutcome:
+    WELCOME = Scan.Outcome.WELCOME.value
+    ALREADY = "already"
+    FULL = "full"
+
+
+def _door_scan_time(scanned_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    """The door's clock, unless it is further from the server's than a gate's may be (the gate's bounds)."""
+    if scanned_at is None or not (
+        now - visitor_services.MAX_OFFLINE_AGE <= scanned_at <= now + visitor_services.MAX_CLOCK_AHEAD
+    ):
+        return now
+    return scanned_at
+
+
+def _rsvp_state(session: Session, badge: Badge) -> str:
+    if not session.rsvp_required:
+        return Attendance.RsvpState.NOT_NEEDED
+    status = (
+        Rsvp.objects.filter(session=session, registration_id=badge.registration_id)
+        .values_list("status", flat=True)
+        .first()
+        if badge.registration_id
+        else None
+    )
+    if status == Rsvp.Status.CONFIRMED:
+        return Attendance.RsvpState.CONFIRMED
+    if status == Rsvp.Status.WAITLISTED:
+        return Attendance.RsvpState.WAITLISTED
+    return Attendance.RsvpState.NONE
+
+
+def _free_seats(session: Session, when: datetime.datetime) -> int:
+    """Seats left for someone without a confirmed RSVP: until the session starts, the places of confirmed RSVPs
+    who have not come yet are held for them; from the start, every empty seat is free."""
+    present = Attendance.objects.filter(session=session)
+    held = 0
+    if session.rsvp_required and when < session.starts_at:
+        held = (
+            Rsvp.objects.filter(session=session, status=Rsvp.Status.CONFIRMED)
+            .exclude(registration__badge__in=present.values("badge"))
+            .count()
+        )
+    return session.room.capacity - present.count() - held
+
+
+def attendance_record(
+    *,
+    session: Session,
+    payload: str,
+    scan_id: uuid.UUID,
+    scanned_at: datetime.datetime | None = None,
+    offline: bool = False,
+    user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> DoorScan:
+    """Judge a badge scanned at ``session``'s door and count it there at most once. The badge is judged as the
+    gates judge it (``visitors.services.badge_judge``) for the day of the scan. Someone without a confirmed RSVP to
+    a session that needs one is let in and flagged; online, they are refused once no seat is free (``FULL``), but a
+    door that was offline has already let them in, so their scan is recorded and marked over capacity. The same
+    ``scan_id`` again is answered as the first time. Raises ``ProgrammeError`` (nothing saved) for a cancelled
+    session or one not on the scan's day. ``now`` is the server's clock (tests set it)."""
+    existing = Attendance.objects.select_related("badge").filter(scan_id=scan_id).first()
+    if existing is not None:
+        return DoorScan(outcome=DoorOutcome.WELCOME, badge=existing.badge, attendance=existing)
+    now = now or timezone.now()
+    when = _door_scan_time(scanned_at, now)
+    zone = ZoneInfo(session.expo.time_zone)
+    day = when.astimezone(zone).date()
+    if session.is_cancelled:
+        raise ProgrammeError(_("This session is cancelled."), field="session")
+    if session.starts_at.astimezone(zone).date() != day:
+        raise ProgrammeError(_("This session is not on today’s programme."), field="session")
+    outcome, badge = visitor_services.badge_judge(expo_id=session.expo_id, payload=payload, day=day)
+    if outcome != Scan.Outcome.WELCOME:
+        return DoorScan(outcome=outcome, badge=badge)
+    try:
+        with transaction.atomic():
+            session = _lock_session(session)
+            first = Attendance.objects.filter(session=session, badge=badge).first()
+            if first is not None:
+                return DoorScan(outcome=DoorOutcome.ALREADY, badge=badge, attendance=first)
+            rsvp = _rsvp_state(session, badge)
+            full = rsvp != Attendance.RsvpState.CONFIRMED and _free_seats(session, when) <= 0
+            if full and not offline:
+                return DoorScan(outcome=DoorOutcome.FULL, badge=badge)
+            attendance = Attendance.objects.create(
+                session=session,
+                badge=badge,
+                scan_id=scan_id,
+                scanned_at=when,
+                received_at=now,
+                offline=offline,
+                rsvp=rsvp,
+                over_capacity=full,
+                scanned_by=user,
+            )
+    except IntegrityError:
+        # The same scan uploaded at the same moment by another request: the one recorded stands.
+        attendance = Attendance.objects.select_related("badge").get(scan_id=scan_id)
+    return DoorScan(outcome=DoorOutcome.WELCOME, badge=badge, attendance=attendance)

@@ -1,10 +1,11 @@
 """URLs of the programme: each view module lists its patterns beside its views."""
 
-from .views import calendar, public, rsvp, speaker
+from .views import calendar, door, public, rsvp, speaker
 
 urlpatterns = [
     *public.urlpatterns,
     *speaker.urlpatterns,
     *rsvp.urlpatterns,
     *calendar.urlpatterns,
+    *door.urlpatterns,
 ]

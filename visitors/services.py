@@ -735,7 +735,9 @@ def _scan_time(scanned_at: datetime.datetime | None, now: datetime.datetime) -> 
     return scanned_at
 
 
-def _judge(*, expo_id: int, payload: str, day: datetime.date) -> tuple[str, Badge | None]:
+def badge_judge(*, expo_id: int, payload: str, day: datetime.date) -> tuple[str, Badge | None]:
+    """The verdict (a ``Scan.Outcome``) on ``payload`` for ``day`` at ``expo_id``, and the badge it names if any: the
+    one rule the gates and the session doors (``programme``) both judge a badge by."""
     verdict = qr.verify(payload, keys.public_key())
     if not verdict.ok:
         return (Outcome.FORGED if verdict.reason == qr.FORGED else Outcome.MALFORMED), None
@@ -774,7 +776,7 @@ def scan_record(
     existing = Scan.objects.select_related("badge").filter(scan_id=scan_id).first()
     if existing is not None:
         return _outcome_message(existing)
-    outcome, badge = _judge(expo_id=gate.expo_id, payload=payload, day=day)
+    outcome, badge = badge_judge(expo_id=gate.expo_id, payload=payload, day=day)
     try:
         with transaction.atomic():
             scan = Scan.objects.create(

@@ -5,6 +5,10 @@
  * the code's Ed25519 signature where the browser can), keeps them in localStorage and uploads
  * them when the network is back. Every scan has an id made here, so an upload sent twice
  * counts once. No secret is ever held here.
+ *
+ * In session mode (door staff, where the page offers it) scans check people in at the session chosen from
+ * today's sessions, by room. The same day list judges the badge offline, with the sessions' list of confirmed
+ * RSVPs and earlier check-ins; a door queues and uploads the scans of the people it let in.
  */
 (function () {
   "use strict";
@@ -22,8 +26,15 @@
   var QUEUE_KEY = "expo-gate-queue";
   var LIST_KEY = "expo-gate-day-list";
   var LOCAL_IN_KEY = "expo-gate-local-checkins";
+  var modeSelect = document.getElementById("gate-mode");
+  var sessionSelect = document.getElementById("door-session");
+  var MODE_KEY = "expo-gate-mode";
+  var DOOR_QUEUE_KEY = "expo-door-queue";
+  var DOOR_LIST_KEY = "expo-door-sessions";
+  var DOOR_LOCAL_KEY = "expo-door-local-checkins";
+  var DOOR_SESSION_KEY = "expo-door-session";
   var publicKey = null;
-  var syncing = false;
+  var syncing = {};
 
   function load(key, fallback) {
     try {
@@ -63,7 +74,7 @@
   }
 
   function refreshQueueCount() {
-    queueCount.textContent = String(load(QUEUE_KEY, []).length);
+    queueCount.textContent = String(load(QUEUE_KEY, []).length + load(DOOR_QUEUE_KEY, []).length);
   }
 
   // --- The day list and the public key ------------------------------------------------
@@ -123,37 +134,126 @@
     return { raw: raw, expo: view.getUint32(1), number: number, version: view.getUint16(13) };
   }
 
-  function judgeOffline(payload) {
+  function clock() {
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+  }
+
+  // What a gate and a session door both check: the code, its signature, the expo, revocation and the day.
+  // Resolves to { done: verdict } when that settles the scan, else to the badge and whether its signature was checked.
+  function judgeBadge(payload) {
     var list = load(LIST_KEY, null);
     var code = parse(payload);
-    if (!code) return Promise.resolve({ verdict: "refused", message: data.msgMalformed });
+    if (!code) return Promise.resolve({ done: { verdict: "refused", message: data.msgMalformed } });
     var signature = publicKey
       ? crypto.subtle.verify({ name: "Ed25519" }, publicKey, code.raw.slice(15), code.raw.slice(0, 15))
       : Promise.resolve(null); // Without WebCrypto (a plain-HTTP venue address) the signature cannot be checked.
     return signature.then(function (valid) {
-      if (valid === false) return { verdict: "refused", message: data.msgForged };
-      if (!list) return { verdict: "unchecked", message: data.msgNoList };
-      if (code.expo !== list.expo) return { verdict: "refused", message: data.msgWrongExpo };
-      if (list.revoked.indexOf(code.number) !== -1) return { verdict: "refused", message: data.msgRevoked };
+      if (valid === false) return { done: { verdict: "refused", message: data.msgForged } };
+      if (!list) return { done: { verdict: "unchecked", message: data.msgNoList } };
+      if (code.expo !== list.expo) return { done: { verdict: "refused", message: data.msgWrongExpo } };
+      if (list.revoked.indexOf(code.number) !== -1) return { done: { verdict: "refused", message: data.msgRevoked } };
       var badge = list.badges.find(function (b) { return b.n === code.number; });
-      if (!badge) return { verdict: "refused", message: data.msgNotToday };
-      if (badge.v !== code.version) return { verdict: "refused", message: data.msgSuperseded };
+      if (!badge) return { done: { verdict: "refused", message: data.msgNotToday } };
+      if (badge.v !== code.version) return { done: { verdict: "refused", message: data.msgSuperseded } };
+      return { badge: badge, number: code.number, valid: valid, list: list };
+    });
+  }
+
+  function judgeOffline(payload) {
+    return judgeBadge(payload).then(function (judged) {
+      if (judged.done) return judged.done;
+      var badge = judged.badge;
       var localIn = load(LOCAL_IN_KEY, {});
-      var earlier = localIn[code.number] || list.checked_in.find(function (c) { return c.n === code.number; });
+      var earlier = localIn[judged.number] || judged.list.checked_in.find(function (c) { return c.n === judged.number; });
       if (earlier) {
         var already = format(data.msgAlready, { name: badge.name, time: earlier.at, gate: earlier.gate });
         return { verdict: "refused", message: already };
       }
-      var now = new Date();
-      localIn[code.number] = {
-        at: ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2),
+      localIn[judged.number] = {
+        at: clock(),
         gate: gateSelect.options[gateSelect.selectedIndex] ? gateSelect.options[gateSelect.selectedIndex].text : "",
       };
       save(LOCAL_IN_KEY, localIn);
       var welcome = format(data.msgWelcome, { name: badge.name, label: badge.label });
-      if (valid === null) return { verdict: "unchecked", message: welcome + " · " + data.msgUnsigned };
+      if (judged.valid === null) return { verdict: "unchecked", message: welcome + " · " + data.msgUnsigned };
       return { verdict: "welcome", message: welcome };
     });
+  }
+
+  // --- Session doors --------------------------------------------------------------------
+
+  function doorSession(id) {
+    var list = load(DOOR_LIST_KEY, null);
+    return list ? list.sessions.find(function (s) { return String(s.id) === String(id); }) : null;
+  }
+
+  function noteDoorCheckIn(sessionId, number) {
+    var localIn = load(DOOR_LOCAL_KEY, {});
+    localIn[sessionId] = localIn[sessionId] || {};
+    if (!localIn[sessionId][number]) localIn[sessionId][number] = { at: clock() };
+    save(DOOR_LOCAL_KEY, localIn);
+  }
+
+  // Offline at a door: someone already in is let in again (amber); without a confirmed RSVP to a session that needs
+  // one they are let in and flagged (amber); refused when every seat is taken, as the server refuses.
+  function judgeDoorOffline(payload, sessionId) {
+    return judgeBadge(payload).then(function (judged) {
+      if (judged.done) return judged.done;
+      var session = doorSession(sessionId);
+      var mine = load(DOOR_LOCAL_KEY, {})[sessionId] || {};
+      var present = session ? session.present : [];
+      var earlier = mine[judged.number] || present.find(function (c) { return c.n === judged.number; });
+      if (earlier) return { verdict: "unchecked", message: format(data.msgDoorAlready, { name: judged.badge.name, time: earlier.at }) };
+      var confirmed = session && session.rsvps.indexOf(judged.number) !== -1;
+      var taken = present.length + Object.keys(mine).length;
+      if (session && !confirmed && taken >= session.seats) return { verdict: "refused", message: data.msgDoorFull };
+      noteDoorCheckIn(sessionId, judged.number);
+      var message = format(data.msgDoorWelcome, { name: judged.badge.name, session: session ? session.title : "" });
+      var flagged = session && session.rsvp_required && !confirmed;
+      if (flagged) message += " · " + data.msgDoorNoRsvp;
+      if (judged.valid === null) return { verdict: "unchecked", message: message + " · " + data.msgUnsigned };
+      return { verdict: flagged ? "unchecked" : "welcome", message: message };
+    });
+  }
+
+  function fillSessions(list) {
+    if (!sessionSelect) return;
+    var chosen = sessionSelect.value || load(DOOR_SESSION_KEY, "");
+    sessionSelect.textContent = "";
+    var sessions = list ? list.sessions : [];
+    if (!sessions.length) sessionSelect.appendChild(new Option(data.msgDoorNone, ""));
+    sessions.forEach(function (s) { sessionSelect.appendChild(new Option(s.label, String(s.id))); });
+    if (sessions.some(function (s) { return String(s.id) === String(chosen); })) sessionSelect.value = String(chosen);
+  }
+
+  function fetchDoorSessions() {
+    if (!data.doorSessionsUrl) return Promise.resolve();
+    return fetch(data.doorSessionsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("sessions " + response.status);
+        return response.json();
+      })
+      .then(function (list) {
+        var previous = load(DOOR_LIST_KEY, null);
+        if (!previous || previous.day !== list.day) save(DOOR_LOCAL_KEY, {});
+        save(DOOR_LIST_KEY, list);
+        fillSessions(list);
+        root.dataset.doorDay = list.day;
+      });
+  }
+
+  function doorMode() {
+    return !!modeSelect && modeSelect.value === "session";
+  }
+
+  function applyMode() {
+    var door = doorMode();
+    document.getElementById("door-session-field").hidden = !door;
+    document.getElementById("gate-select-field").hidden = door;
+    save(MODE_KEY, door ? "session" : "gate");
+    root.dataset.mode = door ? "session" : "gate";
+    input.focus();
   }
 
   // --- Scanning -----------------------------------------------------------------------
@@ -170,15 +270,41 @@
     });
   }
 
-  function queueScan(scan) {
-    var queue = load(QUEUE_KEY, []);
+  function queueScan(key, scan) {
+    var queue = load(key, []);
     queue.push(scan);
-    save(QUEUE_KEY, queue);
+    save(key, queue);
     refreshQueueCount();
+  }
+
+  function handleDoor(payload) {
+    var sessionId = sessionSelect.value;
+    if (!sessionId) {
+      show("refused", data.msgDoorNoSession);
+      return;
+    }
+    var scan = { payload: payload, scan_id: uuid4(), session: sessionId, scanned_at: new Date().toISOString() };
+    post(data.doorScanUrl, scan)
+      .then(function (answer) {
+        setOnline(true);
+        var json = answer.json;
+        if (json.ok === true && json.badge) noteDoorCheckIn(sessionId, json.badge);
+        var verdict = json.ok !== true ? "refused" : json.flagged || json.outcome === "already" ? "unchecked" : "welcome";
+        show(verdict, json.message || json.error || "");
+      })
+      .catch(function () {
+        setOnline(false);
+        return judgeDoorOffline(payload, sessionId).then(function (judged) {
+          // A door uploads the scans of the people it let in; those it turned away are not recorded.
+          if (judged.verdict !== "refused") queueScan(DOOR_QUEUE_KEY, scan);
+          show(judged.verdict, judged.message);
+        });
+      });
   }
 
   function handle(payload) {
     if (!payload) return;
+    if (doorMode()) return handleDoor(payload);
     var scan = { payload: payload, scan_id: uuid4(), gate: gateSelect.value, scanned_at: new Date().toISOString() };
     post(data.scanUrl, scan)
       .then(function (answer) {
@@ -187,27 +313,32 @@
       })
       .catch(function () {
         setOnline(false);
-        queueScan(scan);
+        queueScan(QUEUE_KEY, scan);
         return judgeOffline(payload).then(function (judged) { show(judged.verdict, judged.message); });
       });
   }
 
-  function sync() {
-    var queue = load(QUEUE_KEY, []);
-    if (syncing || !queue.length) return;
-    syncing = true;
+  function syncQueue(key, url) {
+    var queue = load(key, []);
+    if (!url || syncing[key] || !queue.length) return;
+    syncing[key] = true;
     var batch = queue.slice(0, 200);
-    post(data.syncUrl, { scans: batch })
+    post(url, { scans: batch })
       .then(function (answer) {
         setOnline(true);
         if (answer.status !== 200) return;
         var done = {};
         batch.forEach(function (scan) { done[scan.scan_id] = true; });
-        save(QUEUE_KEY, load(QUEUE_KEY, []).filter(function (scan) { return !done[scan.scan_id]; }));
+        save(key, load(key, []).filter(function (scan) { return !done[scan.scan_id]; }));
         refreshQueueCount();
       })
       .catch(function () { setOnline(false); })
-      .then(function () { syncing = false; });
+      .then(function () { syncing[key] = false; });
+  }
+
+  function sync() {
+    syncQueue(QUEUE_KEY, data.syncUrl);
+    syncQueue(DOOR_QUEUE_KEY, data.doorSyncUrl);
   }
 
   input.addEventListener("keydown", function (event) {
@@ -252,11 +383,26 @@
   describeList(cached);
   importKey(cached);
   refreshQueueCount();
+  if (modeSelect) {
+    fillSessions(load(DOOR_LIST_KEY, null));
+    modeSelect.value = load(MODE_KEY, "gate") === "session" ? "session" : "gate";
+    modeSelect.addEventListener("change", applyMode);
+    sessionSelect.addEventListener("change", function () {
+      save(DOOR_SESSION_KEY, sessionSelect.value);
+      input.focus();
+    });
+    applyMode();
+  }
+  function refreshLists() {
+    fetchDayList().catch(function () {});
+    fetchDoorSessions().catch(function () {});
+  }
   fetchDayList().then(function () { setOnline(true); }, function () { setOnline(false); });
-  window.addEventListener("online", function () { setOnline(true); sync(); fetchDayList().catch(function () {}); });
+  fetchDoorSessions().catch(function () {});
+  window.addEventListener("online", function () { setOnline(true); sync(); refreshLists(); });
   window.addEventListener("offline", function () { setOnline(false); });
   setInterval(sync, 3000);
-  setInterval(function () { fetchDayList().catch(function () {}); }, 5 * 60 * 1000);
+  setInterval(refreshLists, 5 * 60 * 1000);
   root.dataset.ready = "1";
   input.focus();
 })();

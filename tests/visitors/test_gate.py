@@ -165,7 +165,7 @@ def test_ten_thousand_fuzzed_codes_none_accepted(today_expo, fuzz_seeds):
         payload = next(payloads)
         if payload == valid:
             continue
-        verdict = services._judge(expo_id=today_expo.pk, payload=payload, day=today_expo.start_date)[0]
+        verdict = services.badge_judge(expo_id=today_expo.pk, payload=payload, day=today_expo.start_date)[0]
         outcomes[verdict] = outcomes.get(verdict, 0) + 1
     assert "welcome" not in outcomes
     assert outcomes["revoked"] == 1
