@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MatchmakingConfig(AppConfig):
     name = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self) -> None:
+        # Every person's calendar (``programme.calendar``) carries their B2B meetings beside their sessions.
+        from programme.calendar import register_source
+
+        from .calendar import meeting_entries
+
+        register_source(meeting_entries)

@@ -320,6 +320,23 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
     return items
 
 
+def cancelled_meetings_of(*, participant: Participant) -> list[Meeting]:
+    """The latest cancelled meeting of each of ``participant``'s requests that has no scheduled meeting now (a
+    cancelled meeting has no seats left: it is found through its request), with both sides read."""
+    meetings = (
+        Meeting.objects.filter(
+            Q(request__sender=participant) | Q(request__receiver=participant), state=Meeting.State.CANCELLED
+        )
+        .exclude(request__meetings__state=Meeting.State.SCHEDULED)
+        .select_related("slot", "table", "request__sender", "request__receiver")
+        .order_by("request_id", "-updated_at", "-pk")
+    )
+    latest: dict[int, Meeting] = {}
+    for meeting in meetings:
+        latest.setdefault(meeting.request_id, meeting)
+    return list(latest.values())
+
+
 def accepted_unscheduled(*, expo: Expo) -> QuerySet[MeetingRequest]:
     """Accepted requests that have no scheduled meeting: what a run or the desk has still to place."""
     return (

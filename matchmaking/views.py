@@ -263,12 +263,7 @@ def agenda(request, actor):
 def agenda_ics(request, actor):
     if actor.participant is None:
         raise Http404
-    body = calendar.agenda_ics(
-        items=selectors.agenda_of(participant=actor.participant),
-        expo=actor.expo,
-        domain=request.get_host().split(":")[0],
-        time_zone=actor.expo.time_zone,
-    )
+    body = calendar.agenda_ics(items=selectors.agenda_of(participant=actor.participant), expo=actor.expo)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="b2b-meetings.ics"'
     return response

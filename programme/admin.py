@@ -5,6 +5,8 @@ Every write goes through ``services`` so that the room and speaker rules hold he
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, ngettext
 
 from expo.admin import InviteMemberMixin, RecordAdmin
@@ -16,13 +18,19 @@ from .models import Attendance, Room, Rsvp, Session, SessionSpeaker, Speaker
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
-    list_display = ["name", "hall", "capacity", "accessible"]
+    list_display = ["name", "hall", "capacity", "accessible", "venue_screen"]
     list_filter = ["hall__expo", "hall", "accessible"]
     search_fields = ["name", "name_ur"]
     list_select_related = ["hall"]
 
     def save_model(self, request, obj, form, change) -> None:
         services.room_save(room=obj)
+
+    @admin.display(description=gettext_lazy("venue screen of the hall"))
+    def venue_screen(self, obj: Room) -> str:
+        """The address to open on the screen at the hall's door ("now and next")."""
+        url = reverse("programme_screen", args=[obj.hall.code])
+        return format_html('<a href="{}" data-testid="venue-screen-link">{}</a>', url, url)
 
 
 class SessionSpeakerInline(admin.TabularInline):

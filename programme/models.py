@@ -292,6 +292,25 @@ class CalendarFeed(models.Model):
         return str(self.registration)
 
 
+class MemberCalendarFeed(models.Model):
+    """An exhibitor member's calendar feed: the exhibitor's B2B meetings and the sessions the member speaks at,
+    behind a secret link. As for ``CalendarFeed``, only a hash of the token is stored, a new link revokes the
+    old one, and the link stops working once the person is no longer a member."""
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="+", verbose_name=_("exhibitor"))
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member's calendar feed")
+        verbose_name_plural = _("members' calendar feeds")
+        constraints = [models.UniqueConstraint(fields=["exhibitor", "user"], name="one_calendar_feed_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.exhibitor}"
+
+
 class Attendance(models.Model):
     """A badge checked in at a session's door: at most one per badge and session, whatever the doors send.
 

@@ -1,9 +1,10 @@
 """Reads of the programme: clashes, and (for the public pages) the sessions of an edition."""
 
 import datetime
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -82,6 +83,25 @@ def rooms_of(sessions: list[Session]) -> list:
     return sorted(rooms.values(), key=lambda room: (room.hall.order, room.hall.code, room.order, room.name))
 
 
+SCREEN_NEXT = 4
+
+
+def hall_screen(*, expo: Expo, hall, now: datetime.datetime, next_count: int = SCREEN_NEXT):
+    """What a venue screen in ``hall`` shows at ``now``: the sessions on in its rooms, and the next ``next_count``
+    to start there later the same day (cancelled ones among them, shown as such), with rooms and speakers read;
+    two queries whatever the number of sessions."""
+    _start, day_end = _day_bounds(expo=expo, day=now.astimezone(ZoneInfo(expo.time_zone)).date())
+    sessions = list(
+        Session.objects.filter(expo=expo, room__hall=hall, ends_at__gt=now, starts_at__lt=day_end)
+        .select_related("room")
+        .prefetch_related(_speakers_prefetch())
+        .order_by("starts_at", "room__order", "pk")
+    )
+    current = [session for session in sessions if session.starts_at <= now and not session.is_cancelled]
+    upcoming = [session for session in sessions if session.starts_at > now][:next_count]
+    return current, upcoming
+
+
 def session_public(*, expo: Expo, pk: int) -> Session:
     """One session of ``expo`` for its public page; a 404 for any other."""
     session = (
@@ -121,11 +141,34 @@ def programme_sectors(*, expo: Expo) -> QuerySet[Sector]:
 # --- RSVP -----------------------------------------------------------------------
 
 
-def rsvp_clashes(*, registration, session: Session) -> list:
-    """``registration``'s confirmed or waitlisted RSVPs at other sessions overlapping ``session``."""
+@dataclass(frozen=True)
+class Clash:
+    """Something a person already has at a session's time: a session they have a place at, or a B2B meeting."""
+
+    display_title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    is_meeting: bool = False
+
+
+def _meeting_clashes(registration) -> list[Clash]:
+    """``registration``'s B2B meetings still on, from the sources of the personal calendar."""
+    from . import calendar
+
+    owner = calendar.Owner(expo=registration.expo, registration=registration)
+    return [
+        Clash(entry.display_title, entry.starts_at, entry.ends_at, is_meeting=True)
+        for entry in calendar.added_entries(owner)
+        if entry.is_meeting and entry.status != calendar.CANCELLED
+    ]
+
+
+def rsvp_clashes(*, registration, session: Session) -> list[Clash]:
+    """What ``registration`` has at the time of ``session``: confirmed or waitlisted places at other sessions that
+    overlap it, then B2B meetings that overlap it."""
     from .models import Rsvp
 
-    return list(
+    rsvps = (
         Rsvp.objects.filter(
             registration=registration,
             session__in=sessions_overlapping(starts_at=session.starts_at, ends_at=session.ends_at).exclude(
@@ -134,12 +177,21 @@ def rsvp_clashes(*, registration, session: Session) -> list:
         )
         .exclude(status=Rsvp.Status.CANCELLED)
         .select_related("session")
+        .order_by("session__starts_at", "pk")
     )
+    places = [Clash(rsvp.session.display_title, rsvp.session.starts_at, rsvp.session.ends_at) for rsvp in rsvps]
+    meetings = [
+        clash
+        for clash in _meeting_clashes(registration)
+        if clash.starts_at < session.ends_at and session.starts_at < clash.ends_at
+    ]
+    return places + meetings
 
 
 def rsvp_sessions(*, registration) -> list[Session]:
     """The sessions of ``registration``'s edition that need RSVP, in time order, each with ``rsvp`` (the person's,
-    or None) and ``clashes_with`` (their other places at the same time), in a fixed number of queries."""
+    or None) and ``clashes_with`` (their other places and their B2B meetings at the same time, each with a
+    ``display_title``), in a fixed number of queries."""
     from .models import Rsvp
 
     sessions = list(
@@ -153,33 +205,72 @@ def rsvp_sessions(*, registration) -> list[Session]:
             status=Rsvp.Status.CANCELLED
         )
     }
+    meetings = _meeting_clashes(registration)
     for session in sessions:
         session.rsvp = mine.get(session.pk)
+        places = [other for other in sessions if other.pk != session.pk and other.pk in mine]
         session.clashes_with = [
             other
-            for other in sessions
-            if other.pk != session.pk
-            and other.pk in mine
-            and other.starts_at < session.ends_at
-            and session.starts_at < other.ends_at
+            for other in [*places, *meetings]
+            if other.starts_at < session.ends_at and session.starts_at < other.ends_at
         ]
     return sessions
 
 
-def calendar_feed_rsvps(*, token_hash: str):
-    """The feed the token's hash names and its RSVPs (with sessions, rooms and halls), or None for no such feed."""
-    from .models import CalendarFeed, Rsvp
+def calendar_sessions(*, expo: Expo, registration=None, user=None) -> list[tuple[Session, bool]]:
+    """(session, waitlisted) for the sessions of ``expo`` on a person's calendar, with room, hall and edition read:
+    those ``registration`` has a confirmed or waitlisted place at, and those a speaker profile of ``registration``
+    or of ``user`` speaks at. Two queries at most, whatever the number of sessions."""
+    from .models import Rsvp
+
+    found: list[tuple[Session, bool]] = []
+    if registration is not None:
+        rsvps = (
+            Rsvp.objects.filter(registration=registration, session__expo=expo)
+            .exclude(status=Rsvp.Status.CANCELLED)
+            .select_related("session__room__hall", "session__expo")
+        )
+        found += [(rsvp.session, rsvp.status == Rsvp.Status.WAITLISTED) for rsvp in rsvps]
+    speaking = Q(speaker__registration=registration) if registration is not None else Q()
+    if user is not None:
+        speaking = Q(speaker__members=user) if registration is None else speaking | Q(speaker__members=user)
+    if registration is not None or user is not None:
+        links = (
+            SessionSpeaker.objects.filter(speaking, session__expo=expo, speaker__expo=expo)
+            .select_related("session__room__hall", "session__expo")
+            .distinct()
+        )
+        found += [(link.session, False) for link in links]
+    return found
+
+
+def calendar_feed_owner(*, token_hash: str) -> dict | None:
+    """Whose calendar the token's hash opens, as keyword arguments of ``calendar.Owner``; None for a link that
+    was revoked or never made, and for a member's link once they no longer belong to the exhibitor."""
+    from .models import CalendarFeed, MemberCalendarFeed
 
     feed = CalendarFeed.objects.filter(token_hash=token_hash).select_related("registration__expo").first()
-    if feed is None:
-        return None
-    rsvps = (
-        Rsvp.objects.filter(registration=feed.registration)
-        .exclude(status=Rsvp.Status.CANCELLED)
-        .select_related("session__room__hall")
-        .order_by("session__starts_at")
+    if feed is not None:
+        return {"expo": feed.registration.expo, "registration": feed.registration}
+    member_feed = (
+        MemberCalendarFeed.objects.filter(
+            token_hash=token_hash,
+            user__is_active=True,
+            exhibitor__exhibitormembership__user=F("user"),
+        )
+        .select_related("exhibitor__expo", "user")
+        .first()
     )
-    return feed, list(rsvps)
+    if member_feed is None:
+        return None
+    return {"expo": member_feed.exhibitor.expo, "exhibitor": member_feed.exhibitor, "user": member_feed.user}
+
+
+def member_calendar_feed(*, exhibitor, user):
+    """``user``'s calendar feed for ``exhibitor`` (when and whether one was issued), or None."""
+    from .models import MemberCalendarFeed
+
+    return MemberCalendarFeed.objects.filter(exhibitor=exhibitor, user=user).first()
 
 
 # --- Matchmaking ------------------------------------------------------------------

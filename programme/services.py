@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from exhibitors.models import private_storage
+from exhibitors.models import Exhibitor, private_storage
 from expo import caching, images
 from expo.forms import UploadedImage, image_messages
 from expo.models import User
@@ -31,7 +31,7 @@ from visitors import services as visitor_services
 from visitors.models import Badge, Registration, Scan
 
 from . import selectors
-from .models import Attendance, CalendarFeed, Room, Rsvp, Session, SessionSpeaker, Speaker
+from .models import Attendance, CalendarFeed, MemberCalendarFeed, Room, Rsvp, Session, SessionSpeaker, Speaker
 
 logger = logging.getLogger(__name__)
 
@@ -404,12 +404,16 @@ def _session_change_email(session: Session, kind: str) -> None:
 
 
 class RsvpClash(ProgrammeError):
-    """The person already has a place at a session at the same time: ``clashes`` lists them."""
+    """The person already has a place at a session, or a B2B meeting, at the same time: ``clashes`` lists them
+    (``selectors.Clash``)."""
 
     def __init__(self, clashes: list):
-        super().__init__(
-            _("You already have a place at “%(title)s” at that time.") % {"title": clashes[0].session.display_title}
-        )
+        first = clashes[0]
+        if first.is_meeting:
+            message = _("Your B2B agenda has “%(title)s” at that time.") % {"title": first.display_title}
+        else:
+            message = _("You already have a place at “%(title)s” at that time.") % {"title": first.display_title}
+        super().__init__(message)
         self.clashes = clashes
 
 
@@ -433,6 +437,26 @@ def calendar_feed_issue(*, registration: Registration) -> str:
 
 def calendar_feed_revoke(*, registration: Registration) -> None:
     CalendarFeed.objects.filter(registration=registration).delete()
+
+
+def member_calendar_feed_issue(*, exhibitor: Exhibitor, user: User) -> str:
+    """A new secret token for the calendar of ``user`` as a member of ``exhibitor`` (its B2B meetings and the
+    sessions ``user`` speaks at); their previous one stops working. Only its hash is kept. The caller has
+    checked that ``user`` is a member (``exhibitors.selectors.exhibitor_for_user``)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        MemberCalendarFeed.objects.update_or_create(
+            exhibitor=exhibitor,
+            user=user,
+            defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()},
+        )
+    return token
+
+
+def member_calendar_feed_revoke(*, exhibitor: Exhibitor, user: User) -> bool:
+    """Stop ``user``'s calendar link for ``exhibitor``; whether there was one."""
+    deleted, _by_model = MemberCalendarFeed.objects.filter(exhibitor=exhibitor, user=user).delete()
+    return bool(deleted)
 
 
 # --- Session check-in -----------------------------------------------------------
