@@ -14,8 +14,10 @@ from .models import (
     AvailabilityBlock,
     MatchmakingSettings,
     Meeting,
+    MeetingBreak,
     MeetingRequest,
     MeetingSeat,
+    MeetingWindow,
     Participant,
     SchedulerRun,
     Slot,
@@ -60,6 +62,22 @@ class SlotAdmin(admin.ModelAdmin):
     list_display = ["__str__", "expo", "kind", "label"]
     list_filter = ["expo", "kind"]
     date_hierarchy = "start"
+
+
+@admin.register(MeetingWindow)
+class MeetingWindowAdmin(admin.ModelAdmin):
+    """The meeting days and their hours; the desk's "Meeting slots" page cuts them into slots."""
+
+    list_display = ["__str__", "expo", "day", "starts_at", "ends_at"]
+    list_filter = ["expo", "day"]
+
+
+@admin.register(MeetingBreak)
+class MeetingBreakAdmin(admin.ModelAdmin):
+    """Lunch and prayers: no slot is generated over them (the programme's ceremonies count as breaks too)."""
+
+    list_display = ["label", "expo", "day", "starts_at", "ends_at"]
+    list_filter = ["expo"]
 
 
 @admin.register(Table)

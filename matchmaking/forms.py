@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visitors.forms import InterestsField
 
-from .models import MeetingRequest, Participant, Priority, Slot, Table
+from .models import MatchmakingSettings, Meeting, MeetingRequest, Participant, Priority, Slot, Table
 
 
 class ProfileForm(forms.ModelForm):
@@ -90,3 +90,26 @@ class HandMeetingForm(forms.Form):
         self.fields["slot"].queryset = Slot.objects.filter(expo=expo, kind=Slot.Kind.MEETING).order_by("start")
         self.fields["slot"].label_from_instance = slot_label
         self.fields["table"].queryset = Table.objects.filter(expo=expo).order_by("number")
+
+
+class SlotGenerateForm(forms.Form):
+    slot_minutes = forms.TypedChoiceField(
+        coerce=int,
+        choices=MatchmakingSettings.SlotLength.choices,
+        label=_("Slot length"),
+        help_text=_("The meeting windows are cut into slots of this length, around the breaks."),
+    )
+
+
+def meeting_label(meeting: Meeting) -> str:
+    where = str(meeting.table) if meeting.table_id else _("At the stall")
+    return f"{slot_label(meeting.slot)} · {where} · {meeting.request.sender} · {meeting.request.receiver}"
+
+
+class SwapForm(forms.Form):
+    other = forms.ModelChoiceField(queryset=Meeting.objects.none(), label=_("Swap with"))
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = meetings
+        self.fields["other"].label_from_instance = meeting_label

@@ -122,6 +122,8 @@ class Slot(models.Model):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meetings")
         BREAK = "break", _("Break")
+        # Left out of the grid by a new slot generation, kept only because cancelled meetings still name it.
+        RETIRED = "retired", _("No longer in the grid")
 
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="meeting_slots", verbose_name=_("expo"))
     start = models.DateTimeField(_("starts"))
@@ -144,11 +146,95 @@ class Slot(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.expo_id:
-            overlapping = Slot.objects.filter(expo_id=self.expo_id, start__lt=self.end, end__gt=self.start)
+            overlapping = Slot.objects.filter(expo_id=self.expo_id, start__lt=self.end, end__gt=self.start).exclude(
+                kind=Slot.Kind.RETIRED
+            )
             if self.pk:
                 overlapping = overlapping.exclude(pk=self.pk)
             if overlapping.exists():
                 raise ValidationError(_("This slot overlaps another slot of the expo."))
+
+
+def _check_day_and_times(record, *, expo: Expo | None, errors: dict) -> None:
+    """A window's or a break's day is one of the expo's days, and it ends after it starts."""
+    if expo is not None and record.day and not expo.start_date <= record.day <= expo.end_date:
+        errors["day"] = _("Choose a day of the expo (%(first)s to %(last)s).") % {
+            "first": expo.start_date,
+            "last": expo.end_date,
+        }
+    if record.starts_at and record.ends_at and record.ends_at <= record.starts_at:
+        errors["ends_at"] = _("The end must be after the start, on the same day.")
+
+
+class MeetingWindow(models.Model):
+    """When B2B meetings are held on a meeting day (local time of the expo); a day may have several windows.
+
+    The meeting days of an expo are the days that have a window. Slots are generated from the windows, the slot
+    length and the breaks (``matchmaking.slots``); exhibitors' stalls are staffed through every window.
+    """
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="meeting_windows", verbose_name=_("expo"))
+    day = models.DateField(_("day"))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("meeting window")
+        verbose_name_plural = _("meeting windows")
+        ordering = ["day", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_window_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_day_and_times(self, expo=self.expo if self.expo_id else None, errors=errors)
+        if not errors and self.expo_id and self.day and self.starts_at and self.ends_at:
+            overlapping = MeetingWindow.objects.filter(
+                expo_id=self.expo_id, day=self.day, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
+            ).exclude(pk=self.pk)
+            if overlapping.exists():
+                errors["starts_at"] = _("This window overlaps another window of the same day.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeetingBreak(models.Model):
+    """A time nobody meets (lunch, prayers): on one day, or every meeting day when no day is given.
+
+    The ceremonies and the sessions marked "no meetings during" in the programme are breaks as well, read from
+    the programme when slots are generated.
+    """
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="meeting_breaks", verbose_name=_("expo"))
+    label = models.CharField(_("label"), max_length=80, help_text=_("Lunch, Zuhr prayers, …"))
+    day = models.DateField(_("day"), null=True, blank=True, help_text=_("Leave empty for every meeting day."))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("meeting break")
+        verbose_name_plural = _("meeting breaks")
+        ordering = ["day", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_break_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_day_and_times(self, expo=self.expo if self.expo_id else None, errors=errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Table(models.Model):

@@ -12,7 +12,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from exhibitors.models import Exhibitor
@@ -137,6 +137,32 @@ def availability_set(*, participant: Participant, available_slot_ids: Iterable[i
 # --- Requests ----------------------------------------------------------------------------------
 
 
+def _days(slot_ids: set[int], slots: dict) -> str:
+    days = sorted({timezone.localtime(slots[pk].start).date() for pk in slot_ids})
+    return ", ".join(formats.date_format(day, "D j M") for day in days)
+
+
+def _check_common_time(*, asking: Participant, other: Participant) -> None:
+    """Refuse a meeting between two participants who share no meeting slot they are both available in ("outside
+    availability"), saying why. Before the desk has made any meeting slot there is nothing to hold them against."""
+    slots = {slot.pk: slot for slot in selectors.meeting_slots(asking.expo)}
+    if not slots:
+        return
+    mine = selectors.available_slot_ids(participant=asking)
+    theirs = selectors.available_slot_ids(participant=other)
+    if mine & theirs:
+        return
+    if not mine:
+        message = _("Outside availability: you have no meeting slot open. Open some in your availability first.")
+    elif not theirs:
+        message = _("Outside availability: %(name)s has no meeting slot open.") % {"name": other}
+    else:
+        message = _(
+            "Outside availability: you can meet on %(mine)s and %(name)s on %(theirs)s, never in the same slot."
+        ) % {"mine": _days(mine, slots), "name": other, "theirs": _days(theirs, slots)}
+    raise MatchmakingError(message, field="to")
+
+
 def _lock(*participants: Participant) -> None:
     """Lock the participants' rows in primary key order (the same order everywhere: no deadlock)."""
     list(Participant.objects.select_for_update().filter(pk__in=[p.pk for p in participants]).order_by("pk"))
@@ -198,6 +224,7 @@ def request_send(
             raise MatchmakingError(
                 _("A request between you and %(name)s already stands.") % {"name": receiver}, field="to"
             )
+        _check_common_time(asking=sender, other=receiver)
         meeting_request = MeetingRequest.objects.create(
             expo=sender.expo,
             sender=sender,
@@ -234,6 +261,8 @@ def _decide(
                 raise MatchmakingError(_("Only the participant who was asked can answer."))
             if current.status != MeetingRequest.Status.PENDING:
                 raise MatchmakingError(_("This request has already been answered."))
+            if status == MeetingRequest.Status.ACCEPTED:
+                _check_common_time(asking=current.receiver, other=current.sender)
         if status == MeetingRequest.Status.DECLINED and reason not in MeetingRequest.DeclineReason.values:
             raise MatchmakingError(_("Choose a reason."), field="reason")
         current.status = status
@@ -313,8 +342,11 @@ def _notify(meeting_request: MeetingRequest, *, to: Participant, kind: str, site
 # --- Scheduler runs ---------------------------------------------------------------------------------
 
 
-def scheduler_run_start(*, expo: Expo, by: User | None) -> SchedulerRun:
-    """Queue a run of the scheduler; a Celery task computes the preview after the transaction commits."""
+def scheduler_run_start(*, expo: Expo, by: User | None, move_published: bool = False) -> SchedulerRun:
+    """Queue a run of the scheduler; a Celery task computes the preview after the transaction commits.
+
+    With ``move_published`` the run may move published meetings (never drop one) when that places more; the
+    preview then lists who is moved, and publishing emails them."""
     from .tasks import run_scheduler  # the tasks module imports this one
 
     with transaction.atomic():
@@ -326,7 +358,9 @@ def scheduler_run_start(*, expo: Expo, by: User | None) -> SchedulerRun:
         ).exists():
             raise MatchmakingError(_("A run is already in progress. Wait for its preview."))
         run = SchedulerRun.objects.create(
-            expo=expo, started_by=by, parameters={"work_per_request": scheduler.WORK_PER_REQUEST}
+            expo=expo,
+            started_by=by,
+            parameters={"work_per_request": scheduler.WORK_PER_REQUEST, "move_published": bool(move_published)},
         )
         transaction.on_commit(partial(run_scheduler.delay, run.pk))
     return run
@@ -359,9 +393,11 @@ def scheduler_run_execute(*, run_id: int) -> None:
         snapshot = _snapshot(run.expo)
         inputs = selectors.scheduler_inputs(expo=run.expo)
         _progress(run_id, 20)
-        result = scheduler.schedule(
-            inputs.instance, work_per_request=int(run.parameters.get("work_per_request", scheduler.WORK_PER_REQUEST))
-        )
+        work = int(run.parameters.get("work_per_request", scheduler.WORK_PER_REQUEST))
+        if run.parameters.get("move_published") and inputs.instance.locked:
+            result = _schedule_moving_published(inputs.instance, work=work)
+        else:
+            result = scheduler.schedule(inputs.instance, work_per_request=work)
         _progress(run_id, 90)
         SchedulerRun.objects.filter(pk=run_id).update(
             status=SchedulerRun.Status.PREVIEW,
@@ -383,6 +419,52 @@ def scheduler_run_execute(*, run_id: int) -> None:
         )
 
 
+def _keeps_every_one(result: scheduler.Schedule, published: set) -> bool:
+    return published <= {meeting.request for meeting in result.meetings}
+
+
+def _schedule_moving_published(instance: scheduler.Instance, *, work: int) -> scheduler.Schedule:
+    """The best schedule that may move published meetings but keeps every one of them, or the schedule with
+    published meetings left in place when moving them places no more.
+
+    The scheduler may leave any request out, so it is asked twice: with the real weights (whose LP bound is the
+    bound of moving), then, if that drops a published meeting, with every published request weighing more than
+    all the others together, so that leaving one out never pays. A published meeting that now breaks a rule
+    (someone blocked its slot) can only be moved: then the schedule in place is no candidate."""
+    try:
+        kept = scheduler.schedule(instance, work_per_request=work)
+    except scheduler.ScheduleInputError as error:
+        kept, broken = None, error
+    published = {fixed.request for fixed in instance.locked}
+    free_instance = dataclasses.replace(instance, locked=())
+    free = scheduler.schedule(free_instance, work_per_request=work)
+    candidates = [free] if _keeps_every_one(free, published) else []
+    if not candidates:
+        heavy = sum(request.weight for request in instance.requests) + 1
+        boosted = scheduler.schedule(
+            dataclasses.replace(
+                free_instance,
+                requests=tuple(
+                    dataclasses.replace(request, weight=request.weight + heavy) if request.id in published else request
+                    for request in instance.requests
+                ),
+            ),
+            work_per_request=work,
+        )
+        if _keeps_every_one(boosted, published):
+            weight = {request.id: request.weight for request in instance.requests}
+            true_value = sum(weight[meeting.request] for meeting in boosted.meetings)
+            candidates.append(
+                dataclasses.replace(boosted, value=true_value, bound=free.bound, greedy_value=free.greedy_value)
+            )
+    best = max(candidates, key=lambda candidate: candidate.value, default=None)
+    if kept is None:
+        if best is None:
+            raise broken
+        return best
+    return best if best is not None and best.value > kept.value else kept
+
+
 def _result_json(inputs: selectors.SchedulerInputs, result: scheduler.Schedule, snapshot: list) -> dict:
     names = {key: key.rsplit(" (P", 1)[0] for key in inputs.participant_pks}
     load: dict[str, int] = dict.fromkeys(inputs.participant_pks, 0)
@@ -391,11 +473,25 @@ def _result_json(inputs: selectors.SchedulerInputs, result: scheduler.Schedule, 
         load[requests[meeting.request].a] += 1
         load[requests[meeting.request].b] += 1
     available = {p.id: len(p.available) for p in inputs.instance.participants}
-    locked = {fixed.request for fixed in inputs.instance.locked}
+    locked = {fixed.request: fixed for fixed in inputs.instance.locked}
     return {
         "meetings": [
             {"request": m.request, "slot": m.slot, "table": m.table, "new": m.request not in locked}
             for m in result.meetings
+        ],
+        # Published meetings the run puts elsewhere (only when staff let it move them): from -> to.
+        "moved": [
+            {
+                "request": m.request,
+                "a": names[requests[m.request].a],
+                "b": names[requests[m.request].b],
+                "from_slot": locked[m.request].slot,
+                "from_table": locked[m.request].table,
+                "slot": m.slot,
+                "table": m.table,
+            }
+            for m in result.meetings
+            if m.request in locked and (locked[m.request].slot, locked[m.request].table) != (m.slot, m.table)
         ],
         "unscheduled": [
             {
@@ -431,10 +527,12 @@ def _result_json(inputs: selectors.SchedulerInputs, result: scheduler.Schedule, 
 
 @transaction.atomic
 def scheduler_run_publish(*, run: SchedulerRun, by: User | None, site_url: str = "") -> int:
-    """Write the preview's new meetings in one transaction, published meetings kept as they are; the number written.
+    """Write the preview's new meetings in one transaction, and the moves of published meetings when the run was
+    allowed to make them (the others kept as they are); the number of new meetings.
 
     Refused if meetings were booked, moved or cancelled since the run read them, or a request it places is no
-    longer accepted: start a new run then.
+    longer accepted: start a new run then. Those with a new meeting are told their agenda is published; those
+    with a meeting moved, that it changed.
     """
     run = SchedulerRun.objects.select_for_update().get(pk=run.pk)
     if run.status != SchedulerRun.Status.PREVIEW:
@@ -457,6 +555,15 @@ def scheduler_run_publish(*, run: SchedulerRun, by: User | None, site_url: str =
             "pk", "sender_id", "receiver_id"
         )
     )
+    moved = run.result.get("moved", [])
+    if moved:
+        by_request = {
+            meeting.request_id: meeting
+            for meeting in Meeting.objects.filter(
+                expo=run.expo, state=Meeting.State.SCHEDULED, request_id__in=[m["request"] for m in moved]
+            ).select_related("request")
+        }
+        _replace_places(moves=[(by_request[m["request"]], m["slot"], m["table"]) for m in moved], by=by, run=run)
     meetings = Meeting.objects.bulk_create(
         Meeting(
             expo=run.expo,
@@ -480,11 +587,19 @@ def scheduler_run_publish(*, run: SchedulerRun, by: User | None, site_url: str =
     if rules.published_at is None:
         MatchmakingSettings.objects.filter(pk=rules.pk).update(published_at=now)
     if site_url:
+        moved_people = {
+            pk
+            for sender, receiver in MeetingRequest.objects.filter(pk__in=[m["request"] for m in moved]).values_list(
+                "sender_id", "receiver_id"
+            )
+            for pk in (sender, receiver)
+        }
         _agenda_notify(
-            participant_ids={pk for meeting in meetings for pk in pairs[meeting.request_id]},
+            participant_ids={pk for meeting in meetings for pk in pairs[meeting.request_id]} - moved_people,
             kind="published",
             site_url=site_url,
         )
+        _agenda_notify(participant_ids=moved_people, kind="changed", site_url=site_url)
     return len(meetings)
 
 
@@ -597,6 +712,99 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, site_url: str = "") -> 
         if site_url:
             pair = {current.request.sender_id, current.request.receiver_id}
             _agenda_notify(participant_ids=pair, kind="changed", site_url=site_url)
+
+
+def _replace_places(
+    *, moves: list[tuple[Meeting, int, int | None]], by: User | None, run: SchedulerRun | None = None
+) -> None:
+    """Give each meeting its new (slot, table) at once, inside the caller's transaction.
+
+    Meetings that trade places would clash with each other one row at a time, and the partial unique indexes
+    (one meeting per table per slot) cannot be deferred; so the seats are taken away and the meetings stepped
+    out of those indexes first (not as a history entry: the update is below the history), then put back in
+    their new places. The database checks every constraint again as each row comes back."""
+    ids = [meeting.pk for meeting, _slot, _table in moves]
+    MeetingSeat.objects.filter(meeting_id__in=ids).delete()
+    Meeting.objects.filter(pk__in=ids).update(state=Meeting.State.CANCELLED)
+    seats = []
+    for meeting, slot_id, table_id in moves:
+        meeting.slot_id, meeting.table_id, meeting.at_stall = slot_id, table_id, table_id is None
+        meeting.state, meeting.placed_by = Meeting.State.SCHEDULED, by
+        fields = ["slot", "table", "at_stall", "state", "placed_by", "updated_at"]
+        if run is not None:
+            meeting.run = run
+            fields.append("run")
+        meeting.save(update_fields=fields)
+        request = meeting.request
+        seats += [
+            MeetingSeat(meeting=meeting, participant_id=pk, slot_id=slot_id)
+            for pk in (request.sender_id, request.receiver_id)
+        ]
+    MeetingSeat.objects.bulk_create(seats)
+
+
+def meeting_swap(*, first: Meeting, second: Meeting, by: User | None, site_url: str = "") -> None:
+    """Swap two scheduled meetings of an expo: each takes the other's slot and, when both are in the lounge,
+    the other's table (a lounge meeting swapped with a stall meeting keeps its own table). The same hard rules
+    as a booking, both participants' rows locked; all four participants are emailed."""
+    if first.pk == second.pk:
+        raise MatchmakingError(_("Choose another meeting to swap with."), field="other")
+    with transaction.atomic():
+        requests = [first.request, second.request]
+        people = {pk for request in requests for pk in (request.sender_id, request.receiver_id)}
+        list(Participant.objects.select_for_update().filter(pk__in=people).order_by("pk"))
+        current = {
+            meeting.pk: meeting
+            for meeting in Meeting.objects.select_for_update(of=("self",))
+            .filter(pk__in=[first.pk, second.pk])
+            .select_related("slot", "table", "request")
+            .order_by("pk")
+        }
+        one, two = current.get(first.pk), current.get(second.pk)
+        if one is None or two is None or one.expo_id != two.expo_id:
+            raise MatchmakingError(_("Choose a meeting of this expo."), field="other")
+        if Meeting.State.CANCELLED in (one.state, two.state):
+            raise MatchmakingError(_("A cancelled meeting cannot be swapped."), field="other")
+        both_at_tables = one.table_id is not None and two.table_id is not None
+        places = {
+            one.pk: (two.slot, two.table if both_at_tables else one.table),
+            two.pk: (one.slot, one.table if both_at_tables else two.table),
+        }
+        for meeting in (one, two):
+            slot, table = places[meeting.pk]
+            if (
+                table is not None
+                and Meeting.objects.filter(slot=slot, table=table, state=Meeting.State.SCHEDULED)
+                .exclude(pk__in=[one.pk, two.pk])
+                .exists()
+            ):
+                raise MatchmakingError(_("%(table)s is taken in that slot.") % {"table": table}, field="other")
+        inputs = selectors.scheduler_inputs(expo=one.expo, participant_pks=people)
+        kept = [m for m in inputs.instance.locked if m.request not in {one.request_id, two.request_id}]
+        proposed = [scheduler.Meeting(m.request, m.slot, m.table) for m in kept] + [
+            scheduler.Meeting(meeting.request_id, places[meeting.pk][0].pk, getattr(places[meeting.pk][1], "pk", None))
+            for meeting in (one, two)
+        ]
+        problems = scheduler.check_hard_rules(dataclasses.replace(inputs.instance, locked=()), proposed)
+        if problems:
+            raise MatchmakingError(
+                _("This breaks the meeting rules: %(problems)s") % {"problems": "; ".join(problems)}, field="other"
+            )
+        try:
+            with transaction.atomic():
+                _replace_places(
+                    moves=[
+                        (meeting, places[meeting.pk][0].pk, getattr(places[meeting.pk][1], "pk", None))
+                        for meeting in (one, two)
+                    ],
+                    by=by,
+                )
+        except IntegrityError as error:
+            raise MatchmakingError(_("Someone else booked that slot or table a moment ago.")) from error
+        for meeting in (first, second):
+            meeting.slot_id, meeting.table_id = current[meeting.pk].slot_id, current[meeting.pk].table_id
+        if site_url:
+            _agenda_notify(participant_ids=people, kind="changed", site_url=site_url)
 
 
 def _agenda_notify(*, participant_ids: set[int], kind: str, site_url: str) -> None:

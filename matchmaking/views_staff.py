@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from expo.selectors import expo_current
 from expo.staff import staff_page
 
-from . import scheduler, selectors, services
-from .forms import HandMeetingForm
-from .models import Meeting, MeetingRequest, SchedulerRun
+from . import scheduler, selectors, services, slots
+from .forms import HandMeetingForm, SlotGenerateForm, SwapForm, slot_label
+from .models import Meeting, MeetingRequest, SchedulerRun, Slot, Table
 
 RUN = "matchmaking.run_scheduler"
 MEETINGS = "matchmaking.change_meeting"
+SLOTS = "matchmaking.add_slot"
 
 
 def _expo():
@@ -46,7 +47,9 @@ def runs(request):
 @staff_page(RUN)
 def run_start(request):
     try:
-        run = services.scheduler_run_start(expo=_expo(), by=request.user)
+        run = services.scheduler_run_start(
+            expo=_expo(), by=request.user, move_published=request.POST.get("move_published") == "on"
+        )
     except services.MatchmakingError as error:
         messages.error(request, str(error))
         return redirect("mm_staff_runs")
@@ -61,6 +64,24 @@ def _unscheduled_rows(run: SchedulerRun) -> list[dict]:
     return rows
 
 
+def _moved_rows(run: SchedulerRun) -> list[dict]:
+    """Who a run moves, from where to where, with the slots and tables read in one query each."""
+    moved = run.result.get("moved", [])
+    slot_ids = {m[key] for m in moved for key in ("from_slot", "slot")}
+    table_ids = {m[key] for m in moved for key in ("from_table", "table")} - {None}
+    slot_of = Slot.objects.in_bulk(slot_ids)
+    table_of = Table.objects.in_bulk(table_ids)
+
+    def place(slot_id, table_id) -> str:
+        slot = slot_of.get(slot_id)
+        where = str(table_of[table_id]) if table_id in table_of else _("At the stall")
+        return f"{slot_label(slot) if slot else '—'}, {where}"
+
+    return [
+        {**m, "before": place(m["from_slot"], m["from_table"]), "after": place(m["slot"], m["table"])} for m in moved
+    ]
+
+
 @require_safe
 @staff_page(RUN)
 def run_detail(request, pk: int):
@@ -72,6 +93,7 @@ def run_detail(request, pk: int):
         "meeting_count": len(result.get("meetings", [])),
         "ratio": (run.value / run.bound * 100) if run.bound else None,
         "unscheduled": _unscheduled_rows(run),
+        "moved": _moved_rows(run),
         "load": result.get("load", []),
     }
     return render(request, "matchmaking/staff/run.html", context)
@@ -96,6 +118,12 @@ def run_decide(request, pk: int, action: str):
         if action == "publish":
             count = services.scheduler_run_publish(run=run, by=request.user, site_url=request.build_absolute_uri("/"))
             messages.success(request, _("Published: %(count)s new meetings.") % {"count": count})
+            if run.result.get("moved"):
+                messages.success(
+                    request,
+                    _("%(count)s published meetings moved; both sides of each are emailed.")
+                    % {"count": len(run.result["moved"])},
+                )
         elif action == "discard":
             services.scheduler_run_discard(run=run, by=request.user)
             messages.success(request, _("The run is discarded; nothing changed."))
@@ -183,7 +211,64 @@ def meeting_cancel(request, pk: int):
     return redirect("mm_staff_meetings")
 
 
+@require_http_methods(["GET", "POST"])
+@staff_page(MEETINGS)
+def meeting_swap(request, pk: int):
+    expo = _expo()
+    scheduled = selectors.meetings_of_expo(expo=expo)
+    meeting = scheduled.filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    form = SwapForm(request.POST or None, meetings=scheduled.exclude(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_swap(
+                first=meeting,
+                second=form.cleaned_data["other"],
+                by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except services.MatchmakingError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("The two meetings are swapped; their four participants are emailed."))
+            return redirect("mm_staff_meetings")
+    return render(request, "matchmaking/staff/meeting_swap.html", {"form": form, "meeting": meeting})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(SLOTS)
+def slot_generate(request):
+    """The meeting days, windows and breaks (edited in the admin) and the slot length; "generate" makes the slots."""
+    expo = _expo()
+    form = SlotGenerateForm(request.POST or None, initial={"slot_minutes": selectors.settings_for(expo).slot_minutes})
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = slots.slots_generate(expo=expo, slot_minutes=form.cleaned_data["slot_minutes"])
+        except slots.SlotConflictError as error:
+            form.add_error(None, str(error))
+            conflicts = error.conflicts
+        except services.MatchmakingError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Slots generated: %(created)s new, %(kept)s kept, %(removed)s removed, %(retired)s retired.")
+                % {
+                    "created": changes.created,
+                    "kept": changes.kept,
+                    "removed": changes.removed,
+                    "retired": changes.retired,
+                },
+            )
+            return redirect("mm_staff_slots")
+    context = {"expo": expo, "form": form, "conflicts": conflicts, **slots.slots_overview(expo=expo)}
+    return render(request, "matchmaking/staff/slots.html", context)
+
+
 urlpatterns = [
+    path("staff/matchmaking/slots/", slot_generate, name="mm_staff_slots"),
     path("staff/matchmaking/", runs, name="mm_staff_runs"),
     path("staff/matchmaking/runs/start/", run_start, name="mm_staff_run_start"),
     path("staff/matchmaking/runs/<int:pk>/", run_detail, name="mm_staff_run"),
@@ -193,4 +278,5 @@ urlpatterns = [
     path("staff/matchmaking/requests/<int:pk>/book/", meeting_book, name="mm_staff_meeting_book"),
     path("staff/matchmaking/meetings/<int:pk>/move/", meeting_move, name="mm_staff_meeting_move"),
     path("staff/matchmaking/meetings/<int:pk>/cancel/", meeting_cancel, name="mm_staff_meeting_cancel"),
+    path("staff/matchmaking/meetings/<int:pk>/swap/", meeting_swap, name="mm_staff_meeting_swap"),
 ]
