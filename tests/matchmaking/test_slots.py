@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -362,3 +364,18 @@ def test_accepting_after_closing_every_shared_slot_is_refused(two_days):
 
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+def test_slot_page_query_count_does_not_grow_with_windows_breaks_and_slots(client, desk, show):
+    client.force_login(desk)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("mm_staff_slots"))
+    third = show.start_date + datetime.timedelta(days=2)
+    MeetingWindow.objects.create(expo=show, day=third, starts_at=datetime.time(9), ends_at=datetime.time(17))
+    MeetingBreak.objects.create(expo=show, label="Asr", starts_at=datetime.time(16), ends_at=datetime.time(16, 15))
+    slots.slots_generate(expo=show, slot_minutes=15)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("mm_staff_slots")).content.decode()
+
+    assert "Asr" in page
+    assert len(few.captured_queries) == len(many.captured_queries)
