@@ -164,9 +164,10 @@ def suggest_inputs(*, expo: Expo) -> SuggestInputs:
 
 
 def suggestions_of(*, participant: Participant) -> QuerySet[Suggestion]:
-    """The participant's suggestions, best first, that have no request standing between the two since they were
-    computed; with whom each names. A constant number of queries whatever their number."""
-    standing = MeetingRequest.objects.filter(status__in=MeetingRequest.OPEN).filter(
+    """The participant's suggestions, best first, less those with a request between the two made since they were
+    computed (answered or not; a withdrawn one aside, as when computing); with whom each names. A constant number
+    of queries whatever their number."""
+    standing = MeetingRequest.objects.exclude(status=MeetingRequest.Status.WITHDRAWN).filter(
         Q(sender=participant, receiver__exhibitor=OuterRef("exhibitor"))
         | Q(receiver=participant, sender__exhibitor=OuterRef("exhibitor"))
         | Q(sender=participant, receiver=OuterRef("other"))

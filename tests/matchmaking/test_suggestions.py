@@ -432,6 +432,22 @@ def test_asking_twice_is_refused_clearly_and_nothing_more_is_saved(client, expo,
 
 
 @pytest.mark.django_db
+def test_a_pair_whose_request_was_declined_is_not_shown_again_before_the_next_recompute(
+    client, expo, makers, buyer, member
+):
+    hilal, _zahra = makers
+    suggest_services.suggestions_recompute(expo_id=expo.pk)
+    MeetingRequestFactory(
+        sender=ExhibitorParticipantFactory(exhibitor=hilal), receiver=buyer, status=MeetingRequest.Status.DECLINED
+    )
+
+    page = client.get(visitor_url(buyer, "suggestions")).content.decode()
+
+    assert Suggestion.objects.filter(participant=buyer, exhibitor=hilal).exists()
+    assert "Hilal Surgical" not in page
+
+
+@pytest.mark.django_db
 def test_asking_past_the_cap_is_refused_clearly(client, expo, makers, buyer):
     MatchmakingSettingsFactory(expo=expo, request_cap=1)
     MeetingRequestFactory(
