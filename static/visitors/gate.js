@@ -206,7 +206,10 @@
       var earlier = mine[judged.number] || present.find(function (c) { return c.n === judged.number; });
       if (earlier) return { verdict: "unchecked", message: format(data.msgDoorAlready, { name: judged.badge.name, time: earlier.at }) };
       var confirmed = session && session.rsvps.indexOf(judged.number) !== -1;
-      var taken = present.length + Object.keys(mine).length;
+      var inRoom = {};
+      present.forEach(function (c) { inRoom[c.n] = true; });
+      Object.keys(mine).forEach(function (n) { inRoom[n] = true; });
+      var taken = Object.keys(inRoom).length;
       if (session && !confirmed && taken >= session.seats) return { verdict: "refused", message: data.msgDoorFull };
       noteDoorCheckIn(sessionId, judged.number);
       var message = format(data.msgDoorWelcome, { name: judged.badge.name, session: session ? session.title : "" });

@@ -13,13 +13,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from expo import roles
+from programme.models import Attendance
 from tests.conftest import add_to_role, totp_code
 from tests.factories import (
     PASSWORD,
     ClusterFactory,
     ExpoFactory,
     GateFactory,
+    HallFactory,
+    RoomFactory,
     SectorFactory,
+    SessionFactory,
     UserFactory,
     register_visitor,
 )
@@ -145,6 +149,15 @@ def test_gate_keeps_scanning_offline_and_uploads_once_back_online(page, live_ser
     from visitors import services
 
     services.registration_cancel(registration=cancelled)
+    day = datetime.datetime.combine(today, datetime.time(0), tzinfo=timezone.get_default_timezone())
+    workshop = SessionFactory(
+        expo=expo,
+        room=RoomFactory(hall=HallFactory(expo=expo), name="Seminar room A"),
+        title="Financing for SMEs",
+        rsvp_required=True,
+        starts_at=day,
+        ends_at=day + datetime.timedelta(hours=23, minutes=59),
+    )
 
     sign_in_gate_staff(page)
     page.context.set_offline(True)
@@ -169,6 +182,30 @@ def test_gate_keeps_scanning_offline_and_uploads_once_back_online(page, live_ser
     assert checkin.badge == guest.badge
     assert checkin.gate.name == "South"
     assert Scan.objects.filter(offline=True).count() == 5
+
+    # The same page at a session door: offline, the guest without an RSVP is let in and flagged, and the scan is
+    # uploaded once back online; scanned again, the door says since when they are in.
+    page.get_by_test_id("gate-mode").select_option("session")
+    page.get_by_test_id("door-session").select_option(str(workshop.pk))
+    page.context.set_offline(True)
+    scan(page, badges.badge_payload(guest.badge))
+    expect(page.get_by_test_id("gate-result")).to_have_text(
+        "Welcome, Omar Farooq — Financing for SMEs · No RSVP: let in, flagged for the organisers"
+    )
+    expect(page.get_by_test_id("gate-result")).to_have_class(re.compile("unchecked"))
+    expect(page.get_by_test_id("gate-queue")).to_have_text("1")
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("gate-queue")).to_have_text("0", timeout=20_000)
+    attendance = Attendance.objects.get()
+    assert (attendance.session, attendance.badge, attendance.offline, attendance.rsvp) == (
+        workshop,
+        guest.badge,
+        True,
+        "none",
+    )
+    scan(page, badges.badge_payload(guest.badge))
+    expect(page.get_by_test_id("gate-result")).to_contain_text("Omar Farooq already checked in at")
+    assert Attendance.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
