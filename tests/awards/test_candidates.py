@@ -466,3 +466,16 @@ def test_trade_body_awards_page_queries_do_not_grow_with_candidates(client, expo
             category__expo=expo, exhibitor=ExhibitorFactory(nomination__expo=expo, nomination__trade_body=chamber)
         )
     assert _queries(client, url) == one
+
+
+def test_exhibitor_awards_page_queries_do_not_grow_with_candidacies_or_categories(
+    client, expo, exhibitor, exhibitor_member
+):
+    client.force_login(exhibitor_member)
+    url = reverse("awards_exhibitor", args=[exhibitor.pk])
+    AwardCandidateFactory(category__expo=expo, exhibitor=exhibitor)
+    one = _queries(client, url)
+    for _ in range(3):
+        category = AwardCandidateFactory(category__expo=expo, exhibitor=exhibitor).category
+        category.clusters.add(exhibitor.cluster)
+    assert _queries(client, url) == one
