@@ -4,12 +4,12 @@ Requests and meetings are shown here, not written: their writes keep the cap, th
 so they go through the services (the participant's pages, and the desk's own pages for meetings).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from expo.admin import ReadOnlyHistoryAdmin
 
-from . import suggest_services
+from . import slots, suggest_services
 from .models import (
     AvailabilityBlock,
     MatchmakingSettings,
@@ -48,13 +48,44 @@ class MatchmakingSettingsAdmin(admin.ModelAdmin):
         "requests_open",
     ]
     readonly_fields = ["published_at", "suggestions_computed_at"]
-    actions = ["recompute_suggestions"]
+    actions = ["recompute_suggestions", "generate_slots"]
 
     @admin.action(description=_("Recompute the suggestions of whom to meet"), permissions=["change"])
     def recompute_suggestions(self, request, queryset):
         for rules in queryset:
             suggest_services.suggestions_recompute_soon(expo_id=rules.expo_id)
         self.message_user(request, _("The suggestions are being recomputed in the background."))
+
+    @admin.action(description=_("Generate the meeting slots at the slot length set"), permissions=["generate"])
+    def generate_slots(self, request, queryset):
+        """The same service as the desk's Meeting slots page: all or nothing per expo, meetings never moved."""
+        for rules in queryset.select_related("expo"):
+            try:
+                changes = slots.slots_generate(expo=rules.expo, slot_minutes=rules.slot_minutes)
+            except slots.SlotConflictError as error:
+                self.message_user(
+                    request,
+                    f"{rules.expo}: {error} "
+                    + "; ".join(f"{c.meeting.slot} {c.meeting.request}: {c.reason}" for c in error.conflicts),
+                    messages.ERROR,
+                )
+            except slots.MatchmakingError as error:
+                self.message_user(request, f"{rules.expo}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(expo)s: %(created)s new slots, %(kept)s kept, %(removed)s removed, %(retired)s retired.")
+                    % {
+                        "expo": rules.expo,
+                        "created": changes.created,
+                        "kept": changes.kept,
+                        "removed": changes.removed,
+                        "retired": changes.retired,
+                    },
+                )
+
+    def has_generate_permission(self, request) -> bool:
+        return request.user.has_perm("matchmaking.add_slot")
 
 
 @admin.register(Slot)

@@ -379,3 +379,32 @@ def test_slot_page_query_count_does_not_grow_with_windows_breaks_and_slots(clien
 
     assert "Asr" in page
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_desk_generates_slots_from_the_admin_and_sees_the_meetings_in_the_way(client, desk, show):
+    rules = MatchmakingSettings.objects.create(expo=show, slot_minutes=20)
+    client.force_login(desk)
+    changelist = reverse("admin:matchmaking_matchmakingsettings_changelist")
+
+    response = client.post(changelist, {"action": "generate_slots", "_selected_action": [rules.pk]}, follow=True)
+
+    assert f"{show}: 15 new slots, 0 kept, 0 removed, 0 retired." in response.content.decode()
+    assert starts(show)[:3] == ["24 10:00-10:20", "24 10:20-10:40", "24 10:40-11:00"]
+    request = MeetingRequestFactory(
+        sender=VisitorParticipantFactory(expo=show),
+        receiver=ExhibitorParticipantFactory(exhibitor__nomination__expo=show),
+        status="accepted",
+        at_stall=True,
+    )
+    services.meeting_book(
+        meeting_request=request, slot=Slot.objects.get(expo=show, start=at(show.start_date, 10)), table=None, by=desk
+    )
+    MatchmakingSettings.objects.filter(pk=rules.pk).update(slot_minutes=30)
+
+    refused = client.post(changelist, {"action": "generate_slots", "_selected_action": [rules.pk]}, follow=True)
+
+    assert "The new slots leave no room for 1 scheduled meetings" in refused.content.decode()
+    assert len(starts(show)) == 15
+    floor = staff_member(roles.FLOOR_MANAGERS)
+    client.force_login(floor)
+    assert client.post(changelist, {"action": "generate_slots", "_selected_action": [rules.pk]}).status_code == 403
