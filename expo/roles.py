@@ -26,4 +26,6 @@ VENUE_PAGES = (
     ("visitors.use_registration_desk", "badge_batches", _("Print badges")),
     ("visitors.use_registration_desk", "visitor_numbers", _("Attendance")),
     ("matchmaking.run_scheduler", "mm_staff_runs", _("B2B meetings desk")),
+    ("matchmaking.change_meetingrequest", "mm_desk_participants", _("Act for a B2B participant")),
+    ("matchmaking.view_meeting", "mm_desk_print", _("B2B lounge print-outs")),
 )

@@ -419,3 +419,44 @@ def test_print_outs_take_the_same_queries_for_one_meeting_and_many(desk_client, 
             services.meeting_book(meeting_request=request, slot=slot, table=table, by=None)
 
     assert [queries(url) for url in urls] == one
+
+
+def test_the_site_menu_offers_the_desk_pages_to_the_desk_only(client, desk, expo):
+    client.force_login(desk)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("mm_desk_participants") in page
+    assert reverse("mm_desk_print") in page
+
+    client.force_login(staff_member(roles.FLOOR_MANAGERS))
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("mm_desk_participants") not in page
+    assert reverse("mm_desk_print") not in page
+
+
+def test_desk_pages_are_valid_html_in_english_and_urdu(
+    desk_client, expo, buyer, exhibitor_participant, day_meetings, tmp_path
+):
+    from tests.e2e.test_public_pages_audit import VNU, _nu_errors
+    from tests.realstack import require
+
+    require(VNU.exists(), "vnu-jar in node_modules (npm ci)")
+    pending = MeetingRequestFactory(sender=VisitorParticipantFactory(expo=expo), receiver=exhibitor_participant)
+    paths = [
+        reverse("mm_desk_participants") + "?q=a",
+        desk_url("mm_desk_participant", exhibitor_participant),
+        desk_url("mm_desk_ask", buyer) + "?q=a",
+        desk_url("mm_desk_ask", buyer) + f"?exhibitor={day_meetings[2].request.receiver.exhibitor.pk}",
+        desk_url("mm_desk_request_decide", exhibitor_participant, pending.pk, "decline"),
+        desk_url("mm_desk_availability", buyer),
+        reverse("mm_desk_print"),
+        reverse("mm_desk_print_tables", args=[DAY]),
+        reverse("mm_desk_print_day", args=[DAY]),
+    ]
+    documents = {}
+    for language in ("en", "ur"):
+        desk_client.cookies["django_language"] = language
+        for path in paths:
+            documents[language, path] = desk_client.get(path)
+    assert {response.status_code for response in documents.values()} == {200}
+
+    assert _nu_errors(documents, tmp_path) == []
