@@ -17,7 +17,7 @@ rule is kept and reported in ``notices``).
 Objective, lexicographic (``COUNT_FIRST``): (1) the number placed; (2) the sum of the placed
 exhibitors' rank scores, keeping (1), so nobody is left out while a worse-ranked exhibitor
 asking as much or more holds space it could use (``_rank_repair`` makes sure of it when the
-budget ran out first); (3) the weighted preferences (``Weights``), keeping who is placed.
+budget ran out first); (3) the weighted preferences (``Weights``), keeping (1) and (2).
 ``RANK_FIRST`` (strict rank order) takes exhibitors in rank order and places each that fits
 beside all the better ranked already placed, then (3). Each stage reports its value, bound and
 greedy value (``Stage``).
@@ -26,7 +26,10 @@ Method (``solve``): a greedy pass; then CP-SAT on the packing model (one boolean
 exhibitor and candidate block, no preference terms) for (1), hinted by the greedy pass or the
 rounded LP relaxation, with GLOP's LP bound when CP-SAT does not prove it; then (2) on the same
 model; then (3) exactly when the model is small (``EXACT_VARIABLES``), else by re-solving
-neighbourhoods of pavilions, against a simple bound.
+neighbourhoods of pavilions. The preferences' bound is the tightest of CP-SAT's (when it solved
+the stage's model), the LP relaxation of that model (GLOP, up to ``LP_VARIABLES``) and a simple
+one. The stage's model keeps the count and the rank value as constraints (in strict rank order,
+the very exhibitors placed), so the bound holds for every allocation the earlier stages allow.
 
 Determinism: inputs are sorted by id, the greedy pass and the neighbourhoods go by id, CP-SAT
 runs with a fixed seed and one worker by default, and every solve stops on CP-SAT's
@@ -42,6 +45,7 @@ from .specs import (
     COUNT_FIRST,
     DETERMINISTIC_PER_SECOND,
     EXACT_VARIABLES,
+    LP_VARIABLES,
     MAX_MERGE,
     RANK_FIRST,
     Because,
@@ -62,6 +66,7 @@ __all__ = [
     "COUNT_FIRST",
     "DETERMINISTIC_PER_SECOND",
     "EXACT_VARIABLES",
+    "LP_VARIABLES",
     "MAX_MERGE",
     "RANK_FIRST",
     "Because",

@@ -1,5 +1,6 @@
 """The allocation: locks, the greedy pass, then the three stages of the objective with CP-SAT."""
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -15,6 +16,7 @@ from .specs import (
     DEFAULT_WEIGHTS,
     DETERMINISTIC_PER_SECOND,
     EXACT_VARIABLES,
+    LP_VARIABLES,
     RANK_FIRST,
     SCALE,
     ExhibitorSpec,
@@ -111,7 +113,7 @@ def allocate(
     if time_limit > 0 and any(candidates.values()):
         budget = time_limit * DETERMINISTIC_PER_SECOND
         limits = {"workers": workers, "seed": seed}
-        packing = _Packing(inst, candidates, locked)
+        packing = _Packing(inst, candidates, locked) if strict_rank else _TypePacking(inst, candidates, locked)
         if strict_rank:
             assignment, placed_stages, proven_out, used = _rank_first(
                 inst, packing, by_rank, locked, budget * 0.6, limits
@@ -120,7 +122,7 @@ def allocate(
             assignment, placed_stages, used = _count_first(inst, packing, greedy, locked, budget * 0.6, limits)
         work += used
         assignment, preference_stage, used = _preferences(
-            inst, candidates, locked, assignment, big, budget - work, limits
+            inst, candidates, locked, assignment, big, budget - work, limits, strict_rank=strict_rank
         )
         work += used
         stages = (*placed_stages, preference_stage)
@@ -256,6 +258,84 @@ def _trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
     return total
 
 
+def _lp_relaxations(model, fixed_values) -> tuple[float | None, float | None]:
+    """The LP relaxation of a maximising CP-SAT model solved by GLOP (deterministic), first with
+    the variables of ``fixed_values`` (index → value) fixed, then free: (both optima), None for
+    one GLOP does not reach. The free optimum bounds the model's optimum from above.
+
+    Read from the model's proto, so the relaxation is of exactly the model CP-SAT solves; a
+    constraint of a kind these models do not use is left out, which only loosens the bound.
+    """
+    from ortools.linear_solver import pywraplp
+
+    proto = model.Proto()
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    huge = 2**53
+
+    def finite(value):
+        return value if -huge < value < huge else (lp.infinity() if value > 0 else -lp.infinity())
+
+    xs, freed = [], []
+    for index, variable in enumerate(proto.variables):
+        domain = list(variable.domain)  # the proto's lists take no negative index
+        low, high = finite(domain[0]), finite(domain[-1])
+        x = lp.NumVar(low, high, "")
+        xs.append(x)
+        if index in fixed_values:
+            x.SetBounds(fixed_values[index], fixed_values[index])
+            freed.append((x, low, high))
+
+    def row(low, high, terms):
+        constraint = lp.Constraint(finite(low), finite(high))
+        constant = 0.0
+        for ref, coefficient in terms:
+            if ref >= 0:
+                constraint.SetCoefficient(xs[ref], constraint.GetCoefficient(xs[ref]) + coefficient)
+            else:  # the negation of a boolean: 1 - x
+                x = xs[-ref - 1]
+                constraint.SetCoefficient(x, constraint.GetCoefficient(x) - coefficient)
+                constant += coefficient
+        if constant:
+            constraint.SetBounds(constraint.Lb() - constant, constraint.Ub() - constant)
+
+    for constraint in proto.constraints:
+        if constraint.enforcement_literal:
+            continue
+        if constraint.has_linear():
+            linear = constraint.linear
+            domain = list(linear.domain)
+            row(domain[0], domain[-1], zip(linear.vars, linear.coeffs, strict=True))
+        elif constraint.has_at_most_one():
+            row(-huge, 1, ((ref, 1) for ref in constraint.at_most_one.literals))
+        elif constraint.has_exactly_one():
+            row(1, 1, ((ref, 1) for ref in constraint.exactly_one.literals))
+        elif constraint.has_bool_or():
+            row(1, huge, ((ref, 1) for ref in constraint.bool_or.literals))
+    objective = proto.objective
+    scaling = objective.scaling_factor or 1.0
+    lp_objective = lp.Objective()
+    offset = objective.offset
+    for ref, coefficient in zip(objective.vars, objective.coeffs, strict=True):
+        if ref < 0:
+            offset += coefficient
+            coefficient, ref = -coefficient, -ref - 1
+        lp_objective.SetCoefficient(xs[ref], lp_objective.GetCoefficient(xs[ref]) + scaling * coefficient)
+    lp_objective.SetOffset(scaling * offset)
+    lp_objective.SetMaximization()
+    values = []
+    for _ in range(2 if freed else 1):
+        values.append(lp_objective.Value() if lp.Solve() == pywraplp.Solver.OPTIMAL else None)
+        for x, low, high in freed:
+            x.SetBounds(low, high)
+    return tuple(values) if freed else (None, values[0])
+
+
+def _floor(lp_value: float) -> int:
+    """The integer bound an LP optimum gives when the objective's coefficients are integers; the
+    margin covers GLOP's tolerances."""
+    return math.floor(lp_value + 1e-6 * max(1.0, abs(lp_value)) + 0.01)
+
+
 def _solver(*, det_budget, workers, seed, linearization=1):
     from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
 
@@ -371,6 +451,29 @@ class _Packing:
             for exhibitor_id in required:
                 rows[exhibitor_id].SetLb(-lp.infinity())
 
+    def lp_bound(self, *, rank: bool, required=(), excluded=()) -> float | None:
+        """The LP relaxation's most exhibitors placed (or, with ``rank``, largest rank value placed)
+        when all of ``required`` are placed and none of ``excluded``; None when GLOP finds no optimum."""
+        from ortools.linear_solver import pywraplp
+
+        lp, rows, variables = self._lp_model()
+        objective = lp.Objective()
+        for exhibitor_id, _, x in variables:
+            objective.SetCoefficient(x, self.inst.rank_weight[exhibitor_id] if rank else 1)
+        for exhibitor_id in required:
+            rows[exhibitor_id].SetLb(1.0)
+        for exhibitor_id in excluded:
+            rows[exhibitor_id].SetUb(0.0)
+        try:
+            return objective.Value() if lp.Solve() == pywraplp.Solver.OPTIMAL else None
+        finally:
+            for exhibitor_id in required:
+                rows[exhibitor_id].SetLb(-lp.infinity())
+            for exhibitor_id in excluded:
+                rows[exhibitor_id].SetUb(1.0)
+            for _, _, x in variables:
+                objective.SetCoefficient(x, 1)
+
     def lp_count_bound(self) -> float:
         return self.lp()[0]
 
@@ -394,7 +497,131 @@ class _Packing:
         return assignment
 
 
-def _count_first(inst: Instance, packing: _Packing, greedy, locked, budget, limits):
+class _TypePacking:
+    """The count and rank stages' model with exhibitors of one type merged: those with the same
+    candidate blocks (same cluster, request and women-pavilion choice) are interchangeable there.
+
+    One boolean per (type, block), at most one per stall, at most the type's size per type; the
+    ``j``-th placed of a type counts its ``j``-th best rank (the booleans ``nth[t]``, in order).
+    Swapping two exhibitors of a type changes neither the count nor the rank value, so the per
+    exhibitor model's symmetric solutions, which CP-SAT must otherwise rule out one by one to
+    prove a bound, collapse into one. Same interface as ``_Packing`` for ``_count_first``.
+    """
+
+    def __init__(self, inst: Instance, candidates, locked):
+        from ortools.sat.python import cp_model
+
+        self.cp_model = cp_model
+        self.inst = inst
+        self.locked = locked
+        self._lp = None
+        groups = defaultdict(list)
+        for exhibitor_id, blocks in candidates.items():
+            if blocks:
+                groups[tuple(blocks)].append(exhibitor_id)
+        # Types in a fixed order (by their members' ids); members best ranked first.
+        rank = inst.rank_weight
+        self.types = sorted(
+            (sorted(members, key=lambda e: (-rank[e], e)), list(blocks)) for blocks, members in groups.items()
+        )
+        self.placed = {e: None for members, _ in self.types for e in members}  # who could be placed
+        model = self.model = cp_model.CpModel()
+        self.choices = []  # (type index, block, x)
+        self.nth = []
+        covering = defaultdict(list)
+        count_terms, rank_terms = [], []
+        for t, (members, blocks) in enumerate(self.types):
+            xs = []
+            for block in blocks:
+                x = model.NewBoolVar("")
+                xs.append(x)
+                self.choices.append((t, block, x))
+                for s in block.stalls:
+                    covering[s].append(x)
+            nth = [model.NewBoolVar("") for _ in members]
+            for earlier, later in itertools.pairwise(nth):
+                model.AddImplication(later, earlier)
+            model.Add(sum(xs) == sum(nth))
+            self.nth.append(nth)
+            count_terms.extend(nth)
+            rank_terms.extend(rank[e] * y for e, y in zip(members, nth, strict=True))
+        for xs in covering.values():
+            if len(xs) > 1:
+                model.AddAtMostOne(xs)
+        self.count = sum(count_terms)
+        self.rank = sum(rank_terms)
+
+    def _assign(self, chosen) -> dict[int, Block]:
+        """Locks, then per type its chosen blocks to its best-ranked members."""
+        assignment = dict(self.locked)
+        for t, blocks in sorted(chosen.items()):
+            members = self.types[t][0]
+            assignment.update(zip(members, sorted(blocks, key=lambda b: b.stalls), strict=False))
+        return assignment
+
+    def lp(self) -> tuple[float, dict[int, Block]]:
+        """The LP relaxation of the count, solved by GLOP: its value, a bound on the count, and an
+        assignment rounded from it (the largest fractions first)."""
+        from ortools.linear_solver import pywraplp
+
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        per_type = defaultdict(list)
+        covering = defaultdict(list)
+        variables = []
+        for t, block, _ in self.choices:
+            x = lp.NumVar(0.0, 1.0, "")
+            per_type[t].append(x)
+            variables.append((t, block, x))
+            for s in block.stalls:
+                covering[s].append(x)
+        for t, group in per_type.items():
+            lp.Add(lp.Sum(group) <= len(self.types[t][0]))
+        for group in covering.values():
+            if len(group) > 1:
+                lp.Add(lp.Sum(group) <= 1)
+        lp.Maximize(lp.Sum([x for _, _, x in variables]))
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return float(len(self.placed)), dict(self.locked)
+        order = sorted(
+            ((-round(x.solution_value(), 6), t, block.stalls, block) for t, block, x in variables),
+            key=lambda item: item[:3],
+        )
+        chosen, taken = defaultdict(list), {s for b in self.locked.values() for s in b.stalls}
+        for _, t, _, block in order:
+            if len(chosen[t]) < len(self.types[t][0]) and taken.isdisjoint(block.stalls):
+                chosen[t].append(block)
+                taken.update(block.stalls)
+        return lp.Objective().Value(), self._assign(chosen)
+
+    def hint(self, assignment):
+        self.model.ClearHints()
+        held = defaultdict(set)
+        for exhibitor_id, block in assignment.items():
+            if exhibitor_id in self.placed:
+                held[block].add(exhibitor_id)
+        for t, block, x in self.choices:
+            self.model.AddHint(x, any(e in held[block] for e in self.types[t][0]))
+        for t, (members, _) in enumerate(self.types):
+            k = sum(1 for e in members if e in assignment)
+            for j, y in enumerate(self.nth[t]):
+                self.model.AddHint(y, j < k)
+
+    def solve(self, *, det_budget, linearization=1, **limits):
+        solver = _solver(det_budget=det_budget, linearization=linearization, **limits)
+        return solver, solver.Solve(self.model)
+
+    def found(self, code) -> bool:
+        return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
+
+    def read(self, solver) -> dict[int, Block]:
+        chosen = defaultdict(list)
+        for t, block, x in self.choices:
+            if solver.BooleanValue(x):
+                chosen[t].append(block)
+        return self._assign(chosen)
+
+
+def _count_first(inst: Instance, packing: _TypePacking, greedy, locked, budget, limits):
     """(1) the number placed, then (2) the rank value keeping that number: (assignment, stages, work)."""
     current, used, cpu = dict(greedy), 0.0, time.process_time()
     fixed_rank = sum(inst.rank_weight[e] for e in locked)
@@ -474,6 +701,7 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
     accepted: list[int] = []
     proven_out: dict[int, bool] = {}
     all_proven = True
+    settled = None  # (accepted, proven out) before the first decision left open
     blocks_of = defaultdict(list)
     for exhibitor_id, block, _x in packing.choices:
         blocks_of[exhibitor_id].append(block)
@@ -492,6 +720,8 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
             continue
         left = budget - used
         if left <= 0.01:
+            if settled is None:
+                settled = (list(accepted), [e for e, proven in proven_out.items() if proven])
             proven_out[exhibitor.id] = False
             all_proven = False
             continue
@@ -508,51 +738,111 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
             holder = {s for b in current.values() for s in b.stalls}
             accepted.append(exhibitor.id)
         else:
+            if code != packing.cp_model.INFEASIBLE and settled is None:
+                settled = (list(accepted), [e for e, proven in proven_out.items() if proven])
             proven_out[exhibitor.id] = code == packing.cp_model.INFEASIBLE
             all_proven = all_proven and proven_out[exhibitor.id]
     packing.model.ClearAssumptions()
-    value = _rank_value(inst, current) / 100
+    rank_value, count_value = _rank_value(inst, current), len(current)
+    rank_bound, count_bound = rank_value, count_value
+    if settled is not None:
+        # The allocation strict rank order asks for makes the same decisions up to the first one
+        # left open; after it, at most what fractions of blocks could place beside those.
+        required, excluded = settled
+        excluded = [e for e in excluded if e in packing.placed]
+        rank_lp = packing.lp_bound(rank=True, required=required, excluded=excluded)
+        count_lp = packing.lp_bound(rank=False, required=required, excluded=excluded)
+        fixed_rank = sum(inst.rank_weight[e] for e in locked)
+        rank_bound = None if rank_lp is None else max(rank_value, fixed_rank + _floor(rank_lp))
+        count_bound = None if count_lp is None else max(count_value, len(locked) + _floor(count_lp))
     stages = (
-        Stage("rank", value, value if all_proven else None, 0.0, all_proven, used, time.process_time() - cpu),
-        Stage("count", float(len(current)), None, 0.0, all_proven),
+        Stage(
+            "rank",
+            rank_value / 100,
+            None if rank_bound is None else rank_bound / 100,
+            0.0,
+            all_proven,
+            used,
+            time.process_time() - cpu,
+        ),
+        Stage("count", float(count_value), None if count_bound is None else float(count_bound), 0.0, all_proven),
     )
     return current, stages, proven_out, used
 
 
-def _preferences(inst: Instance, candidates, locked, assignment, big, budget, limits):
-    """(3) the preferences, keeping who is placed (so the count and rank values stay): exactly when the
-    model is small, else by neighbourhoods. Returns (assignment, stage, work)."""
+def _preferences(inst: Instance, candidates, locked, assignment, big, budget, limits, *, strict_rank):
+    """(3) the preferences, given the values of the stages before: exactly when the model is small,
+    else by neighbourhoods keeping who is placed. Returns (assignment, stage, work).
+
+    The bound is the tightest of: CP-SAT's, when it solved the stage's model; the LP relaxation of
+    that model (GLOP); the simple one (``_trivial_bound``). The model keeps the earlier stages as
+    constraints: in count-first order the count and the rank value (any exhibitors giving both may
+    be placed), in strict rank order the very exhibitors placed, as that order chose them.
+    """
     cpu = time.process_time()
     placed = {e: candidates[e] for e in assignment if e not in locked}
-    variables = sum(map(len, placed.values()))
     current = dict(assignment)
+    model = _preference_model(inst, candidates, locked, placed, strict_rank=strict_rank)
+    bounds = [_trivial_bound(inst, placed if strict_rank else candidates, locked, len(placed))]
+    constant, relaxed = _relaxed_bound(inst, model, locked, current)
+    if relaxed is not None:
+        bounds.append(relaxed)
+    used = 0.0
+    variables = len(model.choices) - len(locked)
     if variables <= EXACT_VARIABLES and budget > 0.01:
-        model = _Model(inst, placed, locked, must_place=frozenset(placed))
-        model.model.Maximize(sum(model.preference))
         model.hint(current)
         solver, code = model.solve(det_budget=budget, linearization=2, **limits)
+        used = solver.deterministic_time
         if model.found(code):
             solved = model.read(solver)
-            # The model leaves out what the locks alone contribute: that constant is the difference
-            # between the score and the model's value of the solution it returned (at least it, when
-            # some auxiliary variable is below its best, so the bound stays a bound).
-            constant = assignment_score(inst, solved, 0) - round(solver.ObjectiveValue())
+            if constant is None:
+                # At least the constant, when some auxiliary variable is below its best.
+                constant = assignment_score(inst, solved, 0) - round(solver.ObjectiveValue())
             if assignment_score(inst, solved, 0) > assignment_score(inst, current, 0):
                 current = solved
-            value = assignment_score(inst, current, 0)
-            bound = max(value, constant + math.floor(solver.BestObjectiveBound() + 1e-6))
-            proven = code == model.cp_model.OPTIMAL
-            used = solver.deterministic_time
-            stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, proven, used, time.process_time() - cpu)
-            return current, stage, used
-    used = 0.0
-    if budget > 0.01:
+            bounds.append(constant + math.floor(solver.BestObjectiveBound() + 1e-6))
+    elif budget > 0.01:
         # Only those placed take part, so the count and the rank value cannot fall.
         current, used = _improve(inst, placed, locked, current, big, budget, limits)
     value = assignment_score(inst, current, 0)
-    bound = max(value, _trivial_bound(inst, placed, locked, len(placed)))
-    stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, False, used, time.process_time() - cpu)
+    bound = max(value, min(bounds))
+    stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, value >= bound, used, time.process_time() - cpu)
     return current, stage, used
+
+
+def _relaxed_bound(inst: Instance, model: "_Model", locked, current) -> tuple[int | None, int | None]:
+    """(what the model leaves out, the bound from its LP relaxation), in SCALE units; None for what
+    is not known. The LP is skipped above ``LP_VARIABLES`` variables, where GLOP takes too long.
+
+    What the model leaves out (the locks alone) is the score of ``current`` less the model's value
+    of it, which the relaxation with the placements fixed gives exactly: every auxiliary variable
+    then has integral bounds at its best.
+    """
+    if len(model.model.Proto().variables) > LP_VARIABLES:
+        return None, None
+    at_current, relaxed = _lp_relaxations(
+        model.model,
+        {x.Index(): float(current.get(e) == b) for e, b, x in model.choices if e not in locked},
+    )
+    if at_current is None:
+        return None, None
+    constant = assignment_score(inst, current, 0) - round(at_current)
+    if relaxed is None:
+        return constant, None
+    return constant, constant + _floor(relaxed)
+
+
+def _preference_model(inst: Instance, candidates, locked, placed, *, strict_rank) -> "_Model":
+    """The preference stage's model: maximise the preferences keeping the earlier stages' values."""
+    if strict_rank:
+        model = _Model(inst, placed, locked, must_place=frozenset(placed))
+    else:
+        model = _Model(inst, {e: blocks for e, blocks in candidates.items() if blocks}, locked)
+        free = [(e, x) for e, _, x in model.choices if e not in locked]
+        model.model.Add(sum(x for _, x in free) == len(placed))
+        model.model.Add(sum(inst.rank_weight[e] * x for e, x in free) == sum(inst.rank_weight[e] for e in placed))
+    model.model.Maximize(sum(model.preference))
+    return model
 
 
 def _rank_repair(inst: Instance, candidates, locked, assignment, by_rank) -> dict[int, Block]:

@@ -16,6 +16,9 @@ SCALE = 100
 DETERMINISTIC_PER_SECOND = 0.5
 # Up to this many, CP-SAT proves the preferences optimal too, rather than improving them by neighbourhoods.
 EXACT_VARIABLES = 2_000
+# Up to this many variables in the preference stage's model, its LP relaxation (GLOP) bounds the
+# preferences; about 9 s of CPU at the demo size (8,300), too long beyond.
+LP_VARIABLES = 20_000
 # Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
 AREA_TOLERANCE = 0.05
 

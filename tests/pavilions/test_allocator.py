@@ -779,3 +779,119 @@ def test_the_lp_bound_on_the_count_is_never_below_the_optimum(seed):
 
     count, _ = optimum(exhibitors, stalls, pavilions)
     assert count - 1e-6 <= bound <= sum(1 for blocks in candidates.values() if blocks) + 1e-6
+
+
+def best_preferences(exhibitors, stalls, pavilions, *, count, rank):
+    """The highest preference score of any assignment placing ``count`` exhibitors with rank value ``rank``."""
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    free = free_stalls(exhibitors, stalls)
+    options = [(e, minimal_blocks(e, free, pavilions)) for e in exhibitors if not e.locked_stall_ids]
+    best = None
+
+    def walk(i, used, chosen):
+        nonlocal best
+        if i == len(options):
+            if len(chosen) == count and sum(round(inst.by_id[e].rank_score * 100) for e in chosen) == rank:
+                score = solve.assignment_score(inst, {e: inst.block(b) for e, b in chosen.items()}, 0)
+                best = score if best is None else max(best, score)
+            return
+        e, blocks = options[i]
+        walk(i + 1, used, chosen)
+        for block in blocks:
+            if used.isdisjoint(block):
+                walk(i + 1, used | set(block), {**chosen, e.id: block})
+
+    walk(0, frozenset(), {})
+    return best
+
+
+def preference_instance(seed):
+    """A small instance where preferences matter: two clusters sharing a pavilion, trade bodies, competitors."""
+    rng = random.Random(seed)
+    pavilions = [cluster_pavilion(1, (1, 2), "Shared"), cluster_pavilion(2, (1,), "Cluster 1")]
+    stalls = [stall(2 * c + back + 1, 3.0 * c, 3.0 * back) for c in range(rng.randint(2, 3)) for back in (0, 1)]
+    stalls += [stall(20 + c, 3.0 * c, 9.0, pavilion_id=2) for c in range(rng.randint(1, 3))]
+    exhibitors = [
+        exhibitor(
+            i,
+            rng.choice([1, 2]),
+            area=rng.choice([9.0, 9.0, 9.0, 18.0]),
+            trade_body_id=rng.randint(1, 2),
+            rank=rng.choice([40.0, 60.0, round(rng.uniform(0, 100), 1)]),
+            key=rng.choice([None, None, "a"]),
+        )
+        for i in range(1, rng.randint(2, 7) + 1)
+    ]
+    return exhibitors, stalls, pavilions
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_preference_bound_is_never_below_the_optimum(seed):
+    """Solved by neighbourhoods, so the bound is the LP relaxation's or the simple one, never CP-SAT's
+    own; checked against every assignment with the count and rank value found, and the LP alone too."""
+    exhibitors, stalls, pavilions = preference_instance(seed)
+    with _large_models():
+        result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
+
+    count, rank = result.stage("count").value, round(result.stage("rank").value * 100)
+    best = best_preferences(exhibitors, stalls, pavilions, count=count, rank=rank)
+    preferences = result.stage("preferences")
+    assert result.stage("count").proven
+    assert result.stage("rank").proven
+    assert round(preferences.value * 100) <= best <= round(preferences.bound * 100)
+    assert preferences.proven == (preferences.value == preferences.bound)
+
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {p.id: 18.0 for p in pavilions})
+    candidates = {
+        e.id: [b for p in inst.eligible_pavilions(e) for b in blocks.get(p, ()) if inst.fits(b, e.requested_area)]
+        for e in exhibitors
+    }
+    current = {p.exhibitor_id: inst.block(p.stall_ids) for p in result.placements}
+    placed_now = {e: candidates[e] for e in current}
+    model = solve._preference_model(inst, candidates, {}, placed_now, strict_rank=False)
+    constant, relaxed = solve._relaxed_bound(inst, model, {}, current)
+    assert constant is not None
+    assert relaxed is not None
+    assert best <= relaxed
+
+
+def strict_order(exhibitors, stalls, pavilions):
+    """The exhibitors strict rank order places: in rank order, each that fits beside all the better
+    ranked already placed, by trying every assignment."""
+    free = free_stalls(exhibitors, stalls)
+    blocks = {e.id: minimal_blocks(e, free, pavilions) for e in exhibitors}
+
+    def fit(ids, used=frozenset()):
+        if not ids:
+            return True
+        return any(used.isdisjoint(b) and fit(ids[1:], used | set(b)) for b in blocks[ids[0]])
+
+    accepted = []
+    for e in sorted(exhibitors, key=lambda e: (-e.rank_score, e.id)):
+        if fit([*accepted, e.id]):
+            accepted.append(e.id)
+    return accepted
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from([0.001, FAST]))
+def test_strict_rank_order_reports_bounds_that_hold_even_when_decisions_are_left_open(seed, time_limit):
+    """With too small a budget CP-SAT decides nothing: the bounds then come from the LP."""
+    exhibitors, stalls, pavilions = small_instance(seed)
+
+    result = allocate(
+        exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=time_limit, strict_rank=True
+    )
+
+    by_id = {e.id: e for e in exhibitors}
+    accepted = strict_order(exhibitors, stalls, pavilions)
+    rank, count = result.stage("rank"), result.stage("count")
+    assert rank.bound is not None
+    assert count.bound is not None
+    assert sum(round(by_id[e].rank_score * 100) for e in accepted) <= round(rank.bound * 100)
+    assert len(accepted) <= count.bound
+    if rank.proven:
+        assert sorted(placed(result)) == sorted(accepted)
+        assert (rank.bound, count.bound) == (rank.value, count.value)
