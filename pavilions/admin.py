@@ -288,11 +288,20 @@ STAGES = {
 
 @admin.register(AllocationRun)
 class AllocationRunAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "created_at", "started_by", "placed", "unplaced", "objective", "gap_display"]
+    list_display = [
+        "__str__",
+        "status",
+        "created_at",
+        "started_by",
+        "placed",
+        "unplaced",
+        "first_stage_value",
+        "gap_display",
+    ]
     list_filter = ["status", "expo"]
     list_select_related = ["started_by", "expo"]
 
-    @admin.display(description=_("gap to bound"))
+    @admin.display(description=_("first stage's gap to its bound"))
     def gap_display(self, run):
         return "—" if run.gap is None else f"{run.gap:.2%}"
 

@@ -234,9 +234,11 @@ class AllocationRun(models.Model):
     snapshot = models.JSONField(default=dict)
     result = models.JSONField(_("result"), default=dict)
     diff = models.JSONField(_("changes"), default=list)
-    objective = models.FloatField(_("objective"), null=True, blank=True)
-    bound = models.FloatField(_("proven bound"), null=True, blank=True)
-    greedy_objective = models.FloatField(_("greedy objective"), null=True, blank=True)
+    # The first stage of the objective, the headline: the count placed, or in strict rank order the
+    # sum of the rank scores placed. Every stage's value, bound and gap is in ``result["stages"]``.
+    first_stage_value = models.FloatField(_("first stage's value"), null=True, blank=True)
+    first_stage_bound = models.FloatField(_("first stage's proven bound"), null=True, blank=True)
+    first_stage_greedy = models.FloatField(_("first stage's value by the greedy pass"), null=True, blank=True)
     placed = models.PositiveIntegerField(_("placed"), default=0)
     unplaced = models.PositiveIntegerField(_("not placed"), default=0)
     error = models.TextField(_("error"), blank=True)
@@ -265,13 +267,13 @@ class AllocationRun(models.Model):
 
     @property
     def gap(self) -> float | None:
-        """How far the preferences (the last stage; ``objective``) are from their bound, as a share of the bound.
+        """How far the first stage (the headline) is from its bound, as a share of the bound.
 
         Every stage's value, bound and gap is in ``result["stages"]``.
         """
-        if self.objective is None or not self.bound:
+        if self.first_stage_value is None or not self.first_stage_bound:
             return None
-        return max(0.0, (self.bound - self.objective) / abs(self.bound))
+        return max(0.0, (self.first_stage_bound - self.first_stage_value) / abs(self.first_stage_bound))
 
     @property
     def gap_percent(self) -> float | None:

@@ -370,7 +370,7 @@ def allocation_run_execute(*, run_id: int) -> None:
         )
         codes = {stall.id: stall.code for stall in inputs.stalls}
         names = {exhibitor.id: exhibitor.name for exhibitor in inputs.exhibitors}
-        preferences = result.stage("preferences")
+        first = result.stages[0]
         AllocationRun.objects.filter(pk=run.pk).update(
             status=AllocationRun.Status.READY,
             progress=100,
@@ -413,9 +413,9 @@ def allocation_run_execute(*, run_id: int) -> None:
                 ],
             },
             diff=_diff(before, result, codes, names),
-            objective=preferences.value,
-            bound=preferences.bound,
-            greedy_objective=preferences.greedy,
+            first_stage_value=first.value,
+            first_stage_bound=first.bound,
+            first_stage_greedy=first.greedy,
             placed=len(result.placements),
             unplaced=len(result.unplaced),
             finished_at=timezone.now(),

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.contrib.messages import get_messages
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from pavilions import services
@@ -234,6 +235,16 @@ def test_a_run_counting_first_is_the_default_and_reports_proven_bounds(
     assert (stages["count"]["value"], stages["count"]["bound"], stages["count"]["proven"]) == (3, 3, True)
     assert "As many exhibitors as fit, then the better ranked among them, then the preferences" in page
     assert "0 (proven optimal)" in page
+    # The headline fields are the count's, not the last stage's.
+    assert (run.first_stage_value, run.first_stage_bound, run.gap) == (3, 3, 0.0)
+    # Every stage shows its value and bound in the preview.
+    table = page[page.index('id="run-stages"') : page.index("</table>", page.index('id="run-stages"'))]
+    for name, label in (("count", "Exhibitors placed"), ("rank", "Sum of the placed exhibitors&#x27; rank scores")):
+        row = table[table.index(label) : table.index("</tr>", table.index(label))]
+        value, bound = floatformat(stages[name]["value"], "-2"), floatformat(stages[name]["bound"], "-2")
+        assert f"<td>{value}</td><td>{bound}</td>" in row
+    preferences = table[table.index("Preferences (weighted)") :]
+    assert floatformat(stages["preferences"]["bound"], "-2") in preferences
 
 
 @pytest.mark.django_db
