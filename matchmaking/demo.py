@@ -1,31 +1,32 @@
-"""Demo B2B matchmaking for Expo 2026: the settings, meeting slots on the expo days around lunch and the programme's
-ceremonies, 20 lounge tables, every demo exhibitor taking part, confirmed buyers (a Kenyan importer of surgical
-instruments, the Azerbaijani and Malaysian delegations, a bank, an investor) with their profiles and availability,
-requests pending, accepted and declined, and one scheduler run published, so that agendas are not empty.
+"""Demo B2B matchmaking for Expo 2026: the settings, meeting windows on the expo days and the slots generated
+from them around lunch and the programme's ceremonies, 20 lounge tables, every demo exhibitor taking part,
+confirmed buyers (a Kenyan importer of surgical instruments, the Azerbaijani and Malaysian delegations, a bank, an
+investor) with their profiles and availability, requests pending, accepted and declined, and one scheduler run
+published, so that agendas are not empty.
 
-Called by ``load_demo`` after the exhibitors, the visitors and the programme. Safe to run twice: slots are laid
-out only for an expo that has none, a person registers and asks for a meeting only once, and the scheduler runs
-only while nothing is published.
+Called by ``load_demo`` after the exhibitors, the visitors and the programme. Safe to run twice: windows and slots
+are laid out only for an expo that has none, a person registers and asks for a meeting only once, and the
+scheduler runs only while nothing is published.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from exhibitors.models import Exhibitor, ExhibitorProduct
 from expo.demo import ADMIN_EMAIL
 from expo.models import Expo, Sector, User
-from programme.selectors import meeting_breaks
 from visitors import services as visitor_services
 from visitors.demo import SITE_URL
 from visitors.models import Category, Registration
 
-from . import scheduler, selectors, services
+from . import scheduler, selectors, services, slots
 from .models import (
     MatchmakingSettings,
     Meeting,
+    MeetingBreak,
     MeetingRequest,
+    MeetingWindow,
     Participant,
     Priority,
     SchedulerRun,
@@ -160,43 +161,15 @@ REQUESTS = [
 
 
 def _lay_out_slots(expo: Expo) -> None:
-    """Meeting slots of the settings' length on each expo day, around lunch and the programme's ceremonies, which
-    become break slots. Only for an expo without slots: staff may have changed them."""
-    if Slot.objects.filter(expo=expo).exists():
+    """Meeting windows on each expo day, lunch and Zuhr prayers as a break, and the slots the desk's generator
+    cuts from them around the breaks and the programme's ceremonies. Only for an expo without meeting windows:
+    staff may have changed them."""
+    if MeetingWindow.objects.filter(expo=expo).exists():
         return
-    zone = ZoneInfo(expo.time_zone)
-    length = datetime.timedelta(minutes=selectors.settings_for(expo).slot_minutes)
-    programme_breaks = meeting_breaks(expo)
     for day in expo.days:
-        opens = datetime.datetime.combine(day, DAY_STARTS, tzinfo=zone)
-        closes = datetime.datetime.combine(day, DAY_ENDS, tzinfo=zone)
-        breaks = [
-            (
-                datetime.datetime.combine(day, LUNCH[0], tzinfo=zone),
-                datetime.datetime.combine(day, LUNCH[1], tzinfo=zone),
-                LUNCH[2],
-            )
-        ]
-        breaks += [
-            (max(start, opens), min(end, closes), label)
-            for start, end, label in programme_breaks
-            if start < closes and end > opens
-        ]
-        merged: list[list] = []
-        for start, end, label in sorted(breaks):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-                merged[-1][2] += f", {label}"
-            else:
-                merged.append([start, end, label])
-        moment = opens
-        for start, end, label in [*merged, [closes, closes, ""]]:
-            while moment + length <= start:
-                Slot.objects.create(expo=expo, start=moment, end=moment + length)
-                moment += length
-            if end > start:
-                Slot.objects.create(expo=expo, start=start, end=end, kind=Slot.Kind.BREAK, label=label[:80])
-            moment = max(moment, end)
+        MeetingWindow.objects.create(expo=expo, day=day, starts_at=DAY_STARTS, ends_at=DAY_ENDS)
+    MeetingBreak.objects.create(expo=expo, label=LUNCH[2], starts_at=LUNCH[0], ends_at=LUNCH[1])
+    slots.slots_generate(expo=expo, slot_minutes=selectors.settings_for(expo).slot_minutes)
 
 
 def _buyer(expo: Expo, admin: User, row: tuple) -> Participant:

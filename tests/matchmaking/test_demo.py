@@ -10,7 +10,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from matchmaking import selectors
-from matchmaking.models import Meeting, MeetingRequest, Participant, SchedulerRun, Slot, Table
+from matchmaking.models import (
+    Meeting,
+    MeetingBreak,
+    MeetingRequest,
+    MeetingWindow,
+    Participant,
+    SchedulerRun,
+    Slot,
+    Table,
+)
 from visitors import links
 from visitors.models import Registration
 
@@ -19,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     return (
+        MeetingWindow.objects.count(),
         Slot.objects.count(),
         Table.objects.count(),
         Participant.objects.count(),
@@ -47,8 +57,11 @@ def test_demo_matchmaking_loads_twice_without_duplicates_around_lunch_and_the_ce
     assert min(start for start, _end in meetings if start.date() == first_day).time() == datetime.time(11, 30)
     last_day = max(start.date() for start, _end in meetings)
     assert max(end for _start, end in meetings if end.date() == last_day).time() == datetime.time(16)
-    breaks = [(start.time(), end.time()) for start, end, kind in local if kind == "break" and start.date() == first_day]
-    assert breaks == [(datetime.time(10), datetime.time(11, 30)), (datetime.time(13), datetime.time(14))]
+    per_day = [
+        sum(1 for start, _end in meetings if start.date() == day) for day in sorted({s.date() for s, _ in meetings})
+    ]
+    assert per_day == [9, 12, 10]
+    assert (MeetingWindow.objects.count(), MeetingBreak.objects.count()) == (3, 1)
     # Nothing overlaps: the next slot starts when one ends, or later.
     ordered = sorted(local)
     assert all(earlier[1] <= later[0] for earlier, later in itertools.pairwise(ordered))
