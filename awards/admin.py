@@ -205,9 +205,6 @@ class CandidateAdmin(ReadOnlyHistoryAdmin):
         )
         obj.pk = candidate.pk
 
-    def save_related(self, request, form, formsets, change) -> None:
-        """The service saved all there is to save."""
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -81,6 +81,8 @@ def test_secretariat_sets_a_rounds_rubric_with_score_bands(client, secretary):
                 {"name": "Innovation", "weight": "1", "order": "2"},
             ],
         ),
+        # The round's page also lists its panel of jurors; none added here.
+        **_inline("panel", []),
     }
 
     response = client.post(reverse("admin:awards_round_change", args=[round_.pk]), data)
@@ -101,11 +103,14 @@ def test_zero_weight_refused_and_nothing_saved(client, secretary):
         "order": "0",
         "jurors_per_candidate": "2",
         **_inline("criteria", [{"name": "Export growth", "weight": "0", "order": "1"}]),
+        **_inline("panel", []),
     }
 
     response = client.post(reverse("admin:awards_round_change", args=[round_.pk]), data)
 
     assert response.status_code == 200
+    criteria = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "criteria")
+    assert criteria.formset.errors == [{"weight": ["Ensure this value is greater than or equal to 0.01."]}]
     assert Criterion.objects.count() == 0
 
 
@@ -220,3 +225,21 @@ def test_no_one_deletes_a_candidacy(client, category, exhibitor, secretary):
     client.post(reverse("admin:awards_candidate_delete", args=[candidate.pk]), {"post": "yes"})
 
     assert Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+def test_secretariat_withdraws_a_candidacy_and_the_history_keeps_both_versions(client, category, exhibitor, secretary):
+    candidate = AwardCandidateFactory(category=category, exhibitor=exhibitor)
+    client.force_login(secretary)
+    data = {
+        "statement": "Withdrawn at the exhibitor's request.",
+        "status": "withdrawn",
+        **_inline("evidence", []),
+        **_inline("overrides", []),
+    }
+
+    response = client.post(reverse("admin:awards_candidate_change", args=[candidate.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.statement) == ("withdrawn", "Withdrawn at the exhibitor's request.")
+    assert list(candidate.history.order_by("history_id").values_list("status", flat=True)) == ["active", "withdrawn"]
