@@ -460,3 +460,26 @@ def test_desk_pages_are_valid_html_in_english_and_urdu(
     assert {response.status_code for response in documents.values()} == {200}
 
     assert _nu_errors(documents, tmp_path) == []
+
+
+def test_participant_page_takes_the_same_queries_for_one_request_and_many(desk_client, desk, expo, buyer):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk_client.get(desk_url("mm_desk_participant", buyer)).status_code == 200
+        return len(captured)
+
+    MeetingRequestFactory(sender=buyer, receiver=ExhibitorParticipantFactory(exhibitor__nomination__expo=expo))
+    one = queries()
+    for status in ("accepted", "declined", "withdrawn", "pending"):
+        MeetingRequestFactory(
+            sender=buyer,
+            receiver=ExhibitorParticipantFactory(exhibitor__nomination__expo=expo),
+            status=status,
+            sent_by=desk,
+            decided_by=desk,
+        )
+        MeetingRequestFactory(
+            sender=ExhibitorParticipantFactory(exhibitor__nomination__expo=expo), receiver=buyer, decided_by=desk
+        )
+
+    assert queries() == one
