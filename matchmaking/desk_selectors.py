@@ -78,9 +78,13 @@ class DaySchedule:
 
 
 def day_schedule(*, expo: Expo, day: datetime.date) -> DaySchedule:
-    """Every slot, table and scheduled meeting of ``day`` (in the expo's time); 404 for a day without slots."""
+    """The grid's slots, the tables and the scheduled meetings of ``day``; 404 for a day without slots."""
     start, end = _day_bounds(expo, day)
-    slots = list(Slot.objects.filter(expo=expo, start__gte=start, start__lt=end).order_by("start"))
+    slots = list(
+        Slot.objects.filter(expo=expo, start__gte=start, start__lt=end)
+        .exclude(kind=Slot.Kind.RETIRED)
+        .order_by("start")
+    )
     if not slots:
         raise Http404
     meetings = list(

@@ -377,6 +377,15 @@ def test_a_cancelled_meeting_leaves_the_print_outs(desk_client, day_meetings):
     assert "Nairobi Med" not in desk_client.get(reverse("mm_desk_print_tables", args=[DAY])).content.decode()
 
 
+def test_a_slot_no_longer_in_the_grid_leaves_the_print_outs(desk_client, day_meetings, slots, tables):
+    services.meeting_cancel(meeting=day_meetings[0], by=None)
+    Slot.objects.filter(pk=slots[0].pk).update(kind=Slot.Kind.RETIRED)
+
+    sheets = desk_client.get(reverse("mm_desk_print_tables", args=[DAY])).content.decode().split('class="mm-print-page')
+    assert sheets[1].count("<tr>") == len(slots)  # the other slots of the day, and the heading
+    assert desk_client.get(reverse("mm_desk_print_day", args=[DAY])).content.decode().count("No meetings") == 1
+
+
 @pytest.mark.parametrize("day", ["2042-13-45", "tomorrow", "2042-02-01"])
 def test_print_of_a_day_that_is_not_a_meeting_day_is_a_404(desk_client, expo, day):
     assert desk_client.get(reverse("mm_desk_print_tables", args=[day])).status_code == 404
