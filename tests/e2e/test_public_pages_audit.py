@@ -19,7 +19,7 @@ from exhibitors.models import Exhibitor, ExhibitorMembership
 from expo import roles
 from expo.models import Expo, TradeBody
 from pavilions.models import Hall
-from programme.models import Session
+from programme.models import Room, Session
 from tests.conftest import add_to_role
 from tests.factories import MembershipFactory, UserFactory, register_visitor
 from tests.realstack import require
@@ -59,6 +59,22 @@ def public_paths(demo_expo) -> list[str]:
     hall = Hall.objects.filter(expo=expo).first()
     token = links.manage_token(register_visitor(expo, dates=[expo.start_date]))
     session = Session.objects.get(kind="workshop")
+    # A venue screen with something on now and next in its hall.
+    room = Room.objects.filter(hall__expo=expo).order_by("pk").first()
+    now = timezone.now()
+    for starts_at, title, title_ur in [
+        (now - datetime.timedelta(minutes=10), "Export finance clinic", "برآمدی مالیات کلینک"),
+        (now + datetime.timedelta(minutes=30), "Cluster marketing talk", ""),
+    ]:
+        Session.objects.create(
+            expo=expo,
+            room=room,
+            kind="talk",
+            title=title,
+            title_ur=title_ur,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=30),
+        )
     return [
         "/",
         "/exhibitors/",
@@ -77,6 +93,10 @@ def public_paths(demo_expo) -> list[str]:
         f"/programme/?day={expo.start_date.isoformat()}&kind=workshop",
         f"/programme/sessions/{session.pk}/",
         f"/programme/speakers/{session.speakers.first().pk}/",
+        "/programme/screens/",
+        f"/programme/screens/{room.hall.code}/",
+        f"/programme/screens/{room.hall.code}/?show=ur",
+        f"/programme/screens/{room.hall.code}/?show=en",
     ]
 
 
