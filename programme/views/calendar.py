@@ -58,7 +58,7 @@ def calendar_feed(request, feed_token: str):
 def member_calendar(request, exhibitor_pk: int):
     """A member's own calendar link for their exhibitor: made (shown once), made again, or stopped."""
     exhibitor = exhibitor_for_user(request.user, exhibitor_pk)
-    context = {"exhibitor": exhibitor, "tab": "matchmaking", "feed_url": None}
+    context = {"exhibitor": exhibitor, "tab": "calendar", "feed_url": None}
     action = request.POST.get("action")
     if action == "issue":
         feed_token = services.member_calendar_feed_issue(exhibitor=exhibitor, user=request.user)

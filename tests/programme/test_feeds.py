@@ -249,6 +249,16 @@ def test_member_feed_has_the_exhibitors_meetings_and_the_sessions_they_speak_at(
     assert str(_events(client, url)["Surgical exports to Kenya"]["status"]) == "CANCELLED"
 
 
+def test_a_member_who_only_speaks_finds_their_calendar_from_the_exhibitor_dashboard(client, member, hilal):
+    client.force_login(member)
+
+    dashboard = client.get(reverse("exhibitor_dashboard", args=[hilal.pk])).content.decode()
+
+    assert f'href="{reverse("programme_member_calendar", args=[hilal.pk])}"' in dashboard
+    page = client.get(reverse("programme_member_calendar", args=[hilal.pk])).content.decode()
+    assert 'aria-current="page" href="{}"'.format(reverse("programme_member_calendar", args=[hilal.pk])) in page
+
+
 def test_member_link_is_stored_as_a_hash_renewed_and_stopped(client, member, hilal, meetings):
     client.force_login(member)
     url = _member_feed(client, hilal)
