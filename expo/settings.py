@@ -185,7 +185,10 @@ EXPO_INVITATION_DAYS = env_int("EXPO_INVITATION_DAYS", 7)
 # The name account emails sign with when no expo edition is current (otherwise the edition's name).
 EXPO_SITE_NAME = env_str("EXPO_SITE_NAME", "SME Cluster Expo Portal")
 # What an email may attach, made when it goes out (see expo.services.email_queue): name → function(id).
-EXPO_ATTACHMENT_MAKERS = {"visitors.badge": "visitors.services.badge_attachment"}
+EXPO_ATTACHMENT_MAKERS = {
+    "visitors.badge": "visitors.services.badge_attachment",
+    "awards.certificate": "awards.certificates.certificate_attachment",
+}
 # The Ed25519 private key that signs badge QR codes (PEM, or base64 of the 32 raw bytes). Without it
 # the local mode makes one in var/badge-signing-key; production refuses to sign badges.
 EXPO_BADGE_SIGNING_KEY = env_str("EXPO_BADGE_SIGNING_KEY")

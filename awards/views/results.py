@@ -1,23 +1,36 @@
 """The secretariat's leaderboards and results: each round's progress, then, once it closes, its raw and normalised
-leaderboards with every rank explained, exported through ``expo.exports``.
+leaderboards with every rank explained, exported through ``expo.exports``; approving and publishing the winners,
+the ceremony's running order; and the public pages: the published winners and each certificate's verification.
 
 Every page is a staff page (``expo.staff.staff_page``): a permission of the awards secretariat and an
 authenticator. Jurors, other staff and the public get a 404, like a page that does not exist.
 """
 
+from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
-from expo import exports
+from expo import caching, exports
 from expo import selectors as core_selectors
 from expo.staff import staff_page
 
-from .. import judging, leaderboards
+from .. import certificates, judging, leaderboards, results
+from ..models import Category, Result
 
 LEADERBOARD_PERMISSION = "awards.view_scoresheet"  # reading scores: the secretariat, never a juror
+RESULTS_PERMISSION = "awards.view_result"
+APPROVE_PERMISSION = "awards.approve_result"
+PUBLISH_PERMISSION = "awards.publish_result"
 MODES = (judging.NORMALISED, judging.RAW)
+
+
+class ApproveForm(forms.Form):
+    mode = forms.ChoiceField(label=gettext_lazy("Leaderboard"), choices=Result.Mode.choices)
 
 
 @require_safe
@@ -58,7 +71,93 @@ def staff_leaderboard_export(request, pk: int, mode: str, extension: str):
     return exports.xlsx_response([(mode, rows)], filename=filename)
 
 
+@require_safe
+@staff_page(RESULTS_PERMISSION)
+def staff_results(request):
+    expo = core_selectors.expo_current_for(request)
+    context = {
+        "expo": expo,
+        "categories": list(results.categories_for_results(expo=expo)),
+        "form": ApproveForm(initial={"mode": Result.Mode.NORMALISED}),
+    }
+    return render(request, "awards/staff/results.html", context)
+
+
+@require_POST
+@staff_page(APPROVE_PERMISSION)
+def staff_results_approve(request, pk: int):
+    category = get_object_or_404(Category.objects.select_related("expo"), pk=pk)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            results.results_approve(category=category, mode=form.cleaned_data["mode"], by=request.user)
+        except results.ResultsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The results of %(category)s are approved.") % {"category": category})
+    else:
+        messages.error(request, _("Choose the normalised or the raw leaderboard."))
+    return redirect("awards_staff_results")
+
+
+@require_POST
+@staff_page(PUBLISH_PERMISSION)
+def staff_results_publish(request):
+    expo = core_selectors.expo_current_for(request)
+    if expo is None:
+        raise Http404
+    category = None
+    if request.POST.get("category"):
+        category = get_object_or_404(Category, pk=request.POST["category"], expo=expo)
+    try:
+        count = results.results_publish(expo=expo, category=category, site_url=request.build_absolute_uri("/"))
+    except results.ResultsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(count)s results published; their certificates are on their way.") % {"count": count}
+        )
+    return redirect("awards_staff_results")
+
+
+@require_safe
+@staff_page(RESULTS_PERMISSION)
+def staff_running_order(request):
+    expo = core_selectors.expo_current_for(request)
+    return render(request, "awards/staff/running_order.html", {"expo": expo, "order": results.running_order(expo=expo)})
+
+
+@require_safe
+def public_awards(request):
+    def build():
+        expo = core_selectors.expo_current_for(request)
+        order: dict[int, tuple[Category, list[Result]]] = {}
+        for result in results.published_results(expo=expo):
+            order.setdefault(result.category_id, (result.category, []))[1].append(result)
+        return render(request, "awards/public.html", {"expo": expo, "categories": list(order.values())})
+
+    return caching.cached_public_page(request, version_key=results.AWARDS_VERSION_KEY, build=build)
+
+
+@require_safe
+def public_certificate(request, public_id: str):
+    def build():
+        try:
+            certificate = certificates.certificate_public(public_id=public_id)
+        except Http404:
+            return render(request, "awards/certificate_not_found.html", status=404)
+        return render(request, "awards/certificate.html", {"certificate": certificate, "result": certificate.result})
+
+    return caching.cached_public_page(request, version_key=results.AWARDS_VERSION_KEY, build=build)
+
+
 urlpatterns = [
+    path("awards/", public_awards, name="awards_public"),
+    path("awards/certificates/<str:public_id>/", public_certificate, name="awards_certificate"),
+    path("awards/staff/results/", staff_results, name="awards_staff_results"),
+    path("awards/staff/results/<int:pk>/approve/", staff_results_approve, name="awards_staff_results_approve"),
+    path("awards/staff/results/publish/", staff_results_publish, name="awards_staff_results_publish"),
+    path("awards/staff/running-order/", staff_running_order, name="awards_staff_running_order"),
     path("awards/staff/", staff_rounds, name="awards_staff_rounds"),
     path("awards/staff/rounds/<int:pk>/", staff_leaderboard, name="awards_staff_leaderboard"),
     path(
