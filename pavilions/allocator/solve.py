@@ -113,13 +113,13 @@ def allocate(
     if time_limit > 0 and any(candidates.values()):
         budget = time_limit * DETERMINISTIC_PER_SECOND
         limits = {"workers": workers, "seed": seed}
-        packing = _Packing(inst, candidates, locked) if strict_rank else _TypePacking(inst, candidates, locked)
+        typed = _TypePacking(inst, candidates, locked)
         if strict_rank:
             assignment, placed_stages, proven_out, used = _rank_first(
-                inst, packing, by_rank, locked, budget * 0.6, limits
+                inst, _Packing(inst, candidates, locked), typed, by_rank, locked, budget * 0.6, limits
             )
         else:
-            assignment, placed_stages, used = _count_first(inst, packing, greedy, locked, budget * 0.6, limits)
+            assignment, placed_stages, used = _count_first(inst, typed, greedy, locked, budget * 0.6, limits)
         work += used
         assignment, preference_stage, used = _preferences(
             inst, candidates, locked, assignment, big, budget - work, limits, strict_rank=strict_rank
@@ -525,6 +525,7 @@ class _TypePacking:
             (sorted(members, key=lambda e: (-rank[e], e)), list(blocks)) for blocks, members in groups.items()
         )
         self.placed = {e: None for members, _ in self.types for e in members}  # who could be placed
+        self.type_of = {e: t for t, (members, _) in enumerate(self.types) for e in members}
         model = self.model = cp_model.CpModel()
         self.choices = []  # (type index, block, x)
         self.nth = []
@@ -551,13 +552,29 @@ class _TypePacking:
         self.count = sum(count_terms)
         self.rank = sum(rank_terms)
 
-    def _assign(self, chosen) -> dict[int, Block]:
-        """Locks, then per type its chosen blocks to its best-ranked members."""
+    def _assign(self, chosen, who=None) -> dict[int, Block]:
+        """Locks, then per type its chosen blocks to its best-ranked members (of ``who``, if given)."""
         assignment = dict(self.locked)
         for t, blocks in sorted(chosen.items()):
-            members = self.types[t][0]
+            members = [e for e in self.types[t][0] if who is None or e in who]
             assignment.update(zip(members, sorted(blocks, key=lambda b: b.stalls), strict=False))
         return assignment
+
+    def assume_placed(self, exhibitor_ids):
+        """Solve under the assumption that all of ``exhibitor_ids`` are placed: per type, as many."""
+        per_type = defaultdict(int)
+        for exhibitor_id in exhibitor_ids:
+            per_type[self.type_of[exhibitor_id]] += 1
+        self.model.ClearAssumptions()
+        self.model.AddAssumptions([self.nth[t][k - 1] for t, k in sorted(per_type.items())])
+
+    def read_for(self, solver, exhibitor_ids) -> dict[int, Block]:
+        """The locks and ``exhibitor_ids`` on blocks of the solution (solved under ``assume_placed``)."""
+        chosen = defaultdict(list)
+        for t, block, x in self.choices:
+            if solver.BooleanValue(x):
+                chosen[t].append(block)
+        return self._assign(chosen, set(exhibitor_ids))
 
     def lp(self) -> tuple[float, dict[int, Block]]:
         """The LP relaxation of the count, solved by GLOP: its value, a bound on the count, and an
@@ -689,11 +706,12 @@ def _rank_value(inst: Instance, assignment) -> int:
     return sum(inst.rank_weight[e] for e in assignment)
 
 
-def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limits):
+def _rank_first(inst: Instance, packing: _Packing, typed: _TypePacking, by_rank, locked, budget, limits):
     """Strict rank order: in rank order, each exhibitor placed if it fits beside all the better ranked placed.
 
     A free block settles it at once, and an infeasible LP relaxation the other way; otherwise
-    CP-SAT decides, under assumptions, whether the better-ranked placed and this one fit together.
+    CP-SAT decides, under assumptions on ``typed``, whether the better-ranked placed and this one
+    fit together.
     Returns (assignment, stages, proven per exhibitor left out, work).
     """
     current, used, cpu = dict(locked), 0.0, time.process_time()
@@ -725,24 +743,20 @@ def _rank_first(inst: Instance, packing: _Packing, by_rank, locked, budget, limi
             proven_out[exhibitor.id] = False
             all_proven = False
             continue
-        packing.model.ClearAssumptions()
-        packing.model.AddAssumptions([packing.placed[e] for e in (*accepted, exhibitor.id)])
-        packing.model.ClearObjective()
-        packing.hint(current)
-        solver, code = packing.solve(det_budget=min(left, max(budget / 20, 0.5)), **limits)
+        # Decided on the model by types: which exhibitors of a type are placed does not matter there.
+        typed.assume_placed((*accepted, exhibitor.id))
+        typed.hint(current)
+        solver, code = typed.solve(det_budget=min(left, max(budget / 20, 0.5)), **limits)
         used += solver.deterministic_time
-        if packing.found(code):
-            current = {
-                e: b for e, b in packing.read(solver).items() if e in locked or e in accepted or e == exhibitor.id
-            }
+        if typed.found(code):
+            current = typed.read_for(solver, (*accepted, exhibitor.id))
             holder = {s for b in current.values() for s in b.stalls}
             accepted.append(exhibitor.id)
         else:
-            if code != packing.cp_model.INFEASIBLE and settled is None:
+            if code != typed.cp_model.INFEASIBLE and settled is None:
                 settled = (list(accepted), [e for e, proven in proven_out.items() if proven])
-            proven_out[exhibitor.id] = code == packing.cp_model.INFEASIBLE
+            proven_out[exhibitor.id] = code == typed.cp_model.INFEASIBLE
             all_proven = all_proven and proven_out[exhibitor.id]
-    packing.model.ClearAssumptions()
     rank_value, count_value = _rank_value(inst, current), len(current)
     rank_bound, count_bound = rank_value, count_value
     if settled is not None:
