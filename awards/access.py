@@ -3,9 +3,12 @@
 A trade body sees and puts forward only the exhibitors it nominated; an exhibitor sees only its own
 candidacies; evidence files open only for the awards secretariat and for the jurors assigned the candidate
 who are not flagged as conflicted. Everything else is a 404, exactly like a record that does not exist.
-Staff and jurors pass ``expo.staff.staff_access``: their permission and an authenticator.
+Staff and jurors pass ``expo.staff.staff_access``: their permission and an authenticator. A juror reaches only
+the candidates assigned to them that they have no open conflict flag with: a flagged candidate is a 404 on its
+scoring page and its evidence, as if it did not exist.
 """
 
+from django.db.models import F
 from django.http import Http404
 
 from exhibitors import selectors as exhibitor_selectors
@@ -14,7 +17,7 @@ from expo import selectors as core_selectors
 from expo.models import Expo, TradeBody, User
 from expo.staff import staff_access
 
-from .models import Assignment, Candidate, ConflictFlag, EvidenceFile
+from .models import Assignment, Candidate, ConflictFlag, EvidenceFile, Juror
 
 JURORS = "Jurors"  # the group ``0002_grant_awards_permissions`` makes: its members score their candidates
 SECRETARIAT_PERMISSION = "awards.view_candidate"
@@ -87,3 +90,44 @@ def evidence_for_user(user: User, pk: int) -> EvidenceFile:
         raise Http404
     staff_access(user, SECRETARIAT_PERMISSION if user.has_perm(SECRETARIAT_PERMISSION) else JUROR_PERMISSION)
     return evidence
+
+
+def jurors_for_user(user: User):
+    """The active juror profiles of ``user``, who must hold the jurors' permission and have an authenticator."""
+    staff_access(user, JUROR_PERMISSION)
+    return Juror.objects.filter(members=user, is_active=True).select_related("expo")
+
+
+def _conflicted(assignment: Assignment) -> bool:
+    return ConflictFlag.objects.filter(
+        juror_id=assignment.juror_id, candidate_id=assignment.candidate_id, cleared_at__isnull=True
+    ).exists()
+
+
+def assignment_for_juror(user: User, *, round_pk: int, candidate_pk: int) -> Assignment:
+    """The assignment of candidate ``candidate_pk`` in round ``round_pk`` to ``user`` as a juror, unless they have an
+    open conflict flag with the candidate; a 404 otherwise."""
+    staff_access(user, JUROR_PERMISSION)
+    assignment = (
+        Assignment.objects.filter(
+            round_id=round_pk, candidate_id=candidate_pk, juror__members=user, juror__is_active=True
+        )
+        .select_related("round__category__expo", "juror", "candidate__exhibitor")
+        .first()
+    )
+    if assignment is None or _conflicted(assignment):
+        raise Http404
+    return assignment
+
+
+def current_assignment_for_juror(user: User, candidate_pk: int) -> Assignment:
+    """The assignment a juror scanning the candidate's stall sign means: the candidate's round still open (the
+    latest when several are), or the latest closed one; a 404 when none is theirs or they are conflicted."""
+    staff_access(user, JUROR_PERMISSION)
+    assignments = Assignment.objects.filter(
+        candidate_id=candidate_pk, juror__members=user, juror__is_active=True
+    ).order_by(F("round__closed_at").desc(nulls_first=True), "-round__order", "-round_id")
+    assignment = assignments.first()
+    if assignment is None or _conflicted(assignment):
+        raise Http404
+    return assignment

@@ -1,5 +1,6 @@
 """The awards in the admin, for the awards secretariat: categories with their rounds, rounds with their rubric,
-candidates with their evidence, eligibility and the history of every override.
+candidates with their evidence, eligibility and the history of every override. The jury's admin (jurors, panels,
+assignments, conflicts, closing rounds, stall-sign QR codes) is in ``admin_jury``.
 
 Every write of a candidate goes through ``services``: staff put a candidate forward with the same checks as the
 dashboards (the rules' verdict is shown rather than refused), and override its eligibility on a page of its own
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from expo.admin import ReadOnlyHistoryAdmin
 
-from . import services
+from . import admin_jury, services
 from .forms import OverrideForm, StaffCandidateForm
 from .models import Candidate, Category, Criterion, EligibilityOverride, EvidenceFile, Round
 
@@ -40,6 +41,7 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_ur"]
     filter_horizontal = ["clusters", "sectors"]
     inlines = [RoundInline]
+    actions = [admin_jury.print_qr_codes]
     fieldsets = [
         (None, {"fields": ["expo", "name", "name_ur", "description", "description_ur", "order", "candidacy_open"]}),
         (
@@ -93,7 +95,12 @@ class RoundAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     fields = ["category", "kind", "order", "jurors_per_candidate", "opens_at", "closes_at", "closed_at"]
     readonly_fields = ["closed_at"]
-    inlines = [CriterionInline]
+    search_fields = ["category__name"]
+    inlines = [CriterionInline, admin_jury.PanelInline]
+    actions = [admin_jury.assign_automatically, admin_jury.close_rounds]
+
+    def has_close_permission(self, request) -> bool:
+        return request.user.has_perm("awards.close_round")
 
 
 class EvidenceInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -367,8 +368,15 @@ class Juror(models.Model):
         ordering = ["expo", "name"]
         constraints = [models.UniqueConstraint(fields=["expo", "email"], name="one_juror_per_email_per_expo")]
 
+    # Who accepts the invitation joins this group too: its permission opens the jurors' pages (``expo.services``).
+    member_group = "Jurors"
+
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Where a juror lands after accepting the invitation: their candidates."""
+        return reverse("awards_jury")
 
     @property
     def email_domain(self) -> str:

@@ -1,5 +1,5 @@
 """URLs of the awards: each view module lists its patterns beside its views."""
 
-from .views import candidacy
+from .views import candidacy, jury
 
-urlpatterns = [*candidacy.urlpatterns]
+urlpatterns = [*candidacy.urlpatterns, *jury.urlpatterns]

@@ -28,4 +28,5 @@ VENUE_PAGES = (
     ("matchmaking.run_scheduler", "mm_staff_runs", _("B2B meetings desk")),
     ("matchmaking.change_meetingrequest", "mm_desk_participants", _("Act for a B2B participant")),
     ("matchmaking.view_meeting", "mm_desk_print", _("B2B lounge print-outs")),
+    ("awards.score_candidates", "awards_jury", _("Jury: your candidates")),
 )

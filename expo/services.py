@@ -13,6 +13,7 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -320,6 +321,10 @@ def invitation_accept_as(*, invitation: Invitation, user: User) -> None:
 
 def _invitation_complete(invitation: Invitation, user: User) -> None:
     invitation.organisation.members.add(user)
+    # An organisation whose members need a role to use it (a juror) names the group they join.
+    group = getattr(invitation.organisation, "member_group", None)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
