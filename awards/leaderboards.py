@@ -117,7 +117,11 @@ def round_boards(*, round: Round) -> Boards:
     criteria = list(Criterion.objects.filter(round=round).order_by("order", "pk"))
     candidates = {
         candidate.pk: candidate
-        for candidate in Candidate.objects.filter(assignments__round=round)
+        # Only candidates still in the running: one withdrawn, excluded or not eligible is neither ranked nor
+        # counted in its jurors' normalisation.
+        for candidate in Candidate.objects.filter(
+            assignments__round=round, status=Candidate.Status.ACTIVE, eligible=True
+        )
         .distinct()
         .select_related("exhibitor")
         .order_by("pk")
@@ -126,7 +130,12 @@ def round_boards(*, round: Round) -> Boards:
         str(pk): name
         for pk, name in Juror.objects.filter(assignments__round=round).distinct().values_list("pk", "name")
     }
-    sheets = ScoreSheet.objects.filter(assignment__round=round, status=ScoreSheet.Status.SUBMITTED).order_by()
+    sheets = ScoreSheet.objects.filter(
+        assignment__round=round,
+        assignment__candidate__status=Candidate.Status.ACTIVE,
+        assignment__candidate__eligible=True,
+        status=ScoreSheet.Status.SUBMITTED,
+    ).order_by()
     abstentions = list(sheets.filter(abstained=True).values_list("assignment__juror_id", "assignment__candidate_id"))
     scores = defaultdict(list)
     for juror, candidate, criterion, value in (

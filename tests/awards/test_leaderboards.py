@@ -182,3 +182,17 @@ def test_leaderboards_and_exports_refused(client, scored, who, exhibitor_member)
         else:
             assert response.status_code == 404, url
         assert b"Sialkot Surgical Works" not in response.content
+
+
+def test_a_withdrawn_candidate_is_neither_ranked_nor_counted(client, scored, secretary):
+    withdrawn = scored.candidates[2]
+    withdrawn.status = withdrawn.Status.WITHDRAWN
+    withdrawn.save()
+    client.force_login(secretary)
+    html = client.get(reverse("awards_staff_leaderboard", args=[scored.round.pk])).content.decode()
+    # Each juror's z-scores are now over the two candidates left: +1 and −1 (the lenient juror the other way).
+    assert _rows(html, "normalised") == [
+        ["1", "Sialkot Surgical Works", "Winner", "0.333"],
+        ["2", "Gujranwala Fans", "Runner-up", "-0.333"],
+    ]
+    assert "Faisalabad Weavers" not in html
