@@ -18,6 +18,7 @@ from django.utils import timezone
 from exhibitors.models import Exhibitor, ExhibitorMembership
 from expo import roles
 from expo.models import Expo, TradeBody
+from matchmaking.models import Meeting, MeetingRequest, Participant, SchedulerRun
 from pavilions.models import Hall
 from programme.models import Room, Session
 from tests.conftest import add_to_role
@@ -93,11 +94,61 @@ def public_paths(demo_expo) -> list[str]:
         f"/programme/?day={expo.start_date.isoformat()}&kind=workshop",
         f"/programme/sessions/{session.pk}/",
         f"/programme/speakers/{session.speakers.first().pk}/",
+        *_matchmaking_visitor_paths(),
         "/programme/screens/",
         f"/programme/screens/{room.hall.code}/",
         f"/programme/screens/{room.hall.code}/?show=ur",
         f"/programme/screens/{room.hall.code}/?show=en",
     ]
+
+
+MATCHMAKING_PAGES = ["", "profile/", "availability/", "suggestions/", "browse/", "requests/", "agenda/"]
+
+
+def _matchmaking_visitor_paths() -> list[str]:
+    """A demo buyer's matchmaking pages, reached by their manage link: their requests in every state, their agenda
+    with a meeting."""
+    buyer = Participant.objects.filter(kind="visitor", seats__isnull=False).order_by("pk").first()
+    token = links.manage_token(buyer.registration)
+    return [f"/matchmaking/{token}/{page}" for page in MATCHMAKING_PAGES]
+
+
+def _matchmaking_signed_in_paths() -> dict:
+    """A member of two demo exhibitors (one with meetings on its agenda, one asked for a meeting it has not
+    answered) and a member of the matchmaking desk (runs, meetings, slots, acting for a participant, the printed
+    sheets), with the pages they work in."""
+    with_meetings = Participant.objects.filter(kind="exhibitor", seats__isnull=False).order_by("pk").first().exhibitor
+    asked = MeetingRequest.objects.filter(status="pending", receiver__kind="exhibitor").order_by("pk").first()
+    member = UserFactory()
+    for exhibitor in (with_meetings, asked.receiver.exhibitor):
+        ExhibitorMembership.objects.create(exhibitor=exhibitor, user=member)
+    desk = UserFactory()
+    add_to_role(desk, roles.MATCHMAKING_DESK)
+    meeting = Meeting.objects.filter(state="scheduled").order_by("pk").first()
+    day = timezone.localtime(meeting.slot.start).date().isoformat()
+    buyer = Participant.objects.filter(kind="visitor").order_by("pk").first()
+    return {
+        member: [
+            *(f"/exhibitor/{with_meetings.pk}/matchmaking/{page}" for page in MATCHMAKING_PAGES),
+            f"/exhibitor/{with_meetings.pk}/matchmaking/browse/?side=visitors",
+            f"/exhibitor/{asked.receiver.exhibitor.pk}/matchmaking/requests/",
+            f"/exhibitor/{asked.receiver.exhibitor.pk}/matchmaking/requests/{asked.pk}/decline/",
+        ],
+        desk: [
+            "/staff/matchmaking/",
+            f"/staff/matchmaking/runs/{SchedulerRun.objects.get(status='published').pk}/",
+            "/staff/matchmaking/meetings/",
+            f"/staff/matchmaking/meetings/{meeting.pk}/move/",
+            f"/staff/matchmaking/meetings/{meeting.pk}/swap/",
+            "/staff/matchmaking/slots/",
+            "/staff/matchmaking/participants/",
+            f"/staff/matchmaking/participants/{buyer.pk}/",
+            f"/staff/matchmaking/participants/{buyer.pk}/availability/",
+            "/staff/matchmaking/print/",
+            f"/staff/matchmaking/print/{day}/tables/",
+            f"/staff/matchmaking/print/{day}/day/",
+        ],
+    }
 
 
 def _set_cookie(page, live_server, name: str, value: str) -> None:
@@ -145,26 +196,30 @@ def test_public_pages_are_valid_html(client, public_paths, tmp_path):
         for path in public_paths:
             documents[language, path] = client.get(path, follow=True)
         documents[language, "/register/ with errors"] = client.post("/register/", EMPTY_REGISTRATION)
-    files = {}
-    for number, (where, response) in enumerate(documents.items()):
+    for where, response in documents.items():
         expected = 404 if where[1].startswith("/invitations/") else 200  # an unknown invitation link's page
         assert response.status_code == expected, (where, response.status_code)
+
+    assert _nu_errors(documents, tmp_path) == []
+    assert b"invalid-feedback" in documents["en", "/register/ with errors"].content
+
+
+def _nu_errors(documents: dict, tmp_path) -> list[str]:
+    """The Nu HTML checker's errors in each response of ``documents``, named by the key it is held under."""
+    files = {}
+    for number, (where, response) in enumerate(documents.items()):
         files[str(tmp_path / f"{number}.html")] = where
         (tmp_path / f"{number}.html").write_bytes(response.content)
-
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
         capture_output=True,
         text=True,
         timeout=300,
     )
-
-    errors = [
+    return [
         f"{files[message['url'].removeprefix('file:')]}, line {message.get('lastLine')}: {message['message']}"
         for message in json.loads(checked.stderr)["messages"]
     ]
-    assert errors == []
-    assert b"invalid-feedback" in documents["en", "/register/ with errors"].content
 
 
 def _signed_in_paths() -> dict:
@@ -194,6 +249,7 @@ def _signed_in_paths() -> dict:
         ],
         gate_staff: ["/gate/"],
         desk_staff: ["/visitors/desk/", "/visitors/numbers/", "/visitors/print/"],
+        **_matchmaking_signed_in_paths(),
     }
 
 
@@ -215,3 +271,22 @@ def test_signed_in_pages_pass_the_accessibility_audit(page, live_server, demo_ex
 
     assert {where: problems for where, problems in found.items() if problems} == {}
     assert len(found) == len(LANGUAGES) * sum(len(paths) for paths in pages_of.values())
+
+
+@pytest.mark.django_db
+def test_matchmaking_signed_in_pages_are_valid_html(demo_expo, tmp_path):
+    require(VNU.exists(), "vnu-jar in node_modules (npm ci)")
+    require(shutil.which("java") is not None, "a Java runtime for the Nu HTML checker")
+    documents = {}
+    for user, paths in _matchmaking_signed_in_paths().items():
+        client = Client()
+        client.force_login(user)
+        for language in LANGUAGES:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            for path in paths:
+                documents[language, path] = client.get(path)
+                assert documents[language, path].status_code == 200, (language, path)
+
+    assert _nu_errors(documents, tmp_path) == []
+    meetings = documents["en", "/staff/matchmaking/meetings/"].content.decode()
+    assert meetings.count(">Move</a>") == Meeting.objects.filter(state="scheduled").count() > 0
