@@ -104,7 +104,7 @@ class AssignmentForm(forms.ModelForm):
             found = selectors.conflicts_detect(jurors=[juror], candidates=[candidate]).get((juror.pk, candidate.pk))
             flagged = selectors.active_conflicts(juror_ids=[juror.pk], candidate_ids=[candidate.pk])
             if found or flagged:
-                reasons = [_(detail) for _source, detail in found or []] or [_("a conflict flag is open")]
+                reasons = [detail for _source, detail in found or []] or [_("a conflict flag is open")]
                 self.add_error(
                     "juror",
                     _("%(juror)s has a conflict with %(candidate)s: %(reasons)s")
@@ -158,7 +158,7 @@ class ConflictFlagAdmin(ReadOnlyHistoryAdmin):
         "juror",
         "candidate",
         "source",
-        "shown_detail",
+        "detail",
         "raised_by",
         "raised_at",
         "cleared_by",
@@ -183,10 +183,6 @@ class ConflictFlagAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=gettext_lazy("open"), boolean=True)
     def active(self, obj: ConflictFlag) -> bool:
         return obj.is_active
-
-    @admin.display(description=gettext_lazy("detail"))
-    def shown_detail(self, obj: ConflictFlag) -> str:
-        return _(obj.detail) if obj.detail else ""
 
     @admin.action(description=gettext_lazy("Clear the selected conflict flags"), permissions=["clear"])
     def clear_selected(self, request, queryset):
@@ -219,7 +215,7 @@ class ConflictFlagAdmin(ReadOnlyHistoryAdmin):
             ),
             columns=[_("Juror"), _("Candidate"), _("Source"), _("Detail")],
             rows=[
-                (flag.pk, [flag.juror, flag.candidate.exhibitor.name, flag.get_source_display(), _(flag.detail)])
+                (flag.pk, [flag.juror, flag.candidate.exhibitor.name, flag.get_source_display(), flag.detail])
                 for flag in flags
             ],
             form=form,
@@ -251,7 +247,7 @@ class ConflictFlagAdmin(ReadOnlyHistoryAdmin):
                 flag.candidate.exhibitor.name,
                 flag.candidate.category.name,
                 flag.get_source_display(),
-                _(flag.detail) if flag.detail else "",
+                flag.detail,
                 timezone.localtime(flag.raised_at).replace(tzinfo=None),
                 flag.raised_by.email if flag.raised_by else "",
                 timezone.localtime(flag.cleared_at).replace(tzinfo=None) if flag.cleared_at else "",

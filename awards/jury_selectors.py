@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
 
 from exhibitors.models import ExhibitorMembership
 from expo.models import TradeBodyMembership, User
@@ -61,7 +61,7 @@ def _juror_emails(juror: Juror) -> set[str]:
 
 def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]) -> dict[Pair, list[tuple[str, str]]]:
     """For each (juror, candidate) pair the data ties together: the sources (``ConflictFlag.Source``) and, for each,
-    what was found (an English text marked for translation, rendered by the reader). A fixed number of queries."""
+    what was found, in the active language (a flag keeps it as it was written). A fixed number of queries."""
     jurors = list(
         Juror.objects.filter(pk__in=[juror.pk for juror in jurors])
         .select_related("enterprise")
@@ -112,7 +112,7 @@ def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]
                 found[pair].append(
                     (
                         ConflictFlag.Source.TRADE_BODY,
-                        gettext_noop("The juror is a member of %(trade_body)s, the candidate's trade body.")
+                        _("The juror is a member of %(trade_body)s, the candidate's trade body.")
                         % {"trade_body": exhibitor.trade_body.name},
                     )
                 )
@@ -122,7 +122,7 @@ def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]
                 found[pair].append(
                     (
                         ConflictFlag.Source.ORGANISATION,
-                        gettext_noop("The juror's email domain %(domain)s is that of a member of the exhibitor.")
+                        _("The juror's email domain %(domain)s is that of a member of the exhibitor.")
                         % {"domain": shared[0]},
                     )
                 )
@@ -130,7 +130,7 @@ def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]
                 found[pair].append(
                     (
                         ConflictFlag.Source.ORGANISATION,
-                        gettext_noop("The juror's organisation %(organisation)s is the exhibitor.")
+                        _("The juror's organisation %(organisation)s is the exhibitor.")
                         % {"organisation": juror.organisation},
                     )
                 )
@@ -138,7 +138,7 @@ def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]
                 found[pair].append(
                     (
                         ConflictFlag.Source.MEETING_OR_LEAD,
-                        gettext_noop("The juror's organisation has a B2B meeting or an accepted request with %(name)s.")
+                        _("The juror's organisation has a B2B meeting or an accepted request with %(name)s.")
                         % {"name": exhibitor.name},
                     )
                 )
@@ -151,7 +151,7 @@ def conflicts_detect(*, jurors: Iterable[Juror], candidates: Iterable[Candidate]
                 found[pair].append(
                     (
                         ConflictFlag.Source.CLUSTER_CITY,
-                        gettext_noop("The juror's enterprise %(enterprise)s is in the same cluster and city.")
+                        _("The juror's enterprise %(enterprise)s is in the same cluster and city.")
                         % {"enterprise": own.legal_name},
                     )
                 )
