@@ -29,4 +29,6 @@ VENUE_PAGES = (
     ("matchmaking.change_meetingrequest", "mm_desk_participants", _("Act for a B2B participant")),
     ("matchmaking.view_meeting", "mm_desk_print", _("B2B lounge print-outs")),
     ("awards.score_candidates", "awards_jury", _("Jury: your candidates")),
+    ("awards.view_scoresheet", "awards_staff_rounds", _("Awards leaderboards")),
+    ("awards.view_result", "awards_staff_results", _("Awards results")),
 )
