@@ -288,3 +288,33 @@ def test_the_candidates_own_organisations_never_see_flags(client, flag, exhibito
         assert client.get(reverse("admin:awards_conflictflag_changelist")).status_code == 302
         assert client.get(reverse("awards_jury")).status_code == 404
     assert Candidate.objects.count() == 1
+
+
+def test_finding_conflicts_reads_as_many_queries_for_many_jurors_and_candidates(expo, round, category, candidate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.jury_selectors import conflicts_detect
+    from tests.factories import ExhibitorFactory
+
+    def queries(jurors, candidates) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            conflicts_detect(jurors=jurors, candidates=candidates)
+        return len(captured)
+
+    one = queries([juror_with_account(expo, round=round)], [candidate])
+    jurors = [juror_with_account(expo, round=round, enterprise=EnterpriseFactory()) for _ in range(4)]
+    candidates = [
+        AwardCandidateFactory(category=category, exhibitor=ExhibitorFactory(nomination__expo=expo)) for _ in range(4)
+    ]
+    for candidate_ in candidates:
+        ExhibitorParticipantFactory(exhibitor=candidate_.exhibitor)
+    assert queries(jurors, [candidate, *candidates]) == one
+
+
+def test_an_inactive_juror_is_refused_their_candidates(client, juror, candidate, round):
+    assign(juror, candidate, round)
+    juror.is_active = False
+    juror.save()
+    client.force_login(juror.user)
+    assert client.get(reverse("awards_jury_score", args=[round.pk, candidate.pk])).status_code == 404
