@@ -154,3 +154,30 @@ def test_results_pages_refused(client, category, scored, who, exhibitor_member):
     response = client.post(reverse("awards_staff_results_publish"), {})
     assert response.status_code == 404
     assert not Result.objects.exists()
+
+
+def test_public_page_and_running_order_queries_constant_in_the_number_of_results(
+    client, expo, category, scored, secretary
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client.force_login(secretary)
+    _approve(client, category)
+    Result.objects.update(published_at=timezone.now())
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = [reverse("awards_public"), reverse("awards_staff_running_order")]
+    before = [count(url) for url in urls]
+    for name in ("Micro enterprise of the year", "Export excellence"):
+        other = AwardCategoryFactory(expo=expo, name=name, runners_up=1)
+        scored_round(other, names=[f"{name} {n}" for n in range(3)])
+        _approve(client, other)
+    Result.objects.update(published_at=timezone.now())
+    assert Result.objects.count() == 6
+    assert [count(url) for url in urls] == before
