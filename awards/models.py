@@ -504,7 +504,8 @@ class ScoreSheet(models.Model):
     class Meta:
         verbose_name = _("score sheet")
         verbose_name_plural = _("score sheets")
-        ordering = ["assignment"]
+        # By key: ordering by the assignment would follow its candidate and its round to the same category twice.
+        ordering = ["assignment_id"]
         permissions = [("score_candidates", _("Can score the candidates assigned to them"))]
         constraints = [
             models.CheckConstraint(condition=Q(abstained=False) | ~Q(abstain_reason=""), name="abstention_has_a_reason")
@@ -535,7 +536,7 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        ordering = ["sheet", "criterion__order", "criterion"]
+        ordering = ["sheet_id", "criterion__order", "criterion_id"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="one_score_per_criterion"),
             models.CheckConstraint(

@@ -1,5 +1,5 @@
 """URLs of the awards: each view module lists its patterns beside its views."""
 
-from .views import candidacy, jury
+from .views import candidacy, jury, results
 
-urlpatterns = [*candidacy.urlpatterns, *jury.urlpatterns]
+urlpatterns = [*candidacy.urlpatterns, *jury.urlpatterns, *results.urlpatterns]

@@ -25,7 +25,6 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("matchmaking.urls")),
     path("", include("awards.urls")),
-    path("", include("awards.views.results")),
 ]
 
 if settings.DEBUG:

@@ -43,6 +43,16 @@ def test_score_outside_1_to_10_refused(value, refused):
     assert _refused(lambda: Score.objects.create(sheet=sheet, criterion=criterion, value=value)) is refused
 
 
+def test_score_sheets_and_scores_list_in_their_default_order():
+    assignment = AwardAssignmentFactory()
+    criterion = AwardCriterionFactory(round=assignment.round)
+    sheet = ScoreSheet.objects.create(assignment=assignment)
+    score = Score.objects.create(sheet=sheet, criterion=criterion, value=7)
+
+    assert list(ScoreSheet.objects.all()) == [sheet]
+    assert list(Score.objects.all()) == [score]
+
+
 def test_abstention_without_a_reason_refused():
     assignment = AwardAssignmentFactory()
     assert _refused(lambda: ScoreSheet.objects.create(assignment=assignment, abstained=True))
