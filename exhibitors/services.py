@@ -36,6 +36,7 @@ from .models import (
     normalise_name,
     private_storage,
 )
+from .signals import exhibitor_offer_changed
 
 logger = logging.getLogger(__name__)
 
@@ -624,6 +625,12 @@ def directory_changed() -> None:
     caching.bump(DIRECTORY_VERSION_KEY)
 
 
+def _offer_changed(exhibitor: Exhibitor) -> None:
+    """What the exhibitor offers changed: the directory's pages are renewed and listeners told."""
+    transaction.on_commit(directory_changed)
+    exhibitor_offer_changed.send(sender=Exhibitor, exhibitor=exhibitor)
+
+
 def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:
     """Save the public profile: only the fields in ``data``, so that staff's unlisting (or anything else
     changed since the page was loaded) is never written back. Listing follows from the data."""
@@ -634,7 +641,7 @@ def exhibitor_update_profile(*, exhibitor: Exhibitor, data: dict) -> None:
         exhibitor.save(update_fields=[*fields, "updated_at"])
         _set_many_to_many(exhibitor, many_to_many)
         exhibitor.refresh_from_db(fields=["listed", "unlisted_at", "unlisted_reason"])
-        transaction.on_commit(directory_changed)
+        _offer_changed(exhibitor)
 
 
 def exhibitor_unlist(*, exhibitor: Exhibitor, reason: str, user: User) -> Exhibitor:
@@ -669,7 +676,7 @@ def _save_staff_decision(exhibitor: Exhibitor, *, reason: str, user: User) -> No
     exhibitor._history_user, exhibitor._change_reason = user, reason
     exhibitor.save(update_fields=["unlisted_at", "unlisted_reason", "updated_at"])
     exhibitor.refresh_from_db(fields=["listed"])
-    transaction.on_commit(directory_changed)
+    _offer_changed(exhibitor)
 
 
 def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | None, data: dict) -> ExhibitorProduct:
@@ -679,7 +686,7 @@ def exhibitor_product_save(*, exhibitor: Exhibitor, product: ExhibitorProduct | 
             raise NominationError(_("This product belongs to another exhibitor."))
         _assign(product, data)
         product.save()
-        transaction.on_commit(directory_changed)
+        _offer_changed(exhibitor)
     return product
 
 
@@ -687,7 +694,7 @@ def exhibitor_product_delete(*, product: ExhibitorProduct) -> None:
     with transaction.atomic():
         _files_delete_on_commit(product, ("photo", "thumbnail"))
         product.delete()
-        transaction.on_commit(directory_changed)
+        _offer_changed(product.exhibitor)
 
 
 def booth_staff_save(*, exhibitor: Exhibitor, person: BoothStaff | None, data: dict) -> BoothStaff:

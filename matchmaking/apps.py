@@ -13,3 +13,10 @@ class MatchmakingConfig(AppConfig):
         from .calendar import meeting_entries
 
         register_source(meeting_entries)
+
+        # Suggestions are drawn from the exhibitors' directory profiles and products.
+        from exhibitors.signals import exhibitor_offer_changed
+
+        from .suggest_services import exhibitor_offer_changed_received
+
+        exhibitor_offer_changed.connect(exhibitor_offer_changed_received, dispatch_uid="matchmaking.suggestions")

@@ -35,6 +35,12 @@ def suggestions_recompute_soon(*, expo_id: int) -> None:
     transaction.on_commit(partial(_enqueue, expo_id))
 
 
+def exhibitor_offer_changed_received(sender, *, exhibitor, **kwargs) -> None:
+    """An exhibitor's profile, products or listing changed (``exhibitors.signals``): every participant's
+    suggestions may change with them."""
+    suggestions_recompute_soon(expo_id=exhibitor.expo_id)
+
+
 def suggestions_recompute(*, expo_id: int) -> int:
     """Compute the expo's suggestions and replace the stored ones in one transaction; the number stored.
 

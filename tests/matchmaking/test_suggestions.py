@@ -351,6 +351,31 @@ def test_a_buyer_who_joins_gets_suggestions_computed_in_the_background_and_a_pro
 
 
 @pytest.mark.django_db
+def test_an_exhibitor_adding_a_product_on_its_dashboard_is_suggested_after_the_background_recompute(
+    client, expo, makers, buyer, member, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from tests.factories import ExhibitorMembershipFactory
+
+    _hilal, zahra = makers
+    suggest_services.suggestions_recompute(expo_id=expo.pk)
+    assert not Suggestion.objects.filter(participant=buyer, exhibitor=zahra).exists()
+    ExhibitorMembershipFactory(exhibitor=zahra, user=member)
+    client.force_login(member)
+    cache.clear()  # nothing else is waiting to be recomputed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("exhibitor_product_add", args=[zahra.pk]),
+            {"name": "Surgical instruments", "description": "Forceps and scissors", "hs_code": "9018.90"},
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Suggestion.objects.filter(participant=buyer, exhibitor=zahra).exists()
+
+
+@pytest.mark.django_db
 def test_recomputing_twice_leaves_the_same_suggestions(expo, makers, buyer):
     first = suggest_services.suggestions_recompute(expo_id=expo.pk)
     rows = list(Suggestion.objects.values_list("participant", "exhibitor", "other", "rank", "score", "reasons"))
