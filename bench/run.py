@@ -434,6 +434,13 @@ def main() -> int:
             )
             if done.returncode != 0:
                 raise RuntimeError(f"opening registration failed:\n{done.stdout}{done.stderr}")
+        if any("{buyer}" in page for page in args.pages):
+            done = subprocess.run(
+                [sys.executable, "bench/buyer_link.py"], cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"finding the demo buyer's link failed:\n{done.stdout}{done.stderr}")
+            args.pages = [page.replace("{buyer}", done.stdout.strip()) for page in args.pages]
         if args.no_cache:
             env["BENCH_NO_CACHE"] = "1"
         manage(env, "collectstatic", "--noinput")
