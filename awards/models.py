@@ -8,7 +8,6 @@ view, never from public media. A juror's conflict flags, score sheets and scores
 """
 
 import secrets
-import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,39 +16,27 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exhibitors.models import Enterprise, Exhibitor, private_storage
-from expo.models import Cluster, Expo, Sector, TradeBody, User
+from expo.models import Cluster, Expo, Sector, TradeBody, User, in_language, random_file_name
 
 LOWEST_SCORE = 1
 HIGHEST_SCORE = 10
 
 
-def _random_name(folder: str, filename: str) -> str:
-    """A random file name, so that names neither leak what was uploaded nor can be guessed."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{folder}/{uuid.uuid4().hex}.{extension}"
-
-
 def evidence_path(instance, filename: str) -> str:
-    return _random_name("awards/evidence", filename)
+    return random_file_name("awards/evidence", filename)
 
 
 def certificate_path(instance, filename: str) -> str:
-    return _random_name("awards/certificates", filename)
+    return random_file_name("awards/certificates", filename)
 
 
 def certificate_public_id() -> str:
     """The id in a certificate's verification link: random, so that certificates cannot be enumerated."""
     return secrets.token_urlsafe(16)
-
-
-def _in_language(english: str, urdu: str) -> str:
-    """The Urdu text on Urdu pages when there is one, the English otherwise."""
-    return urdu if get_language() == "ur" and urdu else english
 
 
 class Category(models.Model):
@@ -111,11 +98,11 @@ class Category(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_ur)
+        return in_language(self.name, self.name_ur)
 
     @property
     def display_description(self) -> str:
-        return _in_language(self.description, self.description_ur)
+        return in_language(self.description, self.description_ur)
 
 
 class Round(models.Model):
@@ -204,12 +191,12 @@ class Criterion(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_ur)
+        return in_language(self.name, self.name_ur)
 
     def band_descriptions(self) -> list[tuple[int, int, str]]:
         """(low, high, what the scores mean) for each band, in the reader's language."""
         return [
-            (low, high, _in_language(getattr(self, f"band_{low}_{high}"), getattr(self, f"band_{low}_{high}_ur")))
+            (low, high, in_language(getattr(self, f"band_{low}_{high}"), getattr(self, f"band_{low}_{high}_ur")))
             for low, high in self.BANDS
         ]
 

@@ -8,7 +8,6 @@ views); an exhibitor's public profile images live in public media.
 """
 
 import re
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,11 +18,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from expo.models import Cluster, Expo, Province, TradeBody, User
+from expo.models import Cluster, Expo, Province, TradeBody, User, in_language, random_file_name
 
 
 def private_storage() -> FileSystemStorage:
@@ -31,30 +29,24 @@ def private_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
-def _random_name(folder: str, filename: str) -> str:
-    """A random file name, so that names neither leak what was uploaded nor can be guessed."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{folder}/{uuid.uuid4().hex}.{extension}"
-
-
 def nomination_logo_path(instance, filename: str) -> str:
-    return _random_name("nominations/logos", filename)
+    return random_file_name("nominations/logos", filename)
 
 
 def nomination_product_path(instance, filename: str) -> str:
-    return _random_name("nominations/products", filename)
+    return random_file_name("nominations/products", filename)
 
 
 def exhibitor_logo_path(instance, filename: str) -> str:
-    return _random_name("exhibitors/logos", filename)
+    return random_file_name("exhibitors/logos", filename)
 
 
 def exhibitor_product_path(instance, filename: str) -> str:
-    return _random_name("exhibitors/products", filename)
+    return random_file_name("exhibitors/products", filename)
 
 
 def nomination_import_path(instance, filename: str) -> str:
-    return _random_name("imports/nominations", filename)
+    return random_file_name("imports/nominations", filename)
 
 
 ntn_validator = RegexValidator(r"^\d{7}-?\d$", _("Enter the NTN as 7 digits and a check digit, for example 1234567-8."))
@@ -536,9 +528,7 @@ class Exhibitor(models.Model):
 
     @property
     def display_description(self) -> str:
-        if get_language() == "ur" and self.description_ur:
-            return self.description_ur
-        return self.description
+        return in_language(self.description, self.description_ur)
 
     @property
     def is_unlisted_by_staff(self) -> bool:

@@ -1,6 +1,7 @@
 """Core data: users, expo editions, sectors and clusters, trade bodies, invitations, the email outbox."""
 
 import datetime
+import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -12,6 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_language(english: str, urdu: str) -> str:
+    """The Urdu text on Urdu pages when there is one, the English otherwise."""
+    return urdu if get_language() == "ur" and urdu else english
+
+
+def random_file_name(folder: str, filename: str) -> str:
+    """A random file name in ``folder``, so that names neither leak what was uploaded nor can be guessed."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
 
 
 class Province(models.TextChoices):
@@ -153,9 +165,7 @@ class Sector(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active language, falling back to English."""
-        if get_language() == "ur" and self.name_ur:
-            return self.name_ur
-        return self.name
+        return in_language(self.name, self.name_ur)
 
 
 class Cluster(models.Model):

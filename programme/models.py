@@ -7,32 +7,22 @@ is never in two sessions at once: checked by the services under a row lock on th
 Times are stored in UTC and shown in the edition's time zone (Asia/Karachi).
 """
 
-import uuid
-
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exhibitors.models import Exhibitor
-from expo.models import Cluster, Expo, Sector, User
+from expo.models import Cluster, Expo, Sector, User, in_language, random_file_name
 from pavilions.models import Hall
 from visitors.models import Badge, Registration
 
 
 def speaker_photo_path(instance, filename: str) -> str:
-    """A random name, so that names neither leak what was uploaded nor can be guessed."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"programme/speakers/{uuid.uuid4().hex}.{extension}"
-
-
-def _in_language(english: str, urdu: str) -> str:
-    """The Urdu text on Urdu pages when there is one, the English otherwise."""
-    return urdu if get_language() == "ur" and urdu else english
+    return random_file_name("programme/speakers", filename)
 
 
 class TsTzRange(Func):
@@ -93,7 +83,7 @@ class Room(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_ur)
+        return in_language(self.name, self.name_ur)
 
 
 class Session(models.Model):
@@ -161,11 +151,11 @@ class Session(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _in_language(self.title, self.title_ur)
+        return in_language(self.title, self.title_ur)
 
     @property
     def display_abstract(self) -> str:
-        return _in_language(self.abstract, self.abstract_ur)
+        return in_language(self.abstract, self.abstract_ur)
 
     @property
     def is_cancelled(self) -> bool:
@@ -222,7 +212,7 @@ class Speaker(models.Model):
 
     @property
     def display_bio(self) -> str:
-        return _in_language(self.bio, self.bio_ur)
+        return in_language(self.bio, self.bio_ur)
 
 
 class SessionSpeaker(models.Model):
