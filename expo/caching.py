@@ -91,11 +91,17 @@ class Params:
 NO_PARAMS = Params()
 
 
+def _fresh_version() -> int:
+    """The clock in microseconds: above any version counted up from an earlier start, and within the 64-bit
+    integers the cache's INCR takes for centuries to come (nanoseconds overflow them after the year 2262)."""
+    return time.time_ns() // 1000
+
+
 def version(key: str) -> int:
     current = cache.get(key)
     if current is None:
         # A version no earlier entry can carry, in case the cache evicted the key while entries remained.
-        cache.add(key, time.time_ns(), timeout=None)
+        cache.add(key, _fresh_version(), timeout=None)
         current = cache.get(key, 0)
     return current
 
@@ -105,7 +111,7 @@ def bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, time.time_ns(), timeout=None)
+        cache.set(key, _fresh_version(), timeout=None)
 
 
 def page_key(*, path: str, query: QueryDict, versions: Sequence[str], language: str, variant: str) -> str:

@@ -123,3 +123,21 @@ def test_gunicorn_is_started_with_its_workers_named():
     )
     assert re.search(r"^    WEB_CONCURRENCY=\d+$", dockerfile, re.MULTILINE)
     assert '--workers \\"$WEB_CONCURRENCY\\"' in dockerfile.splitlines()[-1]
+
+
+def test_a_version_made_far_in_the_future_can_still_be_bumped():
+    """An expo's pages may be cached with the clock set to its distant days (the tests travel there): the version
+    made then must still be a number the cache can count up."""
+    import datetime
+
+    import time_machine
+    from django.core.cache import cache
+
+    key = "test:far-future-version"
+    cache.delete(key)
+    with time_machine.travel(datetime.datetime(2810, 1, 20, tzinfo=datetime.UTC), tick=False):
+        first = caching.version(key)
+        caching.bump(key)
+
+        assert caching.version(key) == first + 1
+    cache.delete(key)
