@@ -13,6 +13,11 @@ PO = settings.BASE_DIR / "locale/ur/LC_MESSAGES/django.po"
 MO = PO.with_suffix(".mo")
 
 
+def _unescape(text: str) -> str:
+    """A .po string as gettext reads it: ``\\"`` is a quote, ``\\n`` a newline."""
+    return re.sub(r"\\(.)", lambda match: {"n": "\n", "t": "\t"}.get(match.group(1), match.group(1)), text)
+
+
 def _entries(po=PO) -> dict[str, str]:
     entries = {}
     for block in po.read_text().split("\n\n"):
@@ -25,7 +30,7 @@ def _entries(po=PO) -> dict[str, str]:
             re.MULTILINE,
         )
         if match:
-            msgid, msgstr = ("".join(re.findall(r'"(.*)"', part)) for part in match.groups())
+            msgid, msgstr = (_unescape("".join(re.findall(r'"(.*)"', part))) for part in match.groups())
             if msgid:
                 entries[msgid] = msgstr
     return entries
