@@ -12,9 +12,16 @@ from expo.admin import ReadOnlyHistoryAdmin
 from . import slots, suggest_services
 from .models import (
     AvailabilityBlock,
+    FollowUpEmail,
+    FollowUpOptOut,
+    FollowUpStep,
+    Lead,
+    LeadEvent,
     MatchmakingSettings,
     Meeting,
+    MeetingAttendance,
     MeetingBreak,
+    MeetingNoShow,
     MeetingRequest,
     MeetingSeat,
     MeetingWindow,
@@ -140,6 +147,16 @@ class ParticipantAdmin(admin.ModelAdmin):
     inlines = [AvailabilityBlockInline]
 
 
+class MeetingAttendanceInline(admin.TabularInline):
+    model = MeetingAttendance
+    extra = 0
+    can_delete = False
+    readonly_fields = ["participant", "how", "at", "by"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(MeetingRequest)
 class MeetingRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "priority", "status", "decline_reason", "at_stall", "created_at"]
@@ -163,10 +180,101 @@ class MeetingAdmin(ReadOnlyMixin, ReadOnlyHistoryAdmin):
     list_display = ["__str__", "slot", "table", "at_stall", "state", "updated_at"]
     list_filter = ["expo", "state", "at_stall"]
     list_select_related = ["request__sender", "request__receiver", "slot", "table"]
-    inlines = [MeetingSeatInline]
+    readonly_fields = ["held_at"]
+    inlines = [MeetingSeatInline, MeetingAttendanceInline]
 
 
 @admin.register(SchedulerRun)
 class SchedulerRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "progress", "value", "bound", "created_at", "finished_at"]
     list_filter = ["expo", "status"]
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who came to which meeting; written by the scans, the sides' confirmations and the desk's pages."""
+
+    list_display = ["participant", "meeting", "how", "at", "by"]
+    list_filter = ["meeting__expo", "how"]
+    search_fields = ["participant__organisation"]
+    list_select_related = [
+        "participant",
+        "meeting__slot",
+        "meeting__request__sender",
+        "meeting__request__receiver",
+        "by",
+    ]
+    date_hierarchy = "at"
+
+
+@admin.register(MeetingNoShow)
+class MeetingNoShowAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["meeting", "absent", "reported_by", "at"]
+    list_filter = ["meeting__expo"]
+    search_fields = ["absent__organisation", "reported_by__organisation"]
+    list_select_related = [
+        "absent",
+        "reported_by",
+        "meeting__slot",
+        "meeting__request__sender",
+        "meeting__request__receiver",
+    ]
+
+
+class LeadEventInline(admin.TabularInline):
+    model = LeadEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "side", "kind", "status_from", "status_to", "note", "value_amount", "value_currency"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Leads are the exhibitors' own: shown to staff here, written by the exhibitors' pages and the follow-up."""
+
+    list_display = [
+        "__str__",
+        "source",
+        "rating",
+        "next_step",
+        "status",
+        "value_amount",
+        "value_currency",
+        "created_at",
+    ]
+    list_filter = ["expo", "source", "status", "rating", "next_step", "value_currency"]
+    search_fields = [
+        "exhibitor__name",
+        "registration__full_name",
+        "registration__organisation",
+        "counterpart__organisation",
+    ]
+    list_select_related = ["exhibitor", "registration", "counterpart"]
+    date_hierarchy = "created_at"
+    inlines = [LeadEventInline]
+
+
+@admin.register(FollowUpStep)
+class FollowUpStepAdmin(admin.ModelAdmin):
+    """The follow-up sequence of each expo: the days after the expo and the texts, in English and Urdu."""
+
+    list_display = ["__str__", "expo", "days_after", "subject_en", "active"]
+    list_filter = ["expo", "active"]
+
+
+@admin.register(FollowUpEmail)
+class FollowUpEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["lead", "step", "side", "claimed_at"]
+    list_filter = ["step__expo", "side", "step__days_after"]
+    list_select_related = ["lead__exhibitor", "lead__registration", "lead__counterpart", "step"]
+
+
+@admin.register(FollowUpOptOut)
+class FollowUpOptOutAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Addresses that asked for no more follow-up emails, kept as digests only."""
+
+    list_display = ["email_digest", "expo", "at"]
+    list_filter = ["expo"]

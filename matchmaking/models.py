@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exhibitors.models import Exhibitor
-from expo.models import Cluster, Expo, Sector, User
+from expo.models import Cluster, Expo, OutboundEmail, Sector, User
 from visitors.countries import COUNTRIES
 from visitors.models import Category, Registration
 
@@ -390,6 +390,11 @@ class Meeting(models.Model):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+        NO_SHOW = "no_show", _("No-show")
+
+    # A meeting that took its slot and table: scheduled, then held or missed. Only a cancelled one frees them.
+    STANDING = (State.SCHEDULED, State.HELD, State.NO_SHOW)
 
     expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("expo"))
     request = models.ForeignKey(MeetingRequest, on_delete=models.PROTECT, related_name="meetings")
@@ -401,6 +406,7 @@ class Meeting(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
     run = models.ForeignKey("SchedulerRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     placed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -411,12 +417,14 @@ class Meeting(models.Model):
         ordering = ["slot__start", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request"], condition=models.Q(state="scheduled"), name="one_meeting_per_request"
+                fields=["request"],
+                condition=models.Q(state__in=["scheduled", "held", "no_show"]),
+                name="one_standing_meeting_per_request",
             ),
             models.UniqueConstraint(
                 fields=["slot", "table"],
-                condition=models.Q(state="scheduled", table__isnull=False),
-                name="one_meeting_per_table_per_slot",
+                condition=models.Q(state__in=["scheduled", "held", "no_show"], table__isnull=False),
+                name="one_standing_meeting_per_table_per_slot",
             ),
             models.CheckConstraint(
                 condition=models.Q(at_stall=True, table__isnull=True) | models.Q(at_stall=False, table__isnull=False),
@@ -445,6 +453,269 @@ class MeetingSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.slot}"
+
+
+class MeetingAttendance(models.Model):
+    """One side of a meeting shown to be there: its badge scanned at the table, its own confirmation, or the desk.
+
+    A meeting is held once every side has one; the unique (meeting, participant) makes a second scan of the same
+    side harmless, and the client-made ``scan_id`` makes a phone's offline queue safe to upload twice.
+    """
+
+    class How(models.TextChoices):
+        SCAN = "scan", _("Badge scanned at the table or by the other side")
+        CONFIRM = "confirm", _("Confirmed by the side")
+        DESK = "desk", _("Recorded by the matchmaking desk")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendances")
+    how = models.CharField(_("how"), max_length=8, choices=How.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    scan_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting attendance")
+        verbose_name_plural = _("meeting attendances")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_attendance_per_side_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.meeting}"
+
+
+class MeetingNoShow(models.Model):
+    """A side's word, once the slot has passed, that the other side did not come."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="no_show")
+    reported_by = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    absent = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("absent"))
+    at = models.DateTimeField(_("reported"), default=timezone.now)
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reported by")
+    )
+
+    class Meta:
+        verbose_name = _("meeting no-show")
+        verbose_name_plural = _("meeting no-shows")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.absent} · {self.meeting}"
+
+
+class NextStep(models.TextChoices):
+    QUOTE = "quote", _("Quote")
+    SAMPLE = "sample", _("Sample")
+    ORDER = "order", _("Order")
+    SUBCONTRACT = "subcontract", _("Subcontract")
+    INVESTMENT = "investment", _("Investment")
+    FINANCING = "financing", _("Financing")
+    EXPORT_PARTNERSHIP = "export_partnership", _("Export partnership")
+    NONE = "none", _("None")
+
+
+class Currency(models.TextChoices):
+    PKR = "PKR", _("PKR")
+    USD = "USD", _("USD")
+
+
+class Lead(models.Model):
+    """A business contact an exhibitor made at the expo: a visitor scanned at the stall, or a meeting's counterpart.
+
+    One per visitor per exhibitor and one per meeting per exhibitor: a repeat scan adds a note to the lead it
+    finds. What the exhibitor may read of the visitor follows the visitor's consent
+    (``Registration.share_contact_with_exhibitors``); leads are read through ``matchmaking.lead_access``.
+    """
+
+    class Source(models.TextChoices):
+        STALL_SCAN = "stall_scan", _("Badge scanned at the stall")
+        MEETING = "meeting", _("B2B meeting")
+        STAFF = "staff", _("Added by staff")
+
+    class Rating(models.TextChoices):
+        HOT = "hot", _("Hot")
+        WARM = "warm", _("Warm")
+        COLD = "cold", _("Cold")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        TALKS = "talks", _("In talks")
+        QUOTE = "quote", _("Quote or sample")
+        WON_ORDER = "won_order", _("Won: order")
+        WON_SUBCONTRACT = "won_subcontract", _("Won: subcontract")
+        WON_INVESTMENT = "won_investment", _("Won: investment")
+        WON_FINANCING = "won_financing", _("Won: financing")
+        LOST = "lost", _("Lost")
+
+    WON = (Status.WON_ORDER, Status.WON_SUBCONTRACT, Status.WON_INVESTMENT, Status.WON_FINANCING)
+    CLOSED = (*WON, Status.LOST)
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="leads", verbose_name=_("expo"))
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="leads", verbose_name=_("exhibitor")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("visitor"),
+    )
+    counterpart = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="counterpart_leads",
+        verbose_name=_("counterpart"),
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("meeting")
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    scan_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    captured_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("captured by")
+    )
+    rating = models.CharField(_("rating"), max_length=4, choices=Rating.choices, blank=True)
+    interest_product = models.CharField(_("product of interest"), max_length=200, blank=True)
+    quantity = models.CharField(_("quantity"), max_length=100, blank=True)
+    next_step = models.CharField(_("next step"), max_length=20, choices=NextStep.choices, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    value_amount = models.DecimalField(_("estimated value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.PKR)
+    created_at = models.DateTimeField(_("captured"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exhibitor", "registration"],
+                condition=models.Q(registration__isnull=False),
+                name="one_lead_per_visitor_per_exhibitor",
+            ),
+            models.UniqueConstraint(
+                fields=["exhibitor", "meeting"],
+                condition=models.Q(meeting__isnull=False),
+                name="one_lead_per_meeting_per_exhibitor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        other = self.registration.full_name if self.registration_id else self.counterpart
+        return f"{self.exhibitor} · {other}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+
+class LeadEvent(models.Model):
+    """One dated line of a lead's history: a note, a change of status, an outcome or a one-click answer."""
+
+    class Side(models.TextChoices):
+        EXHIBITOR = "exhibitor", _("Exhibitor")
+        VISITOR = "visitor", _("Visitor")
+        STAFF = "staff", _("Staff")
+        LINK = "link", _("Answer by email link")
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        STATUS = "status", _("Status")
+        OUTCOME = "outcome", _("Outcome")
+        ANSWER = "answer", _("Answer")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    status_from = models.CharField(_("status before"), max_length=16, choices=Lead.Status.choices, blank=True)
+    status_to = models.CharField(_("status after"), max_length=16, choices=Lead.Status.choices, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    value_amount = models.DecimalField(_("estimated value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lead event")
+        verbose_name_plural = _("lead events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.lead} · {self.get_kind_display()}"
+
+
+class FollowUpStep(models.Model):
+    """A follow-up email of an expo's sequence: sent so many days after the expo to each side of every open lead."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="follow_up_steps", verbose_name=_("expo"))
+    days_after = models.PositiveSmallIntegerField(_("days after the expo"))
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    subject_ur = models.CharField(_("subject (Urdu)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"))
+    body_ur = models.TextField(_("text (Urdu)"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("follow-up step")
+        verbose_name_plural = _("follow-up steps")
+        ordering = ["expo", "days_after"]
+        constraints = [models.UniqueConstraint(fields=["expo", "days_after"], name="one_follow_up_step_per_day")]
+
+    def __str__(self) -> str:
+        return _("+%(days)s days") % {"days": self.days_after}
+
+
+class FollowUpEmail(models.Model):
+    """A follow-up step's email to one side of a lead, claimed before it is queued so that it goes out once."""
+
+    class Side(models.TextChoices):
+        EXHIBITOR = "exhibitor", _("Exhibitor")
+        VISITOR = "visitor", _("Visitor")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_up_emails")
+    step = models.ForeignKey(FollowUpStep, on_delete=models.CASCADE, related_name="emails")
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    email = models.ForeignKey(OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("follow-up email")
+        verbose_name_plural = _("follow-up emails")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "step", "side"], name="one_follow_up_email_per_step_and_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} · {self.step} · {self.get_side_display()}"
+
+
+class FollowUpOptOut(models.Model):
+    """An address that asked for no more follow-up emails of an expo, kept only as a digest of it."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="+", verbose_name=_("expo"))
+    email_digest = models.CharField(_("email digest"), max_length=64)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up opt-out")
+        verbose_name_plural = _("follow-up opt-outs")
+        constraints = [models.UniqueConstraint(fields=["expo", "email_digest"], name="one_follow_up_opt_out_per_email")]
+
+    def __str__(self) -> str:
+        return f"{self.expo} · {self.email_digest[:8]}"
 
 
 class MeetingReminder(models.Model):

@@ -168,6 +168,11 @@ class Registration(models.Model):
     city = models.CharField(_("city"), max_length=100)
     interests = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("interests"))
     consent_at = models.DateTimeField(_("consented to the privacy notice"))
+    share_contact_with_exhibitors = models.BooleanField(
+        _("shares email and phone with exhibitors"),
+        default=False,
+        help_text=_("Exhibitors who scan the badge see the email and phone only with this consent."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     category_status = models.CharField(
         _("category confirmation"), max_length=10, choices=CategoryStatus.choices, blank=True, db_index=True
