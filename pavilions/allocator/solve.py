@@ -1,6 +1,5 @@
 """The allocation: locks, the greedy pass, then the three stages of the objective with CP-SAT."""
 
-import itertools
 import math
 import time
 from collections import defaultdict
@@ -10,6 +9,7 @@ from dataclasses import replace
 from .explain import lock_reason, notice, reason_for, unplaced_reason
 from .greedy import Greedy, assignment_score
 from .instance import Block, Instance
+from .packing import FlowPacking, Packing, cp_solver, floor_bound, lp_relaxations
 from .rules import placement_problems
 from .specs import (
     COUNT_FIRST,
@@ -113,10 +113,10 @@ def allocate(
     if time_limit > 0 and any(candidates.values()):
         budget = time_limit * DETERMINISTIC_PER_SECOND
         limits = {"workers": workers, "seed": seed}
-        typed = _TypePacking(inst, candidates, locked)
+        typed = FlowPacking(inst, candidates, locked)
         if strict_rank:
             assignment, placed_stages, proven_out, used = _rank_first(
-                inst, _Packing(inst, candidates, locked), typed, by_rank, locked, budget * 0.6, limits
+                inst, Packing(inst, candidates, locked), typed, by_rank, locked, budget * 0.6, limits
             )
         else:
             assignment, placed_stages, used = _count_first(inst, typed, greedy, locked, budget * 0.6, limits)
@@ -258,396 +258,16 @@ def _trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
     return total
 
 
-def _lp_relaxations(model, fixed_values) -> tuple[float | None, float | None]:
-    """The LP relaxation of a maximising CP-SAT model solved by GLOP (deterministic), first with
-    the variables of ``fixed_values`` (index → value) fixed, then free: (both optima), None for
-    one GLOP does not reach. The free optimum bounds the model's optimum from above.
-
-    Read from the model's proto, so the relaxation is of exactly the model CP-SAT solves; a
-    constraint of a kind these models do not use is left out, which only loosens the bound.
-    """
-    from ortools.linear_solver import pywraplp
-
-    proto = model.Proto()
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    huge = 2**53
-
-    def finite(value):
-        return value if -huge < value < huge else (lp.infinity() if value > 0 else -lp.infinity())
-
-    xs, freed = [], []
-    for index, variable in enumerate(proto.variables):
-        domain = list(variable.domain)  # the proto's lists take no negative index
-        low, high = finite(domain[0]), finite(domain[-1])
-        x = lp.NumVar(low, high, "")
-        xs.append(x)
-        if index in fixed_values:
-            x.SetBounds(fixed_values[index], fixed_values[index])
-            freed.append((x, low, high))
-
-    def row(low, high, terms):
-        constraint = lp.Constraint(finite(low), finite(high))
-        constant = 0.0
-        for ref, coefficient in terms:
-            if ref >= 0:
-                constraint.SetCoefficient(xs[ref], constraint.GetCoefficient(xs[ref]) + coefficient)
-            else:  # the negation of a boolean: 1 - x
-                x = xs[-ref - 1]
-                constraint.SetCoefficient(x, constraint.GetCoefficient(x) - coefficient)
-                constant += coefficient
-        if constant:
-            constraint.SetBounds(constraint.Lb() - constant, constraint.Ub() - constant)
-
-    for constraint in proto.constraints:
-        if constraint.enforcement_literal:
-            continue
-        if constraint.has_linear():
-            linear = constraint.linear
-            domain = list(linear.domain)
-            row(domain[0], domain[-1], zip(linear.vars, linear.coeffs, strict=True))
-        elif constraint.has_at_most_one():
-            row(-huge, 1, ((ref, 1) for ref in constraint.at_most_one.literals))
-        elif constraint.has_exactly_one():
-            row(1, 1, ((ref, 1) for ref in constraint.exactly_one.literals))
-        elif constraint.has_bool_or():
-            row(1, huge, ((ref, 1) for ref in constraint.bool_or.literals))
-    objective = proto.objective
-    scaling = objective.scaling_factor or 1.0
-    lp_objective = lp.Objective()
-    offset = objective.offset
-    for ref, coefficient in zip(objective.vars, objective.coeffs, strict=True):
-        if ref < 0:
-            offset += coefficient
-            coefficient, ref = -coefficient, -ref - 1
-        lp_objective.SetCoefficient(xs[ref], lp_objective.GetCoefficient(xs[ref]) + scaling * coefficient)
-    lp_objective.SetOffset(scaling * offset)
-    lp_objective.SetMaximization()
-    values = []
-    for _ in range(2 if freed else 1):
-        values.append(lp_objective.Value() if lp.Solve() == pywraplp.Solver.OPTIMAL else None)
-        for x, low, high in freed:
-            x.SetBounds(low, high)
-    return tuple(values) if freed else (None, values[0])
-
-
-def _floor(lp_value: float) -> int:
-    """The integer bound an LP optimum gives when the objective's coefficients are integers; the
-    margin covers GLOP's tolerances."""
-    return math.floor(lp_value + 1e-6 * max(1.0, abs(lp_value)) + 0.01)
-
-
-def _solver(*, det_budget, workers, seed, linearization=1):
-    from ortools.sat.python import cp_model  # imported here: greedy-only callers need no OR-Tools
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.linearization_level = linearization
-    # Work units only: a wall-clock limit would make the answer depend on the machine's load.
-    solver.parameters.max_deterministic_time = max(det_budget, 0.01)
-    solver.parameters.presolve_probing_deterministic_time_limit = max(det_budget, 0.01) / 10
-    solver.parameters.merge_at_most_one_work_limit = 1e7
-    # Probing and symmetry detection cost more than they save on these models.
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
-    return solver
-
-
-class _Packing:
-    """Who is placed where, without the preferences: the model of the count and rank stages.
-
-    One boolean per (exhibitor, candidate block), at most one per exhibitor and per stall;
-    ``placed[e]`` is their sum. Small enough to solve whole at ten times the demo expo.
-    """
-
-    def __init__(self, inst: Instance, candidates, locked):
-        from ortools.sat.python import cp_model
-
-        self.cp_model = cp_model
-        self.inst = inst
-        self.locked = locked
-        self._lp = None
-        model = self.model = cp_model.CpModel()
-        self.choices = []
-        self.placed = {}
-        covering = defaultdict(list)
-        for exhibitor_id, blocks in candidates.items():
-            if not blocks:
-                continue
-            xs = []
-            for block in blocks:
-                x = model.NewBoolVar("")
-                xs.append(x)
-                self.choices.append((exhibitor_id, block, x))
-                for s in block.stalls:
-                    covering[s].append(x)
-            y = model.NewBoolVar("")
-            model.Add(sum(xs) == y)
-            self.placed[exhibitor_id] = y
-        for xs in covering.values():
-            if len(xs) > 1:
-                model.AddAtMostOne(xs)
-        self.count = sum(self.placed.values())
-        self.rank = sum(inst.rank_weight[e] * y for e, y in self.placed.items())
-
-    def _lp_model(self):
-        """GLOP's model of the relaxation, built once: (solver, one row per exhibitor, the variables)."""
-        if self._lp is None:
-            from ortools.linear_solver import pywraplp
-
-            lp = pywraplp.Solver.CreateSolver("GLOP")
-            xs = defaultdict(list)
-            covering = defaultdict(list)
-            variables = []
-            for exhibitor_id, block, _ in self.choices:
-                x = lp.NumVar(0.0, 1.0, "")
-                xs[exhibitor_id].append(x)
-                variables.append((exhibitor_id, block, x))
-                for s in block.stalls:
-                    covering[s].append(x)
-            rows = {}
-            for exhibitor_id, group in xs.items():
-                rows[exhibitor_id] = lp.Add(lp.Sum(group) <= 1)
-            for group in covering.values():
-                if len(group) > 1:
-                    lp.Add(lp.Sum(group) <= 1)
-            lp.Maximize(lp.Sum([x for _, _, x in variables]))
-            self._lp = (lp, rows, variables)
-        return self._lp
-
-    def lp(self) -> tuple[float, dict[int, Block]]:
-        """The LP relaxation of the count (fractions of blocks allowed), solved by GLOP: its value, a
-        bound on the count, and an assignment rounded from it (the largest fractions first, then
-        the first free block of whoever is left, by rank), a hint far better than the greedy
-        pass's on large expos."""
-        from ortools.linear_solver import pywraplp
-
-        lp, _, variables = self._lp_model()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return float(len(self.placed)), dict(self.locked)
-        rank = self.inst.rank_weight
-        order = sorted(
-            ((-round(x.solution_value(), 6), -rank[e], e, block.stalls, block) for e, block, x in variables),
-            key=lambda item: item[:4],
-        )
-        rounded, taken = dict(self.locked), {s for b in self.locked.values() for s in b.stalls}
-        for *_, exhibitor_id, _stalls, block in order:
-            if exhibitor_id not in rounded and taken.isdisjoint(block.stalls):
-                rounded[exhibitor_id] = block
-                taken.update(block.stalls)
-        return lp.Objective().Value(), rounded
-
-    def lp_infeasible(self, required) -> bool:
-        """True when even fractions of blocks cannot place all of ``required``: a quick proof that
-        they do not fit together (False proves nothing)."""
-        from ortools.linear_solver import pywraplp
-
-        lp, rows, _ = self._lp_model()
-        for exhibitor_id in required:
-            rows[exhibitor_id].SetLb(1.0)
-        try:
-            return lp.Solve() == pywraplp.Solver.INFEASIBLE
-        finally:
-            for exhibitor_id in required:
-                rows[exhibitor_id].SetLb(-lp.infinity())
-
-    def lp_bound(self, *, rank: bool, required=(), excluded=()) -> float | None:
-        """The LP relaxation's most exhibitors placed (or, with ``rank``, largest rank value placed)
-        when all of ``required`` are placed and none of ``excluded``; None when GLOP finds no optimum."""
-        from ortools.linear_solver import pywraplp
-
-        lp, rows, variables = self._lp_model()
-        objective = lp.Objective()
-        for exhibitor_id, _, x in variables:
-            objective.SetCoefficient(x, self.inst.rank_weight[exhibitor_id] if rank else 1)
-        for exhibitor_id in required:
-            rows[exhibitor_id].SetLb(1.0)
-        for exhibitor_id in excluded:
-            rows[exhibitor_id].SetUb(0.0)
-        try:
-            return objective.Value() if lp.Solve() == pywraplp.Solver.OPTIMAL else None
-        finally:
-            for exhibitor_id in required:
-                rows[exhibitor_id].SetLb(-lp.infinity())
-            for exhibitor_id in excluded:
-                rows[exhibitor_id].SetUb(1.0)
-            for _, _, x in variables:
-                objective.SetCoefficient(x, 1)
-
-    def lp_count_bound(self) -> float:
-        return self.lp()[0]
-
-    def hint(self, assignment):
-        self.model.ClearHints()
-        for exhibitor_id, block, x in self.choices:
-            self.model.AddHint(x, assignment.get(exhibitor_id) == block)
-        for exhibitor_id, y in self.placed.items():
-            self.model.AddHint(y, exhibitor_id in assignment)
-
-    def solve(self, *, det_budget, linearization=1, **limits):
-        solver = _solver(det_budget=det_budget, linearization=linearization, **limits)
-        return solver, solver.Solve(self.model)
-
-    def found(self, code) -> bool:
-        return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
-
-    def read(self, solver) -> dict[int, Block]:
-        assignment = dict(self.locked)
-        assignment.update((e, b) for e, b, x in self.choices if solver.BooleanValue(x))
-        return assignment
-
-
-class _TypePacking:
-    """The count and rank stages' model with exhibitors of one type merged: those with the same
-    candidate blocks (same cluster, request and women-pavilion choice) are interchangeable there.
-
-    One boolean per (type, block), at most one per stall, at most the type's size per type; the
-    ``j``-th placed of a type counts its ``j``-th best rank (the booleans ``nth[t]``, in order).
-    Swapping two exhibitors of a type changes neither the count nor the rank value, so the per
-    exhibitor model's symmetric solutions, which CP-SAT must otherwise rule out one by one to
-    prove a bound, collapse into one. Same interface as ``_Packing`` for ``_count_first``.
-    """
-
-    def __init__(self, inst: Instance, candidates, locked):
-        from ortools.sat.python import cp_model
-
-        self.cp_model = cp_model
-        self.inst = inst
-        self.locked = locked
-        self._lp = None
-        groups = defaultdict(list)
-        for exhibitor_id, blocks in candidates.items():
-            if blocks:
-                groups[tuple(blocks)].append(exhibitor_id)
-        # Types in a fixed order (by their members' ids); members best ranked first.
-        rank = inst.rank_weight
-        self.types = sorted(
-            (sorted(members, key=lambda e: (-rank[e], e)), list(blocks)) for blocks, members in groups.items()
-        )
-        self.placed = {e: None for members, _ in self.types for e in members}  # who could be placed
-        self.type_of = {e: t for t, (members, _) in enumerate(self.types) for e in members}
-        model = self.model = cp_model.CpModel()
-        self.choices = []  # (type index, block, x)
-        self.nth = []
-        covering = defaultdict(list)
-        count_terms, rank_terms = [], []
-        for t, (members, blocks) in enumerate(self.types):
-            xs = []
-            for block in blocks:
-                x = model.NewBoolVar("")
-                xs.append(x)
-                self.choices.append((t, block, x))
-                for s in block.stalls:
-                    covering[s].append(x)
-            nth = [model.NewBoolVar("") for _ in members]
-            for earlier, later in itertools.pairwise(nth):
-                model.AddImplication(later, earlier)
-            model.Add(sum(xs) == sum(nth))
-            self.nth.append(nth)
-            count_terms.extend(nth)
-            rank_terms.extend(rank[e] * y for e, y in zip(members, nth, strict=True))
-        for xs in covering.values():
-            if len(xs) > 1:
-                model.AddAtMostOne(xs)
-        self.count = sum(count_terms)
-        self.rank = sum(rank_terms)
-
-    def _assign(self, chosen, who=None) -> dict[int, Block]:
-        """Locks, then per type its chosen blocks to its best-ranked members (of ``who``, if given)."""
-        assignment = dict(self.locked)
-        for t, blocks in sorted(chosen.items()):
-            members = [e for e in self.types[t][0] if who is None or e in who]
-            assignment.update(zip(members, sorted(blocks, key=lambda b: b.stalls), strict=False))
-        return assignment
-
-    def assume_placed(self, exhibitor_ids):
-        """Solve under the assumption that all of ``exhibitor_ids`` are placed: per type, as many."""
-        per_type = defaultdict(int)
-        for exhibitor_id in exhibitor_ids:
-            per_type[self.type_of[exhibitor_id]] += 1
-        self.model.ClearAssumptions()
-        self.model.AddAssumptions([self.nth[t][k - 1] for t, k in sorted(per_type.items())])
-
-    def read_for(self, solver, exhibitor_ids) -> dict[int, Block]:
-        """The locks and ``exhibitor_ids`` on blocks of the solution (solved under ``assume_placed``)."""
-        chosen = defaultdict(list)
-        for t, block, x in self.choices:
-            if solver.BooleanValue(x):
-                chosen[t].append(block)
-        return self._assign(chosen, set(exhibitor_ids))
-
-    def lp(self) -> tuple[float, dict[int, Block]]:
-        """The LP relaxation of the count, solved by GLOP: its value, a bound on the count, and an
-        assignment rounded from it (the largest fractions first)."""
-        from ortools.linear_solver import pywraplp
-
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        per_type = defaultdict(list)
-        covering = defaultdict(list)
-        variables = []
-        for t, block, _ in self.choices:
-            x = lp.NumVar(0.0, 1.0, "")
-            per_type[t].append(x)
-            variables.append((t, block, x))
-            for s in block.stalls:
-                covering[s].append(x)
-        for t, group in per_type.items():
-            lp.Add(lp.Sum(group) <= len(self.types[t][0]))
-        for group in covering.values():
-            if len(group) > 1:
-                lp.Add(lp.Sum(group) <= 1)
-        lp.Maximize(lp.Sum([x for _, _, x in variables]))
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return float(len(self.placed)), dict(self.locked)
-        order = sorted(
-            ((-round(x.solution_value(), 6), t, block.stalls, block) for t, block, x in variables),
-            key=lambda item: item[:3],
-        )
-        chosen, taken = defaultdict(list), {s for b in self.locked.values() for s in b.stalls}
-        for _, t, _, block in order:
-            if len(chosen[t]) < len(self.types[t][0]) and taken.isdisjoint(block.stalls):
-                chosen[t].append(block)
-                taken.update(block.stalls)
-        return lp.Objective().Value(), self._assign(chosen)
-
-    def hint(self, assignment):
-        self.model.ClearHints()
-        held = defaultdict(set)
-        for exhibitor_id, block in assignment.items():
-            if exhibitor_id in self.placed:
-                held[block].add(exhibitor_id)
-        for t, block, x in self.choices:
-            self.model.AddHint(x, any(e in held[block] for e in self.types[t][0]))
-        for t, (members, _) in enumerate(self.types):
-            k = sum(1 for e in members if e in assignment)
-            for j, y in enumerate(self.nth[t]):
-                self.model.AddHint(y, j < k)
-
-    def solve(self, *, det_budget, linearization=1, **limits):
-        solver = _solver(det_budget=det_budget, linearization=linearization, **limits)
-        return solver, solver.Solve(self.model)
-
-    def found(self, code) -> bool:
-        return code in (self.cp_model.OPTIMAL, self.cp_model.FEASIBLE)
-
-    def read(self, solver) -> dict[int, Block]:
-        chosen = defaultdict(list)
-        for t, block, x in self.choices:
-            if solver.BooleanValue(x):
-                chosen[t].append(block)
-        return self._assign(chosen)
-
-
-def _count_first(inst: Instance, packing: _TypePacking, greedy, locked, budget, limits):
+def _count_first(inst: Instance, packing: FlowPacking, greedy, locked, budget, limits):
     """(1) the number placed, then (2) the rank value keeping that number: (assignment, stages, work)."""
     current, used, cpu = dict(greedy), 0.0, time.process_time()
     fixed_rank = sum(inst.rank_weight[e] for e in locked)
-    lp_bound, rounded = packing.lp()
-    if len(rounded) > len(current):
-        current = rounded
     packing.model.Maximize(packing.count)
+    lp_bound = packing.lp_bound()
+    if lp_bound is None:
+        lp_bound = float(len(packing.placed))
     packing.hint(current)
-    solver, code = packing.solve(det_budget=budget * 0.6, **limits)
+    solver, code = packing.solve(det_budget=budget * 0.6, linearization=2, **limits)
     used += solver.deterministic_time
     count_proven = code == packing.cp_model.OPTIMAL
     # CP-SAT's bound, or everyone with a block when its search had not yet got that far; when not
@@ -706,7 +326,7 @@ def _rank_value(inst: Instance, assignment) -> int:
     return sum(inst.rank_weight[e] for e in assignment)
 
 
-def _rank_first(inst: Instance, packing: _Packing, typed: _TypePacking, by_rank, locked, budget, limits):
+def _rank_first(inst: Instance, packing: Packing, typed: FlowPacking, by_rank, locked, budget, limits):
     """Strict rank order: in rank order, each exhibitor placed if it fits beside all the better ranked placed.
 
     A free block settles it at once, and an infeasible LP relaxation the other way; otherwise
@@ -746,7 +366,7 @@ def _rank_first(inst: Instance, packing: _Packing, typed: _TypePacking, by_rank,
         # Decided on the model by types: which exhibitors of a type are placed does not matter there.
         typed.assume_placed((*accepted, exhibitor.id))
         typed.hint(current)
-        solver, code = typed.solve(det_budget=min(left, max(budget / 20, 0.5)), **limits)
+        solver, code = typed.solve(det_budget=min(left, max(budget / 20, 0.5)), linearization=2, **limits)
         used += solver.deterministic_time
         if typed.found(code):
             current = typed.read_for(solver, (*accepted, exhibitor.id))
@@ -767,8 +387,8 @@ def _rank_first(inst: Instance, packing: _Packing, typed: _TypePacking, by_rank,
         rank_lp = packing.lp_bound(rank=True, required=required, excluded=excluded)
         count_lp = packing.lp_bound(rank=False, required=required, excluded=excluded)
         fixed_rank = sum(inst.rank_weight[e] for e in locked)
-        rank_bound = None if rank_lp is None else max(rank_value, fixed_rank + _floor(rank_lp))
-        count_bound = None if count_lp is None else max(count_value, len(locked) + _floor(count_lp))
+        rank_bound = None if rank_lp is None else max(rank_value, fixed_rank + floor_bound(rank_lp))
+        count_bound = None if count_lp is None else max(count_value, len(locked) + floor_bound(count_lp))
     stages = (
         Stage(
             "rank",
@@ -834,7 +454,7 @@ def _relaxed_bound(inst: Instance, model: "_Model", locked, current) -> tuple[in
     """
     if len(model.model.Proto().variables) > LP_VARIABLES:
         return None, None
-    at_current, relaxed = _lp_relaxations(
+    at_current, relaxed = lp_relaxations(
         model.model,
         {x.Index(): float(current.get(e) == b) for e, b, x in model.choices if e not in locked},
     )
@@ -843,7 +463,7 @@ def _relaxed_bound(inst: Instance, model: "_Model", locked, current) -> tuple[in
     constant = assignment_score(inst, current, 0) - round(at_current)
     if relaxed is None:
         return constant, None
-    return constant, constant + _floor(relaxed)
+    return constant, constant + floor_bound(relaxed)
 
 
 def _preference_model(inst: Instance, candidates, locked, placed, *, strict_rank) -> "_Model":
@@ -1053,7 +673,7 @@ class _Model:
             self.model.AddHint(variable, bool(value(holder)))
 
     def solve(self, *, det_budget, linearization, workers, seed):
-        solver = _solver(det_budget=det_budget, workers=workers, seed=seed, linearization=linearization)
+        solver = cp_solver(det_budget=det_budget, workers=workers, seed=seed, linearization=linearization)
         return solver, solver.Solve(self.model)
 
     def found(self, code) -> bool:

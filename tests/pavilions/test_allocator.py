@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from pavilions.allocator import (
     check_hard_rules,
     describe,
     explain,
+    packing,
     solve,
 )
 from pavilions.allocator import rules as allocator_rules
@@ -668,6 +670,84 @@ def test_the_count_and_the_rank_are_the_exact_optimum_on_small_instances(seed):
     assert result.stage("rank").proven
 
 
+def without_locks(exhibitors, n):
+    return [replace(e, locked_stall_ids=()) for e in exhibitors[:n]]
+
+
+@pytest.mark.parametrize("pattern_steps", [packing.PATTERN_STEPS, 0])
+@settings(deadline=None, max_examples=20)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_count_and_the_rank_are_exact_over_several_pavilions(pattern_steps, seed):
+    """Cluster, women and overflow pavilions, with the ways to use each pavilion enumerated or, with
+    no steps allowed for that, one boolean per block; the count's LP bound is never below the optimum."""
+    exhibitors, stalls, pavilions = random_instance(seed)
+    exhibitors = without_locks(exhibitors, 8)
+    saved, packing.PATTERN_STEPS = packing.PATTERN_STEPS, pattern_steps
+    try:
+        result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
+        inst = Instance(exhibitors, stalls, pavilions, Weights())
+        free = {s.id for s in free_stalls(exhibitors, stalls)}
+        blocks = inst.blocks(free, {p.id: 36.0 for p in pavilions})
+        candidates = {
+            e.id: [b for p in inst.eligible_pavilions(e) for b in blocks.get(p, ()) if inst.fits(b, e.requested_area)]
+            for e in exhibitors
+        }
+        flow = packing.FlowPacking(inst, candidates, {})
+        flow.model.Maximize(flow.count)
+        lp_bound = flow.lp_bound()
+    finally:
+        packing.PATTERN_STEPS = saved
+
+    count, rank = optimum(exhibitors, stalls, pavilions)
+    assert (result.stage("count").value, round(result.stage("rank").value * 100)) == (count, rank)
+    assert result.stage("count").proven
+    assert result.stage("rank").proven
+    assert lp_bound is not None
+    assert lp_bound >= count - 1e-6
+    assert check_hard_rules(result, exhibitors, stalls, pavilions) == []
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_ways_to_use_a_pavilion_are_every_most_filled_one(seed):
+    """Against every set of disjoint blocks: the counts per request no other set exceeds, each with
+    blocks that really give it."""
+    exhibitors, stalls, pavilions = random_instance(seed)
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {p.id: 36.0 for p in pavilions})
+    for pavilion_id, here in sorted(blocks.items()):
+        classes = [(area, [b for b in here if inst.fits(b, area)]) for area in (9.0, 18.0, 36.0)]
+        classes = [(area, bs) for area, bs in classes if bs]
+        options = [(i, b) for i, (_, bs) in enumerate(classes) for b in bs]
+        reachable = set()
+
+        def walk(j, used, counts, options=options, reachable=reachable):
+            if j == len(options):
+                reachable.add(tuple(counts))
+                return
+            walk(j + 1, used, counts)
+            i, block = options[j]
+            if used.isdisjoint(block.stalls):
+                walk(j + 1, used | set(block.stalls), [c + (k == i) for k, c in enumerate(counts)])
+
+        walk(0, frozenset(), [0] * len(classes))
+        most_filled = {
+            c
+            for c in reachable
+            if not any(o != c and all(a >= b for a, b in zip(o, c, strict=True)) for o in reachable)
+        }
+
+        found = packing.pavilion_patterns(classes)
+
+        assert found is not None
+        assert {counts for counts, _ in found} == most_filled, pavilion_id
+        for counts, used in found:
+            stalls_used = [s for _, b in used for s in b.stalls]
+            assert len(stalls_used) == len(set(stalls_used))
+            assert tuple(sum(1 for area, _ in used if area == a) for a, _ in classes) == counts
+            assert all(b in dict(classes)[area] for area, b in used)
+
+
 def test_a_better_ranked_36_m2_request_gives_way_only_to_more_exhibitors():
     # One 36 m² block of four stalls: the 36 m² request ranked 95, or two 9 m² ranked 10 and 20.
     stalls = row(1, 2) + row(3, 2, y=3.0)
@@ -775,7 +855,7 @@ def test_the_lp_bound_on_the_count_is_never_below_the_optimum(seed):
     blocks = inst.blocks({s.id for s in stalls}, {1: 36.0})
     candidates = {e.id: [b for b in blocks.get(1, ()) if inst.fits(b, e.requested_area)] for e in exhibitors}
 
-    bound = solve._Packing(inst, candidates, {}).lp_count_bound()
+    bound = packing.Packing(inst, candidates, {}).lp_bound(rank=False)
 
     count, _ = optimum(exhibitors, stalls, pavilions)
     assert count - 1e-6 <= bound <= sum(1 for blocks in candidates.values() if blocks) + 1e-6
