@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "programme",
     "matchmaking",
     "awards",
+    "opendata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

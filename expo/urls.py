@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("matchmaking.urls")),
     path("", include("awards.urls")),
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:
