@@ -1,6 +1,6 @@
 """The public pages with the demo expo, in English and in Urdu: an axe-core audit in the browser (WCAG 2.2 A and AA)
 and the Nu HTML checker on the HTML the server sends; and the pages of each signed-in role (trade body, exhibitor,
-gate, registration desk) through the same audit. Both tools come from node_modules (`npm ci`)."""
+gate, registration desk, juror) through the same audit. Both tools come from node_modules (`npm ci`)."""
 
 import datetime
 import json
@@ -15,12 +15,14 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from awards.models import Category, Certificate, Result, Round
 from exhibitors.models import Exhibitor, ExhibitorMembership
 from expo import roles
 from expo.models import Expo, TradeBody
 from matchmaking.models import Meeting, MeetingRequest, Participant, SchedulerRun
 from pavilions.models import Hall
 from programme.models import Room, Session
+from tests.awards.jury import assign, juror_with_account
 from tests.conftest import add_to_role
 from tests.factories import MembershipFactory, UserFactory, register_visitor
 from tests.realstack import require
@@ -30,6 +32,8 @@ AXE = settings.BASE_DIR / "node_modules/axe-core/axe.min.js"
 VNU = settings.BASE_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = ["en", "ur"]
+# A verification link no certificate has: the page that says so.
+FORGED_CERTIFICATE = "/awards/certificates/AW2026-forged/"
 # What a visitor sends when they leave every field empty, past the browser's own checks.
 EMPTY_REGISTRATION = {"category": "", "full_name": "", "email": "not an email", "consent": ""}
 
@@ -90,6 +94,8 @@ def public_paths(demo_expo) -> list[str]:
         "/accounts/login/",
         "/accounts/password/reset/",
         "/invitations/no-such-link/",
+        "/open-data/",
+        f"/open-data/{expo.year}/",
         "/programme/",
         f"/programme/?day={expo.start_date.isoformat()}&kind=workshop",
         f"/programme/sessions/{session.pk}/",
@@ -99,7 +105,30 @@ def public_paths(demo_expo) -> list[str]:
         f"/programme/screens/{room.hall.code}/",
         f"/programme/screens/{room.hall.code}/?show=ur",
         f"/programme/screens/{room.hall.code}/?show=en",
+        *_awards_public_paths(expo),
     ]
+
+
+def _awards_public_paths(expo: Expo) -> list[str]:
+    """The demo expo's awards once published: a category with its winner (with a certificate) and runner-up on the
+    awards page, the certificate's verification page and that of a forged link."""
+    category = Category.objects.get(expo=expo, name="Micro enterprise of the year")
+    now = timezone.now()
+    places = [Result.Place.WINNER, Result.Place.RUNNER_UP]
+    results = [
+        Result.objects.create(
+            category=category,
+            candidate=candidate,
+            rank=rank,
+            place=place,
+            score=8.5 - rank,
+            approved_at=now,
+            published_at=now,
+        )
+        for rank, (candidate, place) in enumerate(zip(category.candidates.order_by("pk"), places, strict=True), 1)
+    ]
+    certificate = Certificate.objects.create(result=results[0], number=f"AW{expo.year}-{results[0].pk:05d}")
+    return ["/awards/", f"/awards/certificates/{certificate.public_id}/", FORGED_CERTIFICATE]
 
 
 MATCHMAKING_PAGES = ["", "profile/", "availability/", "suggestions/", "browse/", "requests/", "agenda/"]
@@ -151,6 +180,16 @@ def _matchmaking_signed_in_paths() -> dict:
     }
 
 
+def _awards_juror_paths() -> dict:
+    """A juror of the demo expo on the panel of Export excellence's final round, assigned its candidate: their list
+    of candidates (with the form to declare a conflict) and the candidate's scoring page with its rubric."""
+    round = Round.objects.get(category__name="Export excellence", kind=Round.Kind.FINAL)
+    juror = juror_with_account(round.category.expo, round=round, name="Ayesha Malik")
+    candidate = round.category.candidates.get()
+    assign(juror, candidate, round)
+    return {juror.user: ["/awards/jury/", f"/awards/jury/rounds/{round.pk}/candidates/{candidate.pk}/"]}
+
+
 def _set_cookie(page, live_server, name: str, value: str) -> None:
     page.context.add_cookies([{"name": name, "value": value, "url": live_server.url}])
 
@@ -197,7 +236,8 @@ def test_public_pages_are_valid_html(client, public_paths, tmp_path):
             documents[language, path] = client.get(path, follow=True)
         documents[language, "/register/ with errors"] = client.post("/register/", EMPTY_REGISTRATION)
     for where, response in documents.items():
-        expected = 404 if where[1].startswith("/invitations/") else 200  # an unknown invitation link's page
+        # The pages of an unknown invitation link and of a forged certificate.
+        expected = 404 if where[1].startswith("/invitations/") or where[1] == FORGED_CERTIFICATE else 200
         assert response.status_code == expected, (where, response.status_code)
 
     assert _nu_errors(documents, tmp_path) == []
@@ -250,6 +290,7 @@ def _signed_in_paths() -> dict:
         gate_staff: ["/gate/"],
         desk_staff: ["/visitors/desk/", "/visitors/numbers/", "/visitors/print/"],
         **_matchmaking_signed_in_paths(),
+        **_awards_juror_paths(),
     }
 
 
@@ -290,3 +331,28 @@ def test_matchmaking_signed_in_pages_are_valid_html(demo_expo, tmp_path):
     assert _nu_errors(documents, tmp_path) == []
     meetings = documents["en", "/staff/matchmaking/meetings/"].content.decode()
     assert meetings.count(">Move</a>") == Meeting.objects.filter(state="scheduled").count() > 0
+
+
+@pytest.mark.django_db
+def test_juror_pages_are_valid_html(demo_expo, tmp_path):
+    require(VNU.exists(), "vnu-jar in node_modules (npm ci)")
+    require(shutil.which("java") is not None, "a Java runtime for the Nu HTML checker")
+    [(juror, paths)] = _awards_juror_paths().items()
+    scoring = paths[-1]
+    criteria = Round.objects.get(category__name="Export excellence", kind=Round.Kind.FINAL).criteria.all()
+    client = Client()
+    client.force_login(juror)
+    documents = {}
+    for language in LANGUAGES:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for path in paths:
+            documents[language, path] = client.get(path)
+            assert documents[language, path].status_code == 200, (language, path)
+        # The scoring page as it comes back with a top score that lacks its comment.
+        documents[language, "scoring with errors"] = client.post(
+            scoring, {**{f"score_{c.pk}": "10" for c in criteria}, "submit": "1"}
+        )
+        assert documents[language, "scoring with errors"].status_code == 400
+
+    assert _nu_errors(documents, tmp_path) == []
+    assert b"invalid-feedback" in documents["en", "scoring with errors"].content
