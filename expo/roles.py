@@ -8,6 +8,7 @@ REGISTRATION_DESK = "Registration desk"
 MATCHMAKING_DESK = "Matchmaking desk"
 AWARDS_SECRETARIAT = "Awards secretariat"
 GATE_STAFF = "Gate staff"
+MANAGEMENT = "Management"  # group made by insights migration 0002
 
 STAFF_ROLES = (
     NOMINATION_REVIEWERS,
@@ -16,6 +17,7 @@ STAFF_ROLES = (
     MATCHMAKING_DESK,
     AWARDS_SECRETARIAT,
     GATE_STAFF,
+    MANAGEMENT,
 )
 
 # The staff pages outside the admin, each with the permission that opens it: the site menu and the dashboard offer
@@ -31,4 +33,5 @@ VENUE_PAGES = (
     ("awards.score_candidates", "awards_jury", _("Jury: your candidates")),
     ("awards.view_scoresheet", "awards_staff_rounds", _("Awards leaderboards")),
     ("awards.view_result", "awards_staff_results", _("Awards results")),
+    ("insights.view_insights", "insights_exhibitors", _("Insights")),
 )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "matchmaking",
     "awards",
     "opendata",
+    "insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

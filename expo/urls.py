@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("matchmaking.urls")),
     path("", include("awards.urls")),
     path("", include("opendata.urls")),
+    path("", include("insights.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,169 @@
+"""Visitors of an edition: registrations by day, category and country, check-ins by day and hour, who came of
+those who registered, and which clusters they said they were interested in.
+
+Check-ins count visitors' badges only (booth staff, jury and organisers are not visitors); "came" counts each
+registered person once, however many days they came. The cluster, sector and province filters do not narrow
+visitors, who register for the whole show.
+"""
+
+import zoneinfo
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractHour
+from django.utils.translation import gettext as _
+
+from expo.models import Expo
+from visitors.countries import COUNTRY_NAMES
+from visitors.models import Category, CheckIn, Registration, RegistrationDay
+
+from ..filters import Filters
+from ..tables import Chart, Table, share
+
+
+def registrations_of(expo: Expo):
+    return Registration.objects.filter(expo=expo).exclude(status=Registration.Status.CANCELLED)
+
+
+def visitor_checkins_of(expo: Expo):
+    return CheckIn.objects.filter(badge__expo=expo, badge__registration__isnull=False)
+
+
+def interest_by_cluster(expo: Expo) -> dict[int, int]:
+    """Cluster id → registered people who named it among their interests."""
+    through = Registration.interests.through
+    rows = (
+        through.objects.filter(registration__expo=expo)
+        .exclude(registration__status=Registration.Status.CANCELLED)
+        .values_list("cluster_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def visitor_tables(expo: Expo, filters: Filters) -> list[Table]:
+    registrations = registrations_of(expo)
+    checkins = visitor_checkins_of(expo)
+    totals = registrations.aggregate(
+        # The join to check-ins repeats a registration per day it came: every count is of distinct rows.
+        n=Count("pk", distinct=True),
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED), distinct=True),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED), distinct=True),
+        came=Count("badge", filter=Q(badge__checkins__isnull=False), distinct=True),
+    )
+    key_figures = Table(
+        "visitor-figures",
+        _("Visitors: key figures"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Registered"), totals["n"]],
+            [_("Confirmed"), totals["confirmed"]],
+            [_("Waitlisted"), totals["waitlisted"]],
+            [_("Came (checked in at least once)"), totals["came"]],
+            [_("Came, share of registered (%)"), share(totals["came"], totals["n"])],
+            [_("Check-ins (a person each day)"), checkins.count()],
+        ],
+    )
+
+    by_day: dict = {}
+    for row in (
+        RegistrationDay.objects.filter(registration__expo=expo, status=Registration.Status.CONFIRMED)
+        .exclude(registration__status=Registration.Status.CANCELLED)
+        .values("date")
+        .annotate(n=Count("pk"))
+    ):
+        by_day[row["date"]] = [row["n"], 0]
+    for row in checkins.values("day").annotate(n=Count("pk")):
+        by_day.setdefault(row["day"], [0, 0])[1] = row["n"]
+    day_rows = [
+        [day.isoformat(), registered, came, share(came, registered)]
+        for day, (registered, came) in sorted(by_day.items())
+    ]
+
+    tz = zoneinfo.ZoneInfo(expo.time_zone)
+    hours = dict(
+        checkins.annotate(hour=ExtractHour("scanned_at", tzinfo=tz))
+        .values_list("hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    hour_rows = [[f"{hour:02d}:00", hours[hour]] for hour in sorted(hours)]
+
+    categories = dict(Category.choices)
+    by_category = (
+        registrations.values("category")
+        .annotate(
+            n=Count("pk", distinct=True), came=Count("badge", filter=Q(badge__checkins__isnull=False), distinct=True)
+        )
+        .order_by("-n", "category")
+    )
+    by_country = (
+        registrations.values("country")
+        .annotate(
+            n=Count("pk", distinct=True), came=Count("badge", filter=Q(badge__checkins__isnull=False), distinct=True)
+        )
+        .order_by("-n", "country")
+    )
+    through = Registration.interests.through
+    interest = (
+        through.objects.filter(registration__expo=expo)
+        .exclude(registration__status=Registration.Status.CANCELLED)
+        .values("cluster__name")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by("-n", "cluster__name")
+    )
+    return [
+        key_figures,
+        Table(
+            "visitors-by-day",
+            _("Registered and checked in, by day"),
+            [_("Day"), _("Registered (confirmed)"), _("Checked in"), _("Checked in share (%)")],
+            day_rows,
+            Chart(series=(1, 2)),
+        ),
+        Table(
+            "checkins-by-hour",
+            _("Check-ins by hour of the day"),
+            [_("Hour"), _("Check-ins")],
+            hour_rows,
+            Chart(series=(1,), kind="line"),
+            note=_("In the edition's time zone, all days together."),
+        ),
+        Table(
+            "visitors-by-category",
+            _("Visitors by category"),
+            [_("Category"), _("Registered"), _("Came"), _("Came share (%)")],
+            [
+                [
+                    str(categories.get(row["category"], row["category"])),
+                    row["n"],
+                    row["came"],
+                    share(row["came"], row["n"]),
+                ]
+                for row in by_category
+            ],
+            Chart(series=(1, 2), horizontal=True),
+        ),
+        Table(
+            "visitors-by-country",
+            _("Visitors by country"),
+            [_("Country"), _("Registered"), _("Came"), _("Came share (%)")],
+            [
+                [
+                    str(COUNTRY_NAMES.get(row["country"], row["country"])),
+                    row["n"],
+                    row["came"],
+                    share(row["came"], row["n"]),
+                ]
+                for row in by_country
+            ],
+            Chart(series=(1, 2), horizontal=True),
+        ),
+        Table(
+            "visitor-interest-by-cluster",
+            _("Visitors' interest by cluster"),
+            [_("Cluster"), _("Registered people interested")],
+            [[row["cluster__name"], row["n"]] for row in interest],
+            Chart(series=(1,), horizontal=True),
+        ),
+    ]
