@@ -9,6 +9,7 @@ MATCHMAKING_DESK = "Matchmaking desk"
 AWARDS_SECRETARIAT = "Awards secretariat"
 GATE_STAFF = "Gate staff"
 MANAGEMENT = "Management"  # group made by insights migration 0002
+SUPPORT_DESK = "Support desk"  # group made by support migration 0002
 
 STAFF_ROLES = (
     NOMINATION_REVIEWERS,
@@ -18,6 +19,7 @@ STAFF_ROLES = (
     AWARDS_SECRETARIAT,
     GATE_STAFF,
     MANAGEMENT,
+    SUPPORT_DESK,
 )
 
 # The staff pages outside the admin, each with the permission that opens it: the site menu and the dashboard offer
@@ -34,4 +36,6 @@ VENUE_PAGES = (
     ("awards.view_scoresheet", "awards_staff_rounds", _("Awards leaderboards")),
     ("awards.view_result", "awards_staff_results", _("Awards results")),
     ("insights.view_insights", "insights_exhibitors", _("Insights")),
+    ("support.change_supportrequest", "support_queue", _("Support desk")),
+    ("support.use_followup_desk", "followup_leads", _("Follow-up desk")),
 )

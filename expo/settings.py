@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "awards",
     "opendata",
     "insights",
+    "support",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

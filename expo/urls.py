@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("opendata.urls")),
     path("", include("insights.urls")),
+    path("", include("support.urls")),
 ]
 
 if settings.DEBUG:
