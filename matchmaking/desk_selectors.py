@@ -63,7 +63,7 @@ def meeting_days(*, expo: Expo) -> list[dict]:
         .order_by("day")
     )
     counts: dict[datetime.date, int] = {}
-    for start in Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED).values_list("slot__start", flat=True):
+    for start in Meeting.objects.filter(expo=expo, state__in=Meeting.STANDING).values_list("slot__start", flat=True):
         day = start.astimezone(zone).date()
         counts[day] = counts.get(day, 0) + 1
     return [{"day": day, "meetings": counts.get(day, 0)} for day in days]
@@ -88,7 +88,7 @@ def day_schedule(*, expo: Expo, day: datetime.date) -> DaySchedule:
     if not slots:
         raise Http404
     meetings = list(
-        Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED, slot__in=slots)
+        Meeting.objects.filter(expo=expo, state__in=Meeting.STANDING, slot__in=slots)
         .select_related("slot", "table", "request__sender", "request__receiver")
         .order_by("slot__start", "table__number", "pk")
     )

@@ -113,3 +113,9 @@ class SwapForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = meetings
         self.fields["other"].label_from_instance = meeting_label
+
+
+class BadgeCodeForm(forms.Form):
+    """A badge as a scanner or camera reads it (its QR code), or its printed number typed by hand."""
+
+    code = forms.CharField(label=_("Badge code or number"), max_length=200, strip=True)

@@ -234,7 +234,7 @@ def scheduler_inputs(*, expo: Expo, participant_pks: set[int] | None = None) -> 
         blocked = {block.slot_id for block in participant.blocks.all()}
         available = tuple(pk for pk in sorted(offered - blocked))
         scheduler_participants.append(scheduler.Participant(keys[participant.pk], available))
-    fixed = Meeting.objects.filter(request__in=requests, state=Meeting.State.SCHEDULED).order_by("pk")
+    fixed = Meeting.objects.filter(request__in=requests, state__in=Meeting.STANDING).order_by("pk")
     return SchedulerInputs(
         instance=scheduler.Instance(
             slots=tuple(scheduler.Slot(slot.pk, slot.start, slot.end) for slot in slots),
@@ -285,13 +285,15 @@ class AgendaItem:
     other: Participant
     stall_codes: tuple[str, ...]  # the exhibitor's stalls, for a meeting at the stall
     contact: dict[str, str]
+    i_am_recorded: bool = False  # this side's badge scanned or its word given (``matchmaking.attendance``)
+    over: bool = False  # the slot has ended: a no-show may be reported
 
 
 def agenda_of(*, participant: Participant) -> list[AgendaItem]:
     """The participant's scheduled meetings in time order: who, when, where, and the other side's contact (the
     meeting is agreed). A constant number of queries whatever the number of meetings."""
     meetings = (
-        Meeting.objects.filter(seats__participant=participant, state=Meeting.State.SCHEDULED)
+        Meeting.objects.filter(seats__participant=participant, state__in=Meeting.STANDING)
         .select_related(
             "slot",
             "table",
@@ -299,8 +301,10 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
             "request__sender__registration",
             "request__receiver__exhibitor",
             "request__receiver__registration",
+            "no_show",
         )
         .prefetch_related(
+            "attendances",
             "request__sender__exhibitor__stall_allocations__stall",
             "request__receiver__exhibitor__stall_allocations__stall",
             "request__sender__clusters",
@@ -309,6 +313,7 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
         .order_by("slot__start", "pk")
     )
     items = []
+    now = timezone.now()
     for meeting in meetings:
         request = meeting.request
         other = request.receiver if request.sender_id == participant.pk else request.sender
@@ -316,7 +321,16 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
         codes = ()
         if meeting.at_stall and exhibitor is not None:
             codes = tuple(sorted(allocation.stall.code for allocation in exhibitor.stall_allocations.all()))
-        items.append(AgendaItem(meeting=meeting, other=other, stall_codes=codes, contact=contact_of(other)))
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                other=other,
+                stall_codes=codes,
+                contact=contact_of(other),
+                i_am_recorded=any(seen.participant_id == participant.pk for seen in meeting.attendances.all()),
+                over=meeting.slot.end <= now,
+            )
+        )
     return items
 
 
@@ -327,7 +341,7 @@ def cancelled_meetings_of(*, participant: Participant) -> list[Meeting]:
         Meeting.objects.filter(
             Q(request__sender=participant) | Q(request__receiver=participant), state=Meeting.State.CANCELLED
         )
-        .exclude(request__meetings__state=Meeting.State.SCHEDULED)
+        .exclude(request__meetings__state__in=Meeting.STANDING)
         .select_related("slot", "table", "request__sender", "request__receiver")
         .order_by("request_id", "-updated_at", "-pk")
     )
@@ -341,7 +355,7 @@ def accepted_unscheduled(*, expo: Expo) -> QuerySet[MeetingRequest]:
     """Accepted requests that have no scheduled meeting: what a run or the desk has still to place."""
     return (
         MeetingRequest.objects.filter(expo=expo, status=MeetingRequest.Status.ACCEPTED)
-        .exclude(meetings__state=Meeting.State.SCHEDULED)
+        .exclude(meetings__state__in=Meeting.STANDING)
         .select_related("sender", "receiver")
         .order_by("pk")
     )

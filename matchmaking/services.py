@@ -254,7 +254,7 @@ def _decide(
                 raise MatchmakingError(_("Only the participant who sent a request can withdraw it."))
             if current.status not in MeetingRequest.OPEN:
                 raise MatchmakingError(_("This request is no longer open."))
-            if current.meetings.filter(state="scheduled").exists():
+            if current.meetings.filter(state__in=Meeting.STANDING).exists():
                 raise MatchmakingError(_("This meeting is on the agenda: ask the matchmaking desk to cancel it."))
         else:
             if current.receiver_id != by_participant.pk:
@@ -375,7 +375,7 @@ def _snapshot(expo: Expo) -> list[list[int | None]]:
     return [
         [meeting_id, request_id, slot_id, table_id]
         for meeting_id, request_id, slot_id, table_id in Meeting.objects.filter(
-            expo=expo, state=Meeting.State.SCHEDULED
+            expo=expo, state__in=Meeting.STANDING
         )
         .order_by("pk")
         .values_list("pk", "request_id", "slot_id", "table_id")
@@ -631,7 +631,7 @@ def _hand_check(*, meeting_request: MeetingRequest, slot: Slot, table: Table | N
     # The table's other meetings in that slot, whoever holds them.
     table_taken = (
         table is not None
-        and Meeting.objects.filter(slot=slot, table=table, state=Meeting.State.SCHEDULED)
+        and Meeting.objects.filter(slot=slot, table=table, state__in=Meeting.STANDING)
         .exclude(pk=moving.pk if moving else None)
         .exists()
     )
@@ -659,7 +659,7 @@ def meeting_book(
         current = MeetingRequest.objects.get(pk=meeting_request.pk)
         if current.status != MeetingRequest.Status.ACCEPTED:
             raise MatchmakingError(_("Only an accepted request can be given a meeting."))
-        if current.meetings.filter(state=Meeting.State.SCHEDULED).exists():
+        if current.meetings.filter(state__in=Meeting.STANDING).exists():
             raise MatchmakingError(_("This request already has a meeting: move it instead."))
         _hand_check(meeting_request=current, slot=slot, table=table, moving=None)
         try:

@@ -191,7 +191,7 @@ def slots_generate(*, expo: Expo, slot_minutes: int) -> SlotChanges:
         )
         scheduled = {}
         for meeting in (
-            Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED)
+            Meeting.objects.filter(expo=expo, state__in=Meeting.STANDING)
             .select_related("slot", "table", "request__sender", "request__receiver")
             .order_by("slot__start", "pk")
         ):

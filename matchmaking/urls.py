@@ -1,6 +1,14 @@
 """URLs of the matchmaking app: each view module lists its patterns beside its views."""
 
-from . import views, views_desk, views_pdf, views_staff, views_suggest
+from . import (
+    views,
+    views_attendance,
+    views_desk,
+    views_pdf,
+    views_staff,
+    views_stall_leads,
+    views_suggest,
+)
 
 urlpatterns = [
     *views_staff.urlpatterns,
@@ -8,4 +16,6 @@ urlpatterns = [
     *views.urlpatterns,
     *views_pdf.urlpatterns,
     *views_suggest.urlpatterns,
+    *views_attendance.urlpatterns,
+    *views_stall_leads.urlpatterns,
 ]

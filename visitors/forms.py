@@ -62,6 +62,11 @@ class RegistrationForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree that my details are used to register me and run the expo, as the privacy notice explains.")
     )
+    share_contact_with_exhibitors = forms.BooleanField(
+        label=_("Exhibitors who scan my badge at their stall may see my email and phone."),
+        required=False,
+        help_text=_("Without this, they see only your name and organisation."),
+    )
     # Left empty by people; scripts that fill every field give themselves away.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
@@ -104,6 +109,7 @@ class RegistrationForm(forms.Form):
         """The cleaned answers as ``services.registration_create`` takes them."""
         data = self.cleaned_data
         fields = ["category", "full_name", "email", "phone", "organisation", "designation", "country", "city"]
+        fields.append("share_contact_with_exhibitors")
         return {field: data[field] for field in fields} | {"dates": data["days"], "interests": data["interests"]}
 
 

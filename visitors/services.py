@@ -405,6 +405,7 @@ def registration_create(
     organisation: str = "",
     designation: str = "",
     interests: Iterable[Cluster] = (),
+    share_contact_with_exhibitors: bool = False,
     source: str = Registration.Source.ONLINE,
     language: str = "en",
     site_url: str = "",
@@ -418,7 +419,7 @@ def registration_create(
 
     An email already registered changes nothing: the new answers wait in a ``RegistrationChange`` and the
     stored address is emailed its registration and a link that applies them. The second value is False then.
-    Consent is recorded as given now.
+    Consent is recorded as given now; sharing the email and phone with exhibitors is a separate, explicit choice.
     """
     now = now or timezone.now()
     if source == Registration.Source.ONLINE and not expo.registration_is_open(now=now):
@@ -437,6 +438,7 @@ def registration_create(
         "language": language,
         "dates": [date.isoformat() for date in dates],
         "interests": [cluster.pk for cluster in interests],
+        "share_contact_with_exhibitors": share_contact_with_exhibitors,
     }
     try:
         with transaction.atomic():
@@ -460,6 +462,7 @@ def registration_create(
                 country=country,
                 city=city,
                 consent_at=now,
+                share_contact_with_exhibitors=share_contact_with_exhibitors,
                 source=source,
                 language=language,
                 site_url=site_url,
@@ -540,6 +543,9 @@ def registration_change_confirm(*, change: RegistrationChange, now: datetime.dat
         for field in ("full_name", "phone", "organisation", "designation", "country", "city", "language"):
             setattr(registration, field, details[field])
         registration.consent_at = now
+        registration.share_contact_with_exhibitors = details.get(
+            "share_contact_with_exhibitors", registration.share_contact_with_exhibitors
+        )
         registration.save()
         registration.interests.set(Cluster.objects.filter(pk__in=details["interests"]))
         freed, caps = _set_days(registration, dates)
