@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "import_export",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +203,38 @@ EXPO_BADGE_SIGNING_KEY = env_str("EXPO_BADGE_SIGNING_KEY")
 EXPO_BADGE_LOCAL_KEY = DEBUG
 # Registrations one IP address may make per hour, against scripted sign-ups.
 EXPO_REGISTRATION_RATE_PER_HOUR = env_int("EXPO_REGISTRATION_RATE_PER_HOUR", 20)
+
+# --- Public API (/api/v1/) ----------------------------------------------------
+
+# Requests one client address may make to the public API (DRF's "N/second|minute|hour|day"), counted in
+# the cache; past it the API answers 429 with Retry-After.
+EXPO_API_ANON_RATE = env_str("EXPO_API_ANON_RATE", "120/minute")
+REST_FRAMEWORK = {
+    # Nobody signs in to the API: every answer is the same for everyone, and no session is read.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.policies.ApiCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.policies.AnonymousRateThrottle"],
+    # The client is REMOTE_ADDR only, as for registrations: a header a client can set would choose its bucket.
+    "NUM_PROXIES": 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SME Cluster Expo Portal: public API",
+    "DESCRIPTION": "Read-only public data of the expo: exhibitors, products, clusters, the floor plan, the "
+    "programme and the award winners.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    # The documentation's Swagger UI is served from the portal's own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_errors"],
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

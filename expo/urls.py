@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),
     path("", include("exhibitors.urls")),
     path("", include("pavilions.urls")),
     path("", include("visitors.urls")),

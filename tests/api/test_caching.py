@@ -1,0 +1,76 @@
+"""The API's answers are cached under the public pages' data versions, with ETag and Last-Modified, and an
+anonymous client past its rate gets 429 with Retry-After."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exhibitors import services as exhibitor_services
+from programme import services as programme_services
+
+pytestmark = pytest.mark.django_db
+
+EXHIBITORS = "/api/v1/exhibitors/"
+SESSIONS = "/api/v1/sessions/"
+
+
+def test_answer_carries_etag_and_last_modified_and_304_when_unchanged(client, world):
+    first = client.get(EXHIBITORS)
+    assert first.status_code == 200
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert first["Cache-Control"] == "no-cache, public"
+
+    by_etag = client.get(EXHIBITORS, headers={"If-None-Match": etag})
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    assert by_etag["ETag"] == etag
+
+    by_date = client.get(EXHIBITORS, headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+
+    stale = client.get(EXHIBITORS, headers={"If-None-Match": '"another"'})
+    assert stale.status_code == 200
+    assert stale.content == first.content
+
+
+def test_a_cached_answer_reads_no_database(client, world):
+    client.get(EXHIBITORS, {"women_led": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        # A parameter the endpoint does not read is dropped: the same entry answers.
+        again = client.get(EXHIBITORS, {"women_led": "true", "utm_source": "newsletter"})
+    assert again.status_code == 200
+    assert [row["name"] for row in again.json()["results"]] == ["Hala Weaves"]
+    assert len(queries) == 0
+
+
+def test_a_profile_change_renews_the_answer_and_its_etag(client, world, django_capture_on_commit_callbacks):
+    steel = world["steel"]
+    before = client.get(f"{EXHIBITORS}{steel.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        exhibitor_services.exhibitor_product_save(exhibitor=steel, product=None, data={"name": "Scalpel handle"})
+    after = client.get(f"{EXHIBITORS}{steel.pk}/", headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert [product["name"] for product in after.json()["products"]] == ["Forceps", "Scalpel handle"]
+
+
+def test_a_cancelled_session_renews_the_programme(client, world, django_capture_on_commit_callbacks):
+    before = client.get(SESSIONS, {"expo": 2041})
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_services.session_cancel(session=world["talk"])
+    after = client.get(SESSIONS, {"expo": 2041}, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert [session["cancelled"] for session in after.json()["results"]] == [True, True]
+
+
+def test_past_the_rate_a_client_gets_429_with_retry_after(client, world, settings):
+    settings.EXPO_API_ANON_RATE = "3/minute"
+    for _request in range(3):
+        assert client.get(EXHIBITORS).status_code == 200
+    refused = client.get(f"{EXHIBITORS}{world['steel'].pk}/")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    # Another address has its own count.
+    assert client.get(EXHIBITORS, REMOTE_ADDR="10.0.0.7").status_code == 200
+    # A header a client sets does not pick a fresh count.
+    assert client.get(EXHIBITORS, headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 429
