@@ -46,6 +46,18 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     description = "We need ISO 9001 before our German buyer's next order."
 
 
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A lead written straight to the table, as the stall scan or a meeting leaves it."""
+
+    class Meta:
+        model = "matchmaking.Lead"
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    expo = factory.SelfAttribute("exhibitor.expo")
+    source = "staff"
+    interest_product = "Forceps"
+
+
 def support_desk_ensure() -> None:
     """Put back the support desk's group and permissions as migration 0002 grants them (a transactional test
     elsewhere may have emptied the tables)."""
