@@ -203,6 +203,8 @@ EXPO_BADGE_SIGNING_KEY = env_str("EXPO_BADGE_SIGNING_KEY")
 EXPO_BADGE_LOCAL_KEY = DEBUG
 # Registrations one IP address may make per hour, against scripted sign-ups.
 EXPO_REGISTRATION_RATE_PER_HOUR = env_int("EXPO_REGISTRATION_RATE_PER_HOUR", 20)
+# The portal's address for links in emails sent with no visitor's request behind them (the follow-ups to exhibitors).
+EXPO_SITE_URL = env_str("EXPO_SITE_URL", "http://localhost:8000")
 
 # --- Public API (/api/v1/) ----------------------------------------------------
 
@@ -312,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
     "visitors.sync_booth_staff_badges": {"task": "visitors.sync_booth_staff_badges", "schedule": 300.0},
     # Every minute, so that the reminder shortly before a meeting leaves within a minute of being due.
     "matchmaking.send_reminders": {"task": "matchmaking.send_reminders", "schedule": 60.0},
+    # Hourly: a follow-up step falls due once a day (at 09:00 in the expo's zone) and waits for the next run.
+    "matchmaking.send_follow_ups": {"task": "matchmaking.send_follow_ups", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services, suggest_services
+from . import followup, reminders, services, suggest_services
 
 
 @shared_task(name="matchmaking.run_scheduler")
@@ -20,3 +20,9 @@ def send_reminders() -> int:
 @shared_task(name="matchmaking.recompute_suggestions", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def recompute_suggestions(expo_id: int) -> None:
     suggest_services.suggestions_recompute(expo_id=expo_id)
+
+
+@shared_task(name="matchmaking.send_follow_ups")
+def send_follow_ups() -> int:
+    """Run by beat every hour; safe to run twice or on two workers at once (each email is claimed once)."""
+    return followup.follow_ups_send(now=timezone.now())

@@ -4,6 +4,7 @@ from . import (
     views,
     views_attendance,
     views_desk,
+    views_leads,
     views_pdf,
     views_staff,
     views_stall_leads,
@@ -18,4 +19,5 @@ urlpatterns = [
     *views_suggest.urlpatterns,
     *views_attendance.urlpatterns,
     *views_stall_leads.urlpatterns,
+    *views_leads.urlpatterns,
 ]
