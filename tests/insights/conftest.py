@@ -52,9 +52,9 @@ def management_ensure() -> None:
 
 @pytest.fixture
 def manager(db):
-    """A member of the Management role with an authenticator: the owner in permission tests."""
+    """A member of the Management role with an authenticator (not an admin user): the owner in permission tests."""
     management_ensure()
-    user = with_totp(StaffFactory())
+    user = with_totp(UserFactory())
     user.groups.add(Group.objects.get(name=roles.MANAGEMENT))
     return user
 
