@@ -2,7 +2,8 @@
 from them around lunch and the programme's ceremonies, 20 lounge tables, every demo exhibitor taking part,
 confirmed buyers (a Kenyan importer of surgical instruments, the Azerbaijani and Malaysian delegations, a bank, an
 investor) with their profiles and availability, requests pending, accepted and declined, and one scheduler run
-published, so that agendas are not empty.
+published, so that agendas are not empty; the first meetings held and one missed, and a few visitors' badges
+scanned at a stall as leads.
 
 Called by ``load_demo`` after the exhibitors, the visitors and the programme. Safe to run twice: windows and slots
 are laid out only for an expo that has none, a person registers and asks for a meeting only once, and the
@@ -10,6 +11,7 @@ scheduler runs only while nothing is published.
 """
 
 import datetime
+import uuid
 
 from django.db import transaction
 
@@ -20,11 +22,14 @@ from visitors import services as visitor_services
 from visitors.demo import SITE_URL
 from visitors.models import Category, Registration
 
-from . import scheduler, selectors, services, slots
+from . import attendance, scheduler, selectors, services, slots, stall_leads
 from .models import (
+    Lead,
     MatchmakingSettings,
     Meeting,
+    MeetingAttendance,
     MeetingBreak,
+    MeetingNoShow,
     MeetingRequest,
     MeetingWindow,
     Participant,
@@ -33,6 +38,7 @@ from .models import (
     Slot,
     Table,
 )
+from .sequence_defaults import follow_up_steps_seed
 
 DAY_STARTS, DAY_ENDS = datetime.time(10, 0), datetime.time(17, 0)
 LUNCH = (datetime.time(13, 0), datetime.time(14, 0), "Lunch and Zuhr prayers")
@@ -268,6 +274,67 @@ def _publish(expo: Expo, admin: User) -> None:
         services.scheduler_run_publish(run=run, by=admin, site_url=SITE_URL)
 
 
+def _attendance(expo: Expo, admin: User) -> None:
+    """The first day's first meetings held (both sides seen by the desk) and the next one missed, so that the
+    desk's tally and the agendas show both; only while no meeting has an attendance or a no-show yet."""
+    if (
+        MeetingAttendance.objects.filter(meeting__expo=expo).exists()
+        or MeetingNoShow.objects.filter(meeting__expo=expo).exists()
+    ):
+        return
+    meetings = list(
+        Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED)
+        .select_related("slot", "request__sender", "request__receiver")
+        .order_by("slot__start", "pk")[:4]
+    )
+    for meeting in meetings[:3]:
+        for side in (meeting.request.sender, meeting.request.receiver):
+            attendance.attendance_record_by_desk(
+                meeting=meeting, participant=side, by=admin, now=meeting.slot.start + datetime.timedelta(minutes=2)
+            )
+    for meeting in meetings[3:]:
+        attendance.no_show_report(
+            meeting=meeting,
+            reporter=meeting.request.receiver,
+            by=None,
+            now=meeting.slot.end + datetime.timedelta(minutes=1),
+        )
+
+
+# Visitors who stopped at a stall: (exhibitor, which of the demo's visitors (``visitors.demo``, in registration
+# order), shares their contact, rating, product, quantity, next step, note).
+STALL_LEADS = [
+    ("Hilal Surgical", 0, True, "hot", "Dissecting forceps", "2,000 a quarter", "quote", "Hospital chain buyer."),
+    ("Hilal Surgical", 1, False, "warm", "Needle holders", "", "sample", "Asked for a catalogue."),
+    ("Hilal Surgical", 2, True, "cold", "", "", "none", "Student project on surgical steel."),
+]
+
+
+def _stall_leads(expo: Expo) -> None:
+    """A few leads scanned at a demo stall, with and without the visitor's consent to share their contact. The
+    scan ids are derived from the pair, so a second load finds them already there."""
+    visitors = list(
+        Registration.objects.filter(expo=expo, participant__isnull=True, badge__isnull=False).order_by("pk")[:3]
+    )
+    for name, index, shares, rating, product, quantity, next_step, note in STALL_LEADS:
+        exhibitor = Exhibitor.objects.filter(expo=expo, name=name).first()
+        if exhibitor is None or index >= len(visitors):
+            continue
+        visitor = visitors[index]
+        Registration.objects.filter(pk=visitor.pk).update(share_contact_with_exhibitors=shares)
+        stall_leads.stall_lead_capture(
+            exhibitor=exhibitor,
+            code=visitor.badge.number,
+            scan_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-stall-lead:{exhibitor.pk}:{visitor.pk}"),
+            by=None,
+            note=note,
+            rating=rating,
+            interest_product=product,
+            quantity=quantity,
+            next_step=next_step,
+        )
+
+
 @transaction.atomic
 def load(*, expo: Expo) -> dict[str, int]:
     MatchmakingSettings.objects.get_or_create(expo=expo)
@@ -285,10 +352,15 @@ def load(*, expo: Expo) -> dict[str, int]:
         if row[0] in parties and row[1] in parties:
             _ask(parties, admin, row)
     _publish(expo, admin)
+    follow_up_steps_seed(expo)
+    _attendance(expo, admin)
+    _stall_leads(expo)
     return {
         "meeting_slots": Slot.objects.filter(expo=expo, kind=Slot.Kind.MEETING).count(),
         "lounge_tables": Table.objects.filter(expo=expo).count(),
         "matchmaking_participants": Participant.objects.filter(expo=expo).count(),
         "meeting_requests": MeetingRequest.objects.filter(expo=expo).count(),
-        "meetings": Meeting.objects.filter(expo=expo, state=Meeting.State.SCHEDULED).count(),
+        "meetings": Meeting.objects.filter(expo=expo, state__in=Meeting.STANDING).count(),
+        "meetings_held": Meeting.objects.filter(expo=expo, state=Meeting.State.HELD).count(),
+        "leads": Lead.objects.filter(expo=expo).count(),
     }

@@ -92,6 +92,10 @@ def staff_groups_ensure() -> None:
     )
     for app_label, codename in matchmaking.LOOKUPS:
         desk.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    held = importlib.import_module("matchmaking.migrations.0006_leads_and_followup")
+    desk.permissions.add(
+        *Permission.objects.filter(content_type__app_label="matchmaking", codename__in=held.DESK_PERMISSIONS)
+    )
     programme = importlib.import_module("programme.migrations.0002_grant_staff_permissions")
     Group.objects.get(name=roles.FLOOR_MANAGERS).permissions.add(
         *Permission.objects.filter(

@@ -17,6 +17,18 @@ def seed_follow_up_sequences(apps, schema_editor):
         seed_steps(FollowUpStep, expo_id)
 
 
+# What the matchmaking desk gets: recording and reading who came to the meetings, and reading the leads.
+DESK_PERMISSIONS = [
+    "view_meetingattendance",
+    "add_meetingattendance",
+    "change_meetingattendance",
+    "view_meetingnoshow",
+    "add_meetingnoshow",
+    "change_meetingnoshow",
+    "view_lead",
+]
+
+
 def grant_desk(apps, schema_editor):
     """The matchmaking desk records and reads who came to their meetings, and reads the leads."""
     app_config = apps.get_app_config("matchmaking")
@@ -27,12 +39,7 @@ def grant_desk(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     desk, _ = Group.objects.get_or_create(name="Matchmaking desk")
     desk.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="matchmaking",
-            content_type__model__in=["meetingattendance", "meetingnoshow"],
-            codename__regex=r"^(view|add|change)_",
-        ),
-        *Permission.objects.filter(content_type__app_label="matchmaking", codename="view_lead"),
+        *Permission.objects.filter(content_type__app_label="matchmaking", codename__in=DESK_PERMISSIONS)
     )
 
 

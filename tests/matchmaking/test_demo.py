@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from matchmaking import selectors
 from matchmaking.models import (
+    Lead,
     Meeting,
     MeetingBreak,
     MeetingRequest,
@@ -103,7 +104,7 @@ def test_demo_buyers_have_profiles_requests_in_every_state_and_agendas(client):
     assert blocked == [datetime.time(12), datetime.time(12, 30)]
     # The published agendas hold every accepted request, and open from the manage link.
     accepted = MeetingRequest.objects.filter(status="accepted")
-    meetings = Meeting.objects.filter(state="scheduled")
+    meetings = Meeting.objects.filter(state__in=Meeting.STANDING)
     assert sorted(m.request_id for m in meetings) == sorted(accepted.values_list("pk", flat=True))
     assert all(m.slot.kind == "meeting" for m in meetings)
     assert all((m.table is None) == m.request.at_stall for m in meetings)
@@ -114,3 +115,9 @@ def test_demo_buyers_have_profiles_requests_in_every_state_and_agendas(client):
     assert "Hilal Surgical" in page
     assert "B2B lounge" in page
     assert "Kasur Tanners" not in page  # declined: not on the agenda
+    # The first meetings are held and one missed; a stall scanned visitors' badges, some sharing their contact.
+    assert Meeting.objects.filter(state="held").count() == 3
+    assert Meeting.objects.filter(state="no_show").count() == 1
+    leads = Lead.objects.filter(exhibitor__name="Hilal Surgical", source="stall_scan")
+    assert leads.count() == 3
+    assert {lead.registration.share_contact_with_exhibitors for lead in leads} == {True, False}
