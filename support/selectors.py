@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from exhibitors.models import Exhibitor
+from exhibitors.models import Enterprise, Exhibitor
 from expo import roles
 from expo.models import Expo, User
 
@@ -21,6 +21,11 @@ def overdue_q(today: datetime.date) -> Q:
 
 def with_overdue(requests: QuerySet[SupportRequest], *, today: datetime.date) -> QuerySet[SupportRequest]:
     return requests.annotate(overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+
+
+def exhibitor_of_enterprise(*, enterprise: Enterprise, expo: Expo | None) -> Exhibitor | None:
+    """The enterprise as an exhibitor of ``expo``, if it exhibits: its members then see the request staff record."""
+    return Exhibitor.objects.filter(enterprise=enterprise, expo=expo).first()
 
 
 def requests_of_exhibitor(*, exhibitor: Exhibitor, today: datetime.date) -> QuerySet[SupportRequest]:

@@ -54,7 +54,7 @@ def request_new(request):
             support_request = services.support_request_create(
                 expo=expo,
                 enterprise=enterprise,
-                exhibitor=enterprise.exhibitors.filter(expo=expo).first(),
+                exhibitor=selectors.exhibitor_of_enterprise(enterprise=enterprise, expo=expo),
                 kind=data["kind"],
                 province=data["province"] or enterprise.province,
                 description=data["description"],
