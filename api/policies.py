@@ -16,9 +16,33 @@ class ApiCursorPagination(CursorPagination):
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """Requests one client address may make to the API, from ``EXPO_API_ANON_RATE`` (e.g. ``120/minute``),
-    counted in the cache; past it the answer is 429 with Retry-After. The rate is read at each request so
-    that it follows the settings."""
+    """Requests one client address may make to the API in a window of the rate's period, from
+    ``EXPO_API_ANON_RATE`` (e.g. ``120/minute``, read at each request so that it follows the settings);
+    past it the answer is 429 with Retry-After, the seconds until the window ends.
+
+    DRF's own throttle keeps the time of every request of the period in one cache entry, read and written
+    whole at each request: its cost grows with the rate, and two workers can overwrite each other's count.
+    This one counts in fixed windows with the cache's atomic increment: two cache calls whatever the rate.
+    """
 
     def get_rate(self) -> str:
         return settings.EXPO_API_ANON_RATE
+
+    def allow_request(self, request, view) -> bool:
+        key = self.get_cache_key(request, view)
+        if self.rate is None or key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        counter = f"{key}:{window}"
+        self.cache.add(counter, 0, self.duration + 1)
+        try:
+            count = self.cache.incr(counter)
+        except ValueError:  # evicted between the two calls
+            self.cache.set(counter, 1, self.duration + 1)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(self.window_ends - self.now, 1)

@@ -1,7 +1,10 @@
 """The API's answers are cached under the public pages' data versions, with ETag and Last-Modified, and an
 anonymous client past its rate gets 429 with Retry-After."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -65,12 +68,18 @@ def test_a_cancelled_session_renews_the_programme(client, world, django_capture_
 
 def test_past_the_rate_a_client_gets_429_with_retry_after(client, world, settings):
     settings.EXPO_API_ANON_RATE = "3/minute"
-    for _request in range(3):
+    # Five seconds into a minute, with the clock held: the window of this minute ends in 55 s.
+    with time_machine.travel(datetime.datetime(2041, 1, 24, 10, 0, 5, tzinfo=datetime.UTC), tick=False):
+        for _request in range(3):
+            assert client.get(EXHIBITORS).status_code == 200
+        refused = client.get(f"{EXHIBITORS}{world['steel'].pk}/")
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "55"
+        assert list(refused.json()) == ["detail"]
+        # Another address has its own count.
+        assert client.get(EXHIBITORS, REMOTE_ADDR="10.0.0.7").status_code == 200
+        # A header a client sets does not pick a fresh count.
+        assert client.get(EXHIBITORS, headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 429
+    # The next minute, the count starts again.
+    with time_machine.travel(datetime.datetime(2041, 1, 24, 10, 1, 0, tzinfo=datetime.UTC), tick=False):
         assert client.get(EXHIBITORS).status_code == 200
-    refused = client.get(f"{EXHIBITORS}{world['steel'].pk}/")
-    assert refused.status_code == 429
-    assert 0 < int(refused["Retry-After"]) <= 60
-    # Another address has its own count.
-    assert client.get(EXHIBITORS, REMOTE_ADDR="10.0.0.7").status_code == 200
-    # A header a client sets does not pick a fresh count.
-    assert client.get(EXHIBITORS, headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 429
