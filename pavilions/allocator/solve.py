@@ -1,5 +1,6 @@
 """The allocation: locks, the greedy pass, then the three stages of the objective with CP-SAT."""
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -596,6 +597,7 @@ class _Model:
             (lambda e: key(e) and (key(e), e.trade_body_id), -inst.scaled(w.trade_body_near), True),
         )
         self.auxiliary = []  # (variable, its value from an assignment's stall holders)
+        self.rewarded = defaultdict(list)  # (term, value, pavilion) → pair rewards inside the pavilion
         stalls = sorted(covering)
         for s in stalls:
             for t in sorted(inst.related[s]):
@@ -604,6 +606,7 @@ class _Model:
                 if all(e.id in fixed for e, _ in covering[s] + covering[t]):
                     continue  # fixed on both sides: a constant
                 self._pair(s, t, t in inst.adjacent[s], covering, together, pair_terms)
+        self._cap_rewards(choices, pair_terms)
 
         same_pavilion = inst.scaled(w.trade_body_same_pavilion)
         if same_pavilion:
@@ -613,8 +616,12 @@ class _Model:
                     continue
                 # Reward n - [n ≥ 1]: every exhibitor of the body in the pavilion after the first.
                 present = model.NewBoolVar("")
-                for _, x in items:
-                    model.Add(present >= x)
+                # Per exhibitor, its blocks here together (one at most): a tighter LP relaxation.
+                per_exhibitor = defaultdict(list)
+                for exhibitor_id, x in items:
+                    per_exhibitor[exhibitor_id].append(x)
+                for xs in per_exhibitor.values():
+                    model.Add(present >= sum(xs))
                 preference.append(same_pavilion * sum(x for _, x in items))
                 preference.append(-same_pavilion * present)
                 self.auxiliary.append(
@@ -626,10 +633,78 @@ class _Model:
                     )
                 )
 
+    def _cap_rewards(self, choices, pair_terms):
+        """At most as many rewarded pairs of one cluster (or trade body) in a pavilion as its
+        exhibitors who could go there can make: for each two of them, the most stall edges their
+        blocks there could share. Always true, so nothing is lost; but the LP relaxation, which
+        otherwise lets every neighbouring pair of a mixed pavilion share some cluster fractionally,
+        is held to what the exhibitors could really do (in the women pavilion, a cluster with one
+        chooser makes no pair; in a cluster pavilion, a trade body with two members one or two).
+        """
+        inst = self.inst
+        blocks_in = defaultdict(list)  # (pavilion, exhibitor) → its blocks there
+        placed_in = defaultdict(list)  # (pavilion, exhibitor) → its booleans there
+        for exhibitor_id, block, x in choices:
+            blocks_in[block.pavilion_id, exhibitor_id].append(block)
+            placed_in[block.pavilion_id, exhibitor_id].append(x)
+        shared, interned = {}, {}
+
+        def share(first, second):
+            """The most stall edges two disjoint blocks, one of each list, have in common."""
+            key = (min(first, second), max(first, second))
+            if key not in shared:
+                a_blocks, b_blocks = interned_blocks[first], interned_blocks[second]
+                shared[key] = max(
+                    (
+                        sum(1 for s in a.stalls for t in inst.adjacent[s] if t in b.stalls)
+                        for a in a_blocks
+                        for b in b_blocks
+                        if set(a.stalls).isdisjoint(b.stalls)
+                    ),
+                    default=0,
+                )
+            return shared[key]
+
+        def leaving(blocks):
+            """The most stall edges one of the blocks has to stalls outside it."""
+            return max(sum(1 for s in b.stalls for t in inst.adjacent[s] if t not in b.stalls) for b in blocks)
+
+        interned_blocks = []
+        members = defaultdict(list)  # (term, value, pavilion) → [(blocks of each exhibitor there, booleans)]
+        for (pavilion_id, exhibitor_id), blocks in blocks_in.items():
+            exhibitor = inst.by_id[exhibitor_id]
+            blocks_id = interned.setdefault(tuple(blocks), len(interned))
+            for term, (attribute, weight, _) in enumerate(pair_terms):
+                if weight > 0:
+                    members[term, attribute(exhibitor), pavilion_id].append(
+                        (blocks_id, placed_in[pavilion_id, exhibitor_id])
+                    )
+        interned_blocks.extend(sorted(interned, key=interned.get))
+        for key, ys in sorted(self.rewarded.items(), key=lambda item: str(item[0])):
+            group = members[key]
+            # Each pair of exhibitors shares a few edges at most; each exhibitor has a few leaving
+            # its block, and only when it is in the pavilion. Twice the pairs are at most the ends.
+            kinds = sorted({a for a, _ in group})
+            shares = {(a, b): share(a, b) for a in kinds for b in kinds}
+            per_kind = defaultdict(int)
+            for a, _ in group:
+                per_kind[a] += 1
+            ends = []
+            for a, xs in group:
+                others = sum(n * shares[a, b] for b, n in per_kind.items()) - shares[a, a]
+                ends.append((min(leaving(interned_blocks[a]), others), xs))
+            pairs = sum(n * (n - 1) // 2 * shares[a, a] for a, n in per_kind.items())
+            pairs += sum(per_kind[a] * per_kind[b] * shares[a, b] for a, b in itertools.combinations(kinds, 2))
+            cap = min(pairs, sum(end for end, _ in ends) // 2)
+            if cap < len(ys):
+                self.model.Add(sum(ys) <= cap)
+            self.model.Add(2 * sum(ys) <= sum(end * x for end, xs in ends for x in xs))
+
     def _pair(self, s, t, adjacent, covering, together, pair_terms):
         model = self.model
         apart = 1 - sum(together[s, t]) if together[s, t] else 1  # 0 when one exhibitor's block covers both
-        for attribute, weight, needs_adjacent in pair_terms:
+        same_pavilion = self.inst.stalls[s].pavilion_id == self.inst.stalls[t].pavilion_id
+        for term, (attribute, weight, needs_adjacent) in enumerate(pair_terms):
             if weight == 0 or (needs_adjacent and not adjacent):
                 continue
             at_s, at_t = defaultdict(list), defaultdict(list)
@@ -648,6 +723,8 @@ class _Model:
                     model.Add(y <= holds_s)
                     model.Add(y <= holds_t)
                     model.Add(y <= apart)
+                    if same_pavilion:
+                        self.rewarded[term, value, self.inst.stalls[s].pavilion_id].append(y)
                 else:  # a penalty: y must be 1 when both do
                     model.Add(y >= holds_s + holds_t - 2 + apart)
                 self.preference.append(weight * y)
@@ -684,7 +761,7 @@ class _Model:
 
 
 # A neighbourhood: this many stalls or so, pavilions taken whole; solved exactly in a fraction of a second.
-NEIGHBOURHOOD_STALLS = 24
+NEIGHBOURHOOD_STALLS = 16
 
 
 def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, limits):

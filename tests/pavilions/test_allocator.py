@@ -937,6 +937,25 @@ def test_the_preference_bound_is_never_below_the_optimum(seed):
     assert best <= relaxed
 
 
+def test_the_preference_bound_counts_only_the_neighbours_the_exhibitors_could_make():
+    """Women pavilion choosers of four clusters, two trade bodies of two: no cluster pair is possible
+    and two trade-body pairs are; the LP relaxation alone would reward every neighbouring pair."""
+    pavilions = [PavilionSpec(1, "Women", "women", frozenset())]
+    stalls = row(1, 4)
+    exhibitors = [exhibitor(i, cluster_id=i, women=True, trade_body_id=1 + (i > 2), rank=50.0) for i in (1, 2, 3, 4)]
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {1: 9.0})
+    candidates = {e.id: [b for b in blocks[1] if inst.fits(b, e.requested_area)] for e in exhibitors}
+    current = {e.id: inst.block((e.id,)) for e in exhibitors}  # 1 2 | 3 4: both bodies side by side
+
+    model = solve._preference_model(inst, candidates, {}, {e: candidates[e] for e in current}, strict_rank=False)
+    _, relaxed = solve._relaxed_bound(inst, model, {}, current)
+
+    best = best_preferences(exhibitors, stalls, pavilions, count=4, rank=4 * 5000)
+    assert best == solve.assignment_score(inst, current, 0)
+    assert relaxed == best
+
+
 def strict_order(exhibitors, stalls, pavilions):
     """The exhibitors strict rank order places: in rank order, each that fits beside all the better
     ranked already placed, by trying every assignment."""
