@@ -15,7 +15,8 @@ from matchmaking import stall_leads
 from matchmaking.models import Lead, LeadEvent
 from tests.factories import BoothStaffFactory, register_visitor
 from visitors.badges import badge_payload
-from visitors.services import badge_issue
+from visitors.forms import RegistrationForm
+from visitors.services import badge_issue, registration_create
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +178,28 @@ def test_the_registration_form_asks_for_consent_unticked(client, expo):
     field = page.split('data-testid="share-contact"')[0].rsplit("<input", 1)[1]
     assert 'name="share_contact_with_exhibitors"' in field
     assert "checked" not in field
+
+
+@pytest.mark.parametrize(("ticked", "shares"), [({"share_contact_with_exhibitors": "on"}, True), ({}, False)])
+def test_the_registration_form_records_the_choice_to_share(expo, ticked, shares):
+    data = {
+        "category": "trade_visitor",
+        "full_name": "Sana Iqbal",
+        "email": "sana@lahore-retail.example.pk",
+        "phone": "+92 321 7654321",
+        "organisation": "Lahore Retail Co",
+        "country": "PK",
+        "city": "Lahore",
+        "days": [expo.start_date.isoformat()],
+        "consent": "on",
+        **ticked,
+    }
+    form = RegistrationForm(data, expo=expo)
+    assert form.is_valid(), form.errors
+
+    registration, _created = registration_create(expo=expo, **form.person(), site_url="http://testserver/")
+
+    assert registration.share_contact_with_exhibitors is shares
 
 
 # --- Who may -------------------------------------------------------------------------------------------------
