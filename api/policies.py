@@ -1,6 +1,7 @@
 """How the public API pages its lists and how many requests an anonymous client may make."""
 
 from django.conf import settings
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
 from rest_framework.throttling import AnonRateThrottle
 
@@ -13,6 +14,17 @@ class ApiCursorPagination(CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return view.cursor_ordering
+
+
+class JsonOnly(BaseContentNegotiation):
+    """The endpoints answer JSON whatever the client accepts: there is nothing to negotiate, so no Accept
+    header is parsed and no client gets a 406."""
+
+    def select_parser(self, request, parsers):
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class AnonymousRateThrottle(AnonRateThrottle):

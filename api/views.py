@@ -20,7 +20,7 @@ from expo.views import HOME_VERSION_KEY
 from pavilions.services import FLOOR_PLAN_VERSION_KEY
 from programme.services import PROGRAMME_VERSION_KEY
 
-from . import filters, responses, selectors, serializers
+from . import filters, policies, responses, selectors, serializers
 
 
 @cache
@@ -33,12 +33,15 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
 
     # The editions, sectors and clusters (HOME_VERSION_KEY) decide what every endpoint shows.
     versions: tuple[str, ...] = (HOME_VERSION_KEY,)
+    # What a detail shows beyond its list's data, when it does.
+    detail_versions: tuple[str, ...] = ()
     rows: Callable[[], QuerySet]
     detail_rows: Callable[[], QuerySet] | None = None
     detail_serializer_class = None
     filterset_class = None
     cursor_ordering: tuple[str, ...] = ("pk",)
     lookup_value_regex = "[0-9]+"
+    content_negotiation_class = policies.JsonOnly
 
     def get_queryset(self) -> QuerySet:
         if self.action == "retrieve" and self.detail_rows is not None:
@@ -61,7 +64,7 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         return responses.cached_answer(
             request,
-            versions=self.versions,
+            versions=(*self.versions, *self.detail_versions),
             params=caching.NO_PARAMS,
             build=lambda: super(PublicViewSet, self).retrieve(request, *args, **kwargs),
         )
@@ -93,7 +96,9 @@ class ExhibitorViewSet(PublicViewSet):
     """Exhibitors listed in the public directory, with their public profile; the detail adds products, stalls
     and published awards."""
 
-    versions = (HOME_VERSION_KEY, DIRECTORY_VERSION_KEY, FLOOR_PLAN_VERSION_KEY, AWARDS_VERSION_KEY)
+    # Publishing awards renews the directory's version too (``awards.results.results_changed``).
+    versions = (HOME_VERSION_KEY, DIRECTORY_VERSION_KEY)
+    detail_versions = (FLOOR_PLAN_VERSION_KEY,)
     rows = staticmethod(selectors.exhibitors)
     detail_rows = staticmethod(selectors.exhibitor_detail)
     serializer_class = serializers.ExhibitorSerializer

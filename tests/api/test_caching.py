@@ -8,7 +8,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from awards import results
 from exhibitors import services as exhibitor_services
+from pavilions.models import StallAllocation
+from pavilions.services import floor_plan_changed
 from programme import services as programme_services
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,31 @@ def test_past_the_rate_a_client_gets_429_with_retry_after(client, world, setting
     # The next minute, the count starts again.
     with time_machine.travel(datetime.datetime(2041, 1, 24, 10, 1, 0, tzinfo=datetime.UTC), tick=False):
         assert client.get(EXHIBITORS).status_code == 200
+
+
+def test_a_new_stall_renews_the_exhibitor_detail(client, world):
+    steel = world["steel"]
+    before = client.get(f"{EXHIBITORS}{steel.pk}/")
+    StallAllocation.objects.create(stall=world["stall_free"], exhibitor=steel)
+    # What the allocation services do after every write.
+    floor_plan_changed()
+    after = client.get(f"{EXHIBITORS}{steel.pk}/", headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert [stall["code"] for stall in after.json()["stalls"]] == ["H1-A-001", "H1-A-003"]
+    stalls = client.get("/api/v1/stalls/", {"occupied": "true"}).json()["results"]
+    assert [stall["code"] for stall in stalls] == ["H1-A-001", "H1-A-003"]
+
+
+def test_publishing_results_renews_the_award_winners(client, world, django_capture_on_commit_callbacks):
+    before = client.get("/api/v1/award-winners/")
+    with django_capture_on_commit_callbacks(execute=True):
+        results.results_publish(expo=world["expo"], site_url="http://testserver/")
+    after = client.get("/api/v1/award-winners/", headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert sorted(winner["category"]["name"] for winner in after.json()["results"]) == [
+        "Exporter of the year",
+        "Innovator of the year",
+    ]
+    unpublished = world["unpublished"].candidate.exhibitor
+    awards = client.get(f"{EXHIBITORS}{unpublished.pk}/").json()["awards"]
+    assert awards == [{"category": "Innovator of the year", "category_ur": "", "place": "winner"}]
