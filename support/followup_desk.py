@@ -3,7 +3,7 @@ value and age, a summary by stage, the desk's bulk actions and the rows of its e
 
 Reads select everything a row shows in one query, so a page costs the same whatever the number of leads. Bulk
 actions on leads write the lead's history as ``LeadEvent`` rows (side "staff"), the way every change of a lead is
-kept; a closed lead (won or lost) is left as it is, as ``Lead.is_open`` says.
+kept; a closed lead (won or lost) is left as it is, as the outcomes' status rule says.
 """
 
 import datetime
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from expo.exports import Row
 from expo.models import Expo, User
 from matchmaking.models import Lead, LeadEvent
+from matchmaking.outcomes import status_change_error
 
 from .models import SupportRequest
 from .selectors import with_overdue
@@ -121,12 +122,9 @@ def leads_mark_lost(*, leads: Iterable[Lead], note: str, by: User | None) -> int
     """Mark the open leads among ``leads`` lost, each with a dated event carrying ``note``. The count changed."""
     now = timezone.now()
     with transaction.atomic():
-        open_leads = list(
-            Lead.objects.select_for_update(of=("self",))
-            .filter(pk__in=[lead.pk for lead in leads])
-            .exclude(status__in=Lead.CLOSED)
-            .order_by("pk")
-        )
+        locked = Lead.objects.select_for_update(of=("self",)).filter(pk__in=[lead.pk for lead in leads]).order_by("pk")
+        # The outcomes' rule decides which leads may still move to "lost" (closed ones may not).
+        open_leads = [lead for lead in locked if status_change_error(lead.status, Lead.Status.LOST) is None]
         LeadEvent.objects.bulk_create(
             LeadEvent(
                 lead=lead,
