@@ -17,7 +17,9 @@ import datetime
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from expo.services import email_queue
@@ -110,7 +112,8 @@ def _claim(seat: MeetingSeat, kind: str) -> bool:
 
 def _email(seat: MeetingSeat, kind: str) -> None:
     """Queue the reminder to the seat's participant: a visitor at their address with their own secret agenda
-    link; each member of an exhibitor, who find the agenda on the exhibitor's dashboard."""
+    link; each member of an exhibitor with the link to the agenda on the exhibitor's dashboard (B2B meetings), on
+    the portal's address (``EXPO_SITE_URL``: beat runs outside any request), which asks them to sign in."""
     meeting, participant = seat.meeting, seat.participant
     request = meeting.request
     other = request.receiver if request.sender_id == participant.pk else request.sender
@@ -142,6 +145,9 @@ def _email(seat: MeetingSeat, kind: str) -> None:
                 language=registration.language,
             )
             return
+        context["agenda_url"] = settings.EXPO_SITE_URL.rstrip("/") + reverse(
+            "mm_exhibitor_agenda", args=[participant.exhibitor_id]
+        )
         for address in selectors.member_emails(participant.exhibitor):
             email_queue(to=address, template="matchmaking_reminder", context=context)
 

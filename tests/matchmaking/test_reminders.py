@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from expo import roles
 from expo.models import OutboundEmail
@@ -175,6 +175,27 @@ def test_visitor_reminder_carries_the_agenda_link_sealed(meeting, buyer):
     email = reminder_emails().get(to=buyer.registration.email)
     assert "/agenda/" not in email.body_text  # the secret link is stored sealed, put in when the email is sent
     assert email.sealed_secrets
+
+
+def test_member_reminders_link_to_the_agenda_on_the_exhibitor_dashboard(
+    client, settings, meeting, exhibitor_participant, member
+):
+    settings.EXPO_SITE_URL = "https://expo.example.pk/"
+    send_at(at(23, 18))
+    send_at(before(meeting.slot, 30))
+
+    emails = list(reminder_emails().filter(to=member.email))
+    agenda = reverse("mm_exhibitor_agenda", args=[exhibitor_participant.exhibitor_id])
+    assert len(emails) == 2
+    for email in emails:
+        assert f"https://expo.example.pk{agenda}" in email.body_text
+        assert f'href="https://expo.example.pk{agenda}"' in email.body_html
+    # The link opens the B2B meetings tab's agenda for a member, once signed in.
+    assert resolve(agenda).url_name == "mm_exhibitor_agenda"
+    client.force_login(member)
+    page = client.get(agenda)
+    assert page.status_code == 200
+    assert meeting.request.sender.organisation in page.content.decode()
 
 
 def test_reminder_due_is_none_after_the_start_and_before_the_evening():
