@@ -98,6 +98,7 @@ def meeting_outcome(request, actor, meeting_pk: int):
             return redirect("visitor_lead_outcome", actor.token, made.pk)
     context = {
         "actor": actor,
+        "token": actor.token,
         "exhibitor": actor.exhibitor,
         "tab": "matchmaking",
         "meeting": meeting,

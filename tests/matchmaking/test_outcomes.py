@@ -111,6 +111,8 @@ def test_exhibitor_records_a_meetings_outcome_from_the_agenda(client, meeting, e
     page = client.get(response["Location"]).content.decode()
     assert "They want a quote by Friday." in page
     assert "In talks" in page
+    lead_page = client.get(reverse("stall_lead", args=[exhibitor.pk, lead.pk])).content.decode()
+    assert response["Location"] in lead_page
 
 
 def test_the_visitor_records_on_the_same_lead_through_the_manage_link(client, meeting, exhibitor, member, token):
