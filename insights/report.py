@@ -10,12 +10,12 @@ from django.utils import timezone
 from expo.models import Cluster, Expo, Province, Sector
 
 from .filters import Filters
-from .selectors import sections_available
+from .selectors import SECTIONS
 
 
 def steps() -> list[str]:
     """What the progress bar counts: each section, then the drawing of the PDF."""
-    return [section.key for section in sections_available()] + ["pdf"]
+    return [section.key for section in SECTIONS.values()] + ["pdf"]
 
 
 def _filter_labels(filters: Filters) -> list[str]:
@@ -31,7 +31,7 @@ def _filter_labels(filters: Filters) -> list[str]:
 
 def report_html(expo: Expo, filters: Filters, *, progress: Callable[[], None] = lambda: None) -> str:
     sections = []
-    for section in sections_available():
+    for section in SECTIONS.values():
         sections.append({"title": section.title, "tables": section.build(expo, filters)})
         progress()
     return render_to_string(

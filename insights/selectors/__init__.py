@@ -16,13 +16,13 @@ from expo.models import Expo
 
 from ..filters import Filters
 from ..tables import Table
-from . import support
 from .awards import award_tables
 from .clusters import gap_tables, high_potential_tables
 from .editions import edition_tables
 from .exhibitors import exhibitor_tables
 from .leads import lead_tables
 from .meetings import meeting_tables
+from .support import support_tables
 from .visitors import visitor_tables
 
 # Bumped to drop every cached figure at once; otherwise figures are at most ``caching.TIMEOUT`` old.
@@ -34,7 +34,6 @@ class Section:
     key: str
     title: Promise
     build: Callable[[Expo, Filters], list[Table]]
-    available: Callable[[], bool] = lambda: True
 
 
 SECTIONS = {
@@ -44,17 +43,13 @@ SECTIONS = {
         Section("visitors", _("Visitors"), visitor_tables),
         Section("meetings", _("B2B meetings"), meeting_tables),
         Section("leads", _("Leads"), lead_tables),
-        Section("support", _("Support requests"), support.support_tables, support.available),
+        Section("support", _("Support requests"), support_tables),
         Section("awards", _("Awards"), award_tables),
         Section("clusters", _("High-potential clusters"), high_potential_tables),
         Section("gaps", _("Gaps"), gap_tables),
         Section("editions", _("Edition over edition"), edition_tables),
     )
 }
-
-
-def sections_available() -> list[Section]:
-    return [section for section in SECTIONS.values() if section.available()]
 
 
 def section_tables(*, key: str, expo: Expo, query: QueryDict) -> list[Table]:

@@ -46,7 +46,8 @@ def cluster_figures(expo: Expo, filters: Filters) -> dict[int, dict]:
     )
     requests = dict(requests_of(expo, filters).values_list("cluster_id").annotate(n=Count("pk")).order_by())
     meetings = dict(
-        meetings_of(expo, filters).values_list("cluster_id").annotate(n=Count("request", distinct=True)).order_by()
+        # A request has one standing meeting at most (a database constraint): meetings count requests met.
+        meetings_of(expo, filters).values_list("cluster_id").annotate(n=Count("pk")).order_by()
     )
     interest = interest_by_cluster(expo)
     buyers = _buyer_interest(expo)

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from exhibitors.models import Exhibitor, Nomination, SizeClass
 from expo.models import Expo
 from matchmaking.models import MeetingRequest
-from visitors.models import Registration
+from visitors.models import CheckIn, Registration
 
 from ..filters import Filters
 from ..tables import Chart, Table, share
-from .meetings import FUNNEL
+from .meetings import FUNNEL, with_meetings
 
 
 def _coalesce(field: str) -> Coalesce:
@@ -40,17 +40,22 @@ def edition_tables(expo: Expo, filters: Filters) -> list[Table]:
         ),
         n=Count("pk"),
     )
-    registrations = _per_edition(
-        Registration.objects.exclude(status=Registration.Status.CANCELLED),
-        n=Count("pk", distinct=True),
-        came=Count("badge", filter=Q(badge__checkins__isnull=False), distinct=True),
+    registrations = _per_edition(Registration.objects.exclude(status=Registration.Status.CANCELLED), n=Count("pk"))
+    came = dict(
+        CheckIn.objects.filter(badge__registration__isnull=False)
+        .exclude(badge__registration__status=Registration.Status.CANCELLED)
+        .values_list("badge__expo_id")
+        .annotate(n=Count("badge_id", distinct=True))
+        .order_by()
     )
     requests = _per_edition(
-        MeetingRequest.objects.annotate(
+        with_meetings(MeetingRequest.objects)
+        .annotate(
             cluster_id=_coalesce("cluster_id"),
             sector_id=_coalesce("cluster__sector_id"),
             province=_coalesce("province"),
-        ).filter(filters.q(cluster="cluster_id", sector="sector_id", province="province")),
+        )
+        .filter(filters.q(cluster="cluster_id", sector="sector_id", province="province")),
         **FUNNEL,
     )
     empty: dict = {}
@@ -67,7 +72,7 @@ def edition_tables(expo: Expo, filters: Filters) -> list[Table]:
                 share(exhibitor.get("micro", 0), exhibitor.get("n", 0)),
                 nominations.get(pk, empty).get("n", 0),
                 registration.get("n", 0),
-                registration.get("came", 0),
+                came.get(pk, 0),
                 request.get("requested", 0),
                 request.get("accepted", 0),
                 request.get("scheduled", 0),

@@ -5,7 +5,7 @@ counts requests with a meeting placed and not cancelled (held and no-shows inclu
 both sides were seen at.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -48,16 +48,27 @@ def meetings_of(expo: Expo, filters: Filters):
     )
 
 
+def with_meetings(requests):
+    """``requests`` marked with whether a standing meeting was placed for each and whether it was held: a
+    subquery each, so that no join repeats a request per meeting (a moved meeting leaves a cancelled one)."""
+    meetings = Meeting.objects.filter(request=OuterRef("pk"))
+    return requests.annotate(
+        has_meeting=Exists(meetings.exclude(state=Meeting.State.CANCELLED)),
+        was_held=Exists(meetings.filter(state=HELD)),
+    )
+
+
+# Counted over ``with_meetings`` requests.
 FUNNEL = {
-    "requested": Count("pk", distinct=True),
-    "accepted": Count("pk", filter=Q(status=MeetingRequest.Status.ACCEPTED), distinct=True),
-    "scheduled": Count("meetings__request", filter=~Q(meetings__state=Meeting.State.CANCELLED), distinct=True),
-    "held": Count("meetings__request", filter=Q(meetings__state=HELD), distinct=True),
+    "requested": Count("pk"),
+    "accepted": Count("pk", filter=Q(status=MeetingRequest.Status.ACCEPTED)),
+    "scheduled": Count("pk", filter=Q(has_meeting=True)),
+    "held": Count("pk", filter=Q(was_held=True)),
 }
 
 
 def meeting_tables(expo: Expo, filters: Filters) -> list[Table]:
-    requests = requests_of(expo, filters)
+    requests = with_meetings(requests_of(expo, filters))
     totals = requests.aggregate(**FUNNEL)
     per_cluster = (
         requests.values("cluster_name")

@@ -1,7 +1,7 @@
 """SMEDA's support requests of an edition by kind, province and age, and those still unanswered (the gaps).
 
-Where this installation has no support desk the section is left out. A request is open until answered or closed;
-its age is counted from when it was asked.
+A request is open until answered or closed; its age is counted from when it was asked. Its province is its own;
+its cluster that of the exhibitor it is for, else of the enterprise.
 """
 
 import datetime
@@ -12,23 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expo.models import Expo, Province
+from support.models import Kind, SupportRequest
 
 from ..filters import Filters
 from ..tables import Chart, Table
-from .optional import support_request_model
 
 AGE_BANDS = ((0, 7), (7, 30), (30, 90), (90, None))  # days
 
 
-def available() -> bool:
-    return support_request_model() is not None
-
-
 def _requests(expo: Expo, filters: Filters):
-    model = support_request_model()
-    # A request's province is its own; its cluster that of the exhibitor or enterprise it is for.
     return (
-        model.objects.filter(expo=expo)
+        SupportRequest.objects.filter(expo=expo)
         .annotate(
             cluster_id=Coalesce("exhibitor__cluster_id", "enterprise__cluster_id"),
             sector_id=Coalesce("exhibitor__cluster__sector_id", "enterprise__cluster__sector_id"),
@@ -38,8 +32,7 @@ def _requests(expo: Expo, filters: Filters):
 
 
 def _open_q() -> Q:
-    model = support_request_model()
-    return ~Q(status__in=[model.Status.ANSWERED, model.Status.CLOSED])
+    return ~Q(status__in=[SupportRequest.Status.ANSWERED, SupportRequest.Status.CLOSED])
 
 
 def _age_counts(now: datetime.datetime) -> dict:
@@ -59,8 +52,7 @@ def _band_label(low: int, high: int | None) -> str:
 
 
 def support_tables(expo: Expo, filters: Filters) -> list[Table]:
-    model = support_request_model()
-    kinds = dict(model._meta.get_field("kind").choices)
+    kinds = dict(Kind.choices)
     provinces = dict(Province.choices)
     counts = {"n": Count("pk"), "open": Count("pk", filter=_open_q())}
     by_kind = _requests(expo, filters).values("kind").annotate(**counts).order_by("-n", "kind")
@@ -93,11 +85,8 @@ def support_tables(expo: Expo, filters: Filters) -> list[Table]:
 
 
 def unanswered_tables(expo: Expo, filters: Filters) -> list[Table]:
-    """Support requests still waiting for an answer, by kind and province: none without a support desk."""
-    if not available():
-        return []
-    model = support_request_model()
-    kinds = dict(model._meta.get_field("kind").choices)
+    """Support requests still waiting for an answer, by kind and province."""
+    kinds = dict(Kind.choices)
     provinces = dict(Province.choices)
     rows = (
         _requests(expo, filters)

@@ -175,6 +175,26 @@ def edition(db):
         approved_at=timezone.now(),
         published_at=timezone.now(),
     )
+    # Support requests: two open in Punjab (3 and 10 days old), one answered, one open in Sindh for 100 days.
+    from support.models import SupportRequest
+
+    now = timezone.now()
+    for exhibitor, kind, status, province, age in (
+        (e1, "export_readiness", "new", Province.PUNJAB, 3),
+        (e2, "certification", "answered", Province.PUNJAB, 40),
+        (e2, "certification", "assigned", Province.PUNJAB, 10),
+        (e3, "finance", "in_progress", Province.SINDH, 100),
+    ):
+        SupportRequest.objects.create(
+            expo=expo,
+            exhibitor=exhibitor,
+            enterprise=exhibitor.enterprise,
+            kind=kind,
+            status=status,
+            province=province,
+            description="Help us export.",
+            created_at=now - datetime.timedelta(days=age),
+        )
     return {
         "expo": expo,
         "before": before,

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from expo import roles
 from insights.models import EditionReport
-from insights.selectors import sections_available
+from insights.selectors import SECTIONS
 from tests.factories import UserFactory
 
 PAGES = [reverse("insights_exhibitors")] + [
-    reverse("insights_section", args=[section.key]) for section in sections_available()
+    reverse("insights_section", args=[section.key]) for section in SECTIONS.values()
 ]
 
 

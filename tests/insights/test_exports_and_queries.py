@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from insights.selectors import sections_available
+from insights.selectors import SECTIONS
 from tests.factories import (
     ClusterFactory,
     ExhibitorFactory,
@@ -74,7 +74,7 @@ def _grow(expo, clusters: int) -> None:
         register_visitor(expo, interests=[cluster])
 
 
-@pytest.mark.parametrize("key", [section.key for section in sections_available()])
+@pytest.mark.parametrize("key", [section.key for section in SECTIONS.values()])
 def test_each_section_reads_as_many_queries_with_more_rows(client, edition, manager, key):
     client.force_login(manager)
     url = reverse("insights_section", args=[key])

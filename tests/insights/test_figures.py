@@ -163,8 +163,34 @@ def test_high_potential_clusters_show_the_figures_behind_the_rank(edition):
     ]
 
 
+def test_support_requests_by_kind_province_and_age(edition):
+    found = tables("support", edition["expo"])
+
+    assert found["support-by-kind"].rows == [
+        ["Certification (ISO, halal, CE …)", 2, 1],
+        ["Export readiness", 1, 1],
+        ["Access to finance", 1, 1],
+    ]
+    assert found["support-by-province"].rows == [["Punjab", 3, 2], ["Sindh", 1, 1]]
+    assert found["support-by-age"].rows == [
+        ["Open 0 to 7 days", 1],
+        ["Open 7 to 30 days", 1],
+        ["Open 30 to 90 days", 0],
+        ["Open 90 days or more", 1],
+    ]
+    narrowed = tables("support", edition["expo"], Filters(cluster=edition["cloth"].pk))
+    assert narrowed["support-by-province"].rows == [["Sindh", 1, 1]]
+
+
 def test_gaps_put_a_cluster_wanted_with_no_exhibitor_first(edition):
-    gaps = tables("gaps", edition["expo"])["demand-without-supply"]
+    found = tables("gaps", edition["expo"])
+    gaps = found["demand-without-supply"]
+
+    assert found["support-unanswered"].rows == [
+        ["Certification (ISO, halal, CE …)", "Punjab", 1],
+        ["Export readiness", "Punjab", 1],
+        ["Access to finance", "Sindh", 1],
+    ]
 
     # The edition's interest per exhibitor is (4 visitors' + 2 buyers' interests) / 3 exhibitors = 2.00.
     assert gaps.rows == [
