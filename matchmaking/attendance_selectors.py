@@ -66,21 +66,28 @@ def attendance_by_day(*, expo: Expo, stall_label: str) -> list[DayTally]:
 
 
 def day_meetings(*, expo: Expo, day: datetime.date) -> list[Meeting]:
-    """The standing meetings of ``day`` in time and table order, with both sides, who was recorded there, and
-    any no-show (three queries)."""
+    """The standing meetings of ``day`` in time and table order, with both sides, who was recorded there (and
+    ``absent_sides``, those not yet), and any no-show (two queries)."""
     start, end = _day_bounds(expo, day)
-    return list(
+    meetings = list(
         Meeting.objects.filter(expo=expo, state__in=Meeting.STANDING, slot__start__gte=start, slot__start__lt=end)
         .select_related("slot", "table", "request__sender", "request__receiver", "no_show__absent")
         .prefetch_related(Prefetch("attendances", queryset=MeetingAttendance.objects.select_related("participant")))
         .order_by("slot__start", "table__number", "pk")
     )
+    for meeting in meetings:
+        present = {seen.participant_id for seen in meeting.attendances.all()}
+        sides = (meeting.request.sender, meeting.request.receiver)
+        meeting.absent_sides = [side for side in sides if side.pk not in present]
+    return meetings
 
 
 def desk_meeting(*, expo: Expo, pk: int) -> Meeting:
     """A standing meeting of ``expo`` for the desk; 404 for one of another edition, cancelled, or none."""
     meeting = (
-        Meeting.objects.filter(expo=expo, pk=pk, state__in=Meeting.STANDING).select_related("expo", "slot").first()
+        Meeting.objects.filter(expo=expo, pk=pk, state__in=Meeting.STANDING)
+        .select_related("expo", "slot", "request__sender", "request__receiver")
+        .first()
     )
     if meeting is None:
         raise Http404

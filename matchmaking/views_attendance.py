@@ -147,8 +147,30 @@ def desk_scan(request, pk: int):
             messages.success(request, result.message)
     else:
         messages.error(request, _("Scan a badge or type its number."))
+    return _back_to_desk(meeting)
+
+
+def _back_to_desk(meeting):
     day = meeting.slot.start.astimezone(ZoneInfo(meeting.expo.time_zone)).date()
     return redirect(f"{reverse('mm_desk_attendance')}?day={day.isoformat()}#meeting-{meeting.pk}")
+
+
+@require_POST
+@staff_page(RECORD)
+def desk_seen(request, pk: int, participant_pk: int):
+    """The desk records a side as there without its badge (a delegate without one, a badge left behind)."""
+    meeting = attendance_selectors.desk_meeting(expo=_expo(), pk=pk)
+    side = next(
+        (side for side in (meeting.request.sender, meeting.request.receiver) if side.pk == participant_pk), None
+    )
+    if side is None:
+        raise Http404
+    held = attendance.attendance_record_by_desk(meeting=meeting, participant=side, by=request.user)
+    messages.success(
+        request,
+        _("Both sides are here: the meeting is held.") if held else _("%(side)s is recorded as here.") % {"side": side},
+    )
+    return _back_to_desk(meeting)
 
 
 PAGES = [
@@ -165,4 +187,5 @@ urlpatterns = [
     *(path(f"matchmaking/<str:token>/{route}", view, name=f"mm_visitor_{name}") for route, view, name in PAGES),
     path("staff/matchmaking/attendance/", desk, name="mm_desk_attendance"),
     path("staff/matchmaking/attendance/<int:pk>/scan/", desk_scan, name="mm_desk_attendance_scan"),
+    path("staff/matchmaking/attendance/<int:pk>/seen/<int:participant_pk>/", desk_seen, name="mm_desk_attendance_seen"),
 ]

@@ -258,6 +258,17 @@ def test_desk_scan_of_a_badge_not_in_the_meeting_shows_the_reason(desk_client, m
     assert not MeetingAttendance.objects.exists()
 
 
+def test_desk_records_both_sides_seen_without_badges(desk_client, meeting, buyer, exhibitor_participant, other_buyer):
+    for side in (buyer, exhibitor_participant):
+        desk_client.post(reverse("mm_desk_attendance_seen", args=[meeting.pk, side.pk]))
+    outsider = desk_client.post(reverse("mm_desk_attendance_seen", args=[meeting.pk, other_buyer.pk]))
+
+    assert outsider.status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.HELD
+    assert set(meeting.attendances.values_list("how", flat=True)) == {MeetingAttendance.How.DESK}
+
+
 def test_desk_page_needs_the_permission(client, meeting):
     client.force_login(StaffFactory())
 
