@@ -140,9 +140,24 @@ def session_save(*, session: Session, speaker_ids: list[int] | None = None, sect
             "ends_at": session.ends_at,
             "room_id": session.room_id,
         }:
-            _session_change_email(Session.objects.select_related("room__hall").get(pk=session.pk), "changed")
+            _session_moved(session)
         transaction.on_commit(programme_changed)
     return session
+
+
+def _session_moved(session: Session) -> None:
+    """After ``session`` moved to another time or room: its places are fitted to the room's seats as the seats of a
+    room are (``_rsvp_fit``), then everyone with a place is told the new time and room, with what else of theirs is
+    now at the same time (their other places and their B2B meetings), if anything; nothing of theirs is cancelled.
+    Moved into a larger room, the waitlist then moves up."""
+    locked = _lock_session(session)
+    waitlisted = {rsvp.pk for rsvp in _rsvp_fit(locked)}
+    rsvps = Rsvp.objects.filter(session=locked).exclude(status=Rsvp.Status.CANCELLED).select_related("registration")
+    for rsvp in rsvps:
+        rsvp.session = locked
+        clashes = selectors.rsvp_clashes(registration=rsvp.registration, session=locked)
+        _rsvp_email(rsvp, "changed", clashes=clashes, waitlisted=rsvp.pk in waitlisted)
+    _rsvp_promote(locked)
 
 
 def session_speaker_add(
@@ -304,14 +319,17 @@ def speaker_photo_process(*, speaker_id: int) -> bool:
 
 
 def _lock_session(session: Session) -> Session:
-    return Session.objects.select_for_update(of=("self",)).select_related("room", "expo").get(pk=session.pk)
+    return Session.objects.select_for_update(of=("self",)).select_related("room__hall", "expo").get(pk=session.pk)
 
 
 def _confirmed_count(session: Session) -> int:
     return Rsvp.objects.filter(session=session, status=Rsvp.Status.CONFIRMED).count()
 
 
-def _rsvp_email(rsvp: Rsvp, kind: str) -> None:
+def _rsvp_email(rsvp: Rsvp, kind: str, *, clashes: list | None = None, waitlisted: bool = False) -> None:
+    """Tell the person of ``rsvp`` about their place: ``kind`` is "promoted", "changed", "cancelled" or "fewer_seats";
+    ``clashes`` (``selectors.Clash``) what else of theirs is at the session's time, ``waitlisted`` whether the change
+    moved their place to the waitlist."""
     from visitors import links
 
     registration = rsvp.registration
@@ -319,7 +337,13 @@ def _rsvp_email(rsvp: Rsvp, kind: str) -> None:
         to=registration.email,
         template="programme_rsvp",
         language=registration.language,
-        context={"rsvp": rsvp, "session": rsvp.session, "kind": kind},
+        context={
+            "rsvp": rsvp,
+            "session": rsvp.session,
+            "kind": kind,
+            "clashes": clashes or [],
+            "waitlisted": waitlisted,
+        },
         secret_context={"manage_url": links.manage_url(registration)},
     )
 
@@ -366,16 +390,38 @@ def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp:
 
 
 def room_save(*, room: Room) -> Room:
-    """Save ``room``; when it now seats more people, the waitlists of its sessions still to come move up."""
+    """Save ``room``; when it now seats more people, the waitlists of its sessions still to come move up; when
+    fewer, the places of those who asked last go back to the head of the waitlist (``_rsvp_fit``), and they are told."""
     with transaction.atomic():
         room.save()
         upcoming = Session.objects.filter(
             room=room, rsvp_required=True, cancelled_at__isnull=True, ends_at__gt=timezone.now()
         ).order_by("pk")
         for session in upcoming:
-            _rsvp_promote(_lock_session(session))
+            locked = _lock_session(session)
+            for rsvp in _rsvp_fit(locked):
+                _rsvp_email(rsvp, "fewer_seats", waitlisted=True)
+            _rsvp_promote(locked)
         transaction.on_commit(programme_changed)
     return room
+
+
+def _rsvp_fit(session: Session) -> list[Rsvp]:
+    """Keep the confirmed places of ``session`` within its room's seats, by the waitlist's own order: the people who
+    asked first keep theirs, the others are waitlisted again, ahead of those who asked after them (their
+    ``queued_at`` is kept), so a place that frees up, or more seats, confirm them first. The mirror of
+    ``_rsvp_promote``; the caller holds the lock. Returns the RSVPs moved to the waitlist."""
+    if session.is_cancelled or not session.rsvp_required:
+        return []
+    over = list(
+        Rsvp.objects.filter(session=session, status=Rsvp.Status.CONFIRMED)
+        .select_related("registration", "session__room__hall")
+        .order_by("queued_at", "pk")[session.room.capacity :]
+    )
+    for rsvp in over:
+        rsvp.status = Rsvp.Status.WAITLISTED
+        rsvp.save(update_fields=["status"])
+    return over
 
 
 def _rsvp_promote(session: Session) -> list[Rsvp]:
