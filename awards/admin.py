@@ -1,11 +1,14 @@
 """The awards in the admin, for the awards secretariat: categories with their rounds, rounds with their rubric,
-candidates with their evidence, eligibility and the history of every override. The jury's admin (jurors, panels,
-assignments, conflicts, closing rounds, stall-sign QR codes) is in ``admin_jury``.
+candidates with their evidence, eligibility and the history of every override; saving a category's rules checks
+its candidates against them again. The jury's admin (jurors, panels, assignments, conflicts, closing rounds,
+stall-sign QR codes) is in ``admin_jury``.
 
 Every write of a candidate goes through ``services``: staff put a candidate forward with the same checks as the
 dashboards (the rules' verdict is shown rather than refused), and override its eligibility on a page of its own
 that needs the override permission and a reason.
 """
+
+from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -66,6 +69,23 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("candidates"), ordering="candidate_total")
     def candidate_count(self, obj: Category) -> int:
         return obj.candidate_total
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Saving the rules checks the category's candidates against them again (overrides stay in force)."""
+        changed = services.category_rules_save(
+            category=obj, clusters=form.cleaned_data["clusters"], sectors=form.cleaned_data["sectors"], by=request.user
+        )
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "The rules changed the eligibility of %(count)d candidate: %(names)s.",
+                    "The rules changed the eligibility of %(count)d candidates: %(names)s.",
+                    len(changed),
+                )
+                % {"count": len(changed), "names": ", ".join(candidate.exhibitor.name for candidate in changed)},
+                messages.WARNING,
+            )
 
 
 class CriterionInline(admin.StackedInline):
@@ -239,10 +259,16 @@ class CandidateAdmin(ReadOnlyHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Check the eligibility of the selected candidates again"))
     def check_eligibility_again(self, request, queryset) -> None:
+        chosen: dict[int, set[int]] = defaultdict(set)
+        for candidate_id, category_id in queryset.values_list("pk", "category_id"):
+            chosen[category_id].add(candidate_id)
         changed = 0
-        for candidate in queryset.select_related("category__expo", "exhibitor__cluster", "exhibitor__nomination"):
-            before = candidate.rules_eligible
-            changed += services.candidate_eligibility_refresh(candidate=candidate).rules_eligible != before
+        for category in Category.objects.filter(pk__in=chosen).select_related("expo"):
+            changed += len(
+                services.candidates_eligibility_refresh(
+                    category=category, by=request.user, reason=services.CHECKED_AGAIN, candidate_ids=chosen[category.pk]
+                )
+            )
         self.message_user(
             request,
             ngettext(

@@ -161,7 +161,9 @@ def assignments_auto(*, round: Round, by: User) -> tuple[list[Assignment], list[
     """Give each candidate of the round its k jurors from the panel (``awards.judging.assign``): conflicts found
     again first, no conflicted juror, loads balanced across the edition's open rounds, the assignments already
     made kept. Returns the new assignments and, for each candidate short of k jurors, why (in the reader's
-    language). An assignment to a juror since flagged, with nothing scored yet, is taken off."""
+    language). An assignment to a juror since flagged, with nothing scored yet, is taken off; one with a sheet is
+    kept for the record, but its candidate gets another juror in its place and the sheet no longer counts
+    (``leaderboards.round_boards``), nor does the assignment weigh on its juror's load."""
     conflicts_refresh_round(round=round)
     candidates = list(selectors.round_candidates(round=round))
     jurors = list(selectors.round_jurors(round=round))
@@ -185,13 +187,17 @@ def assignments_auto(*, round: Round, by: User) -> tuple[list[Assignment], list[
             and (a.juror_id, a.candidate_id) not in conflicts
         ]
         prior = dict.fromkeys(juror_ids, 0)
-        for juror_id in (
+        elsewhere = list(
             Assignment.objects.filter(juror_id__in=juror_ids, round__category__expo_id=locked.category.expo_id)
             .filter(round__closed_at__isnull=True)
             .exclude(round=locked)
-            .values_list("juror_id", flat=True)
-        ):
-            prior[juror_id] += 1
+            .values_list("juror_id", "candidate_id")
+        )
+        # A juror flagged since will not score that candidate: the assignment is no load of theirs.
+        flagged = selectors.active_conflicts(juror_ids=juror_ids, candidate_ids={c for _, c in elsewhere})
+        for pair in elsewhere:
+            if pair not in flagged:
+                prior[pair[0]] += 1
         result = assign(
             candidate_ids=candidate_ids,
             juror_ids=juror_ids,

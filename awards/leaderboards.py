@@ -1,15 +1,18 @@
 """Reads of a round's leaderboards for the secretariat: the one adapter from the score sheets to ``awards.judging``.
 
 Only submitted sheets count (a draft is the juror's own until they submit it); an abstention is passed on as one,
-so that the explanation lists it. Before the round closes nobody reads a score here: the secretariat sees how many
-sheets are in (``round_progress``), never their contents. The queries are the same few however many scores there
-are: the round, its criteria, its candidates, its jurors, the submitted sheets and the scores, each read once.
+so that the explanation lists it. A sheet whose juror has an open conflict flag with the candidate does not count,
+whenever the flag was raised (even after the juror scored): it is left out of the leaderboards, of its juror's
+normalisation and so of the results, and listed as excluded with the flag's reasons; clearing the flag counts it
+again. Before the round closes nobody reads a score here: the secretariat sees how many sheets are in
+(``round_progress``), never their contents. The queries are the same few however many scores there are: the round,
+its criteria, its candidates, its jurors, the submitted sheets, the open flags and the scores, each read once.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext
@@ -17,7 +20,7 @@ from django.utils.translation import gettext
 from expo.models import Expo
 
 from . import judging
-from .models import Assignment, Candidate, Category, Criterion, Juror, Round, Score, ScoreSheet
+from .models import Assignment, Candidate, Category, ConflictFlag, Criterion, Juror, Round, Score, ScoreSheet
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,15 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """A submitted sheet left out of the leaderboards: its juror has an open conflict flag with the candidate."""
+
+    juror: str
+    candidate: Candidate
+    reasons: list[str]  # each open flag's source and what was declared or found
+
+
+@dataclass(frozen=True)
 class Board:
     mode: str
     lines: list[Line]
@@ -49,6 +61,7 @@ class Boards:
     criteria: list[Criterion]
     normalised: Board
     raw: Board
+    excluded: list[Excluded]
 
     def board(self, mode: str) -> Board:
         return self.normalised if mode == judging.NORMALISED else self.raw
@@ -83,13 +96,22 @@ def final_round(*, category: Category) -> Round | None:
 
 
 def round_progress(*, round: Round) -> dict[str, int]:
-    """How many assignments the round has and how many sheets are submitted, abstained or still drafts."""
+    """How many assignments the round has and how many sheets are submitted, abstained or still drafts; and how
+    many submitted sheets will not count, their juror having an open conflict flag with the candidate."""
     submitted = Q(sheet__status=ScoreSheet.Status.SUBMITTED)
-    return Assignment.objects.filter(round=round).aggregate(
-        assigned=Count("pk"),
-        submitted=Count("pk", filter=submitted & Q(sheet__abstained=False)),
-        abstained=Count("pk", filter=submitted & Q(sheet__abstained=True)),
-        drafts=Count("pk", filter=Q(sheet__status=ScoreSheet.Status.DRAFT)),
+    open_flag = ConflictFlag.objects.filter(
+        juror_id=OuterRef("juror_id"), candidate_id=OuterRef("candidate_id"), cleared_at__isnull=True
+    )
+    return (
+        Assignment.objects.filter(round=round)
+        .annotate(conflicted=Exists(open_flag))
+        .aggregate(
+            assigned=Count("pk"),
+            submitted=Count("pk", filter=submitted & Q(sheet__abstained=False)),
+            abstained=Count("pk", filter=submitted & Q(sheet__abstained=True)),
+            drafts=Count("pk", filter=Q(sheet__status=ScoreSheet.Status.DRAFT)),
+            excluded=Count("pk", filter=submitted & Q(conflicted=True)),
+        )
     )
 
 
@@ -136,14 +158,31 @@ def round_boards(*, round: Round) -> Boards:
         assignment__candidate__eligible=True,
         status=ScoreSheet.Status.SUBMITTED,
     ).order_by()
-    abstentions = list(sheets.filter(abstained=True).values_list("assignment__juror_id", "assignment__candidate_id"))
+    flags: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for flag in ConflictFlag.objects.filter(
+        juror_id__in=[int(pk) for pk in jurors], candidate_id__in=list(candidates), cleared_at__isnull=True
+    ).order_by("raised_at", "pk"):
+        reason = flag.get_source_display()
+        flags[flag.juror_id, flag.candidate_id].append(f"{reason}: {flag.detail}" if flag.detail else str(reason))
+    abstained = list(sheets.filter(abstained=True).values_list("assignment__juror_id", "assignment__candidate_id"))
+    abstentions = [pair for pair in abstained if pair not in flags]
+    conflicted = {pair for pair in abstained if pair in flags}
     scores = defaultdict(list)
     for juror, candidate, criterion, value in (
         Score.objects.filter(sheet__in=sheets.filter(abstained=False))
         .order_by()
         .values_list("sheet__assignment__juror_id", "sheet__assignment__candidate_id", "criterion_id", "value")
     ):
-        scores[juror, candidate].append((criterion, value))
+        if (juror, candidate) in flags:
+            conflicted.add((juror, candidate))
+        else:
+            scores[juror, candidate].append((criterion, value))
+    excluded = [
+        Excluded(juror=jurors[str(juror)], candidate=candidates[candidate], reasons=flags[juror, candidate])
+        for juror, candidate in sorted(
+            conflicted, key=lambda pair: (candidates[pair[1]].exhibitor.name, jurors[str(pair[0])], pair)
+        )
+    ]
 
     category = round.category
     spec = judging.CategorySpec(
@@ -158,6 +197,12 @@ def round_boards(*, round: Round) -> Boards:
         *(judging.Sheet(juror, candidate, abstained=True) for juror, candidate in abstentions),
     ]
     criterion_names = {str(c.pk): c.display_name for c in criteria}
+    not_counted: dict[int, list[str]] = defaultdict(list)
+    for sheet in excluded:
+        not_counted[sheet.candidate.pk].append(
+            gettext("%(juror)s: not counted, an open conflict flag (%(reasons)s)")
+            % {"juror": sheet.juror, "reasons": "; ".join(sheet.reasons)}
+        )
 
     def board(mode: str) -> Board:
         leaderboard = judging.aggregate(spec, specs, mode=mode)
@@ -170,15 +215,24 @@ def round_boards(*, round: Round) -> Boards:
                 jurors=standing.jurors_counted,
                 decided_by=standing.decided_by,
                 explanation=[
-                    _render(part, candidates=candidates, jurors=jurors, criteria=criterion_names)
-                    for part in judging.explain(leaderboard, standing)
+                    *(
+                        _render(part, candidates=candidates, jurors=jurors, criteria=criterion_names)
+                        for part in judging.explain(leaderboard, standing)
+                    ),
+                    *not_counted[standing.candidate_id],
                 ],
             )
             for standing in leaderboard.standings
         ]
         return Board(mode=mode, lines=lines)
 
-    return Boards(round=round, criteria=criteria, normalised=board(judging.NORMALISED), raw=board(judging.RAW))
+    return Boards(
+        round=round,
+        criteria=criteria,
+        normalised=board(judging.NORMALISED),
+        raw=board(judging.RAW),
+        excluded=excluded,
+    )
 
 
 def explanation_in_english(line: Line) -> str:

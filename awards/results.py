@@ -4,11 +4,11 @@ leaderboard, then publishes them, per category or for the whole edition.
 Approving stores a ``Result`` per honoured place with its rank, score and the explanation in English; approving
 again (in the other mode, say) replaces what is not yet published, never what is. Publishing renews the cached
 public pages that show winners (the awards page, the directory, the floor plan) and, once committed, has the
-certificates made and emailed by a task (``awards.certificates``).
+certificates made and emailed by a task (``awards.certificates``). The results' reads (the running order, the
+published winners, the secretariat's results page) are in ``awards.selectors``.
 """
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,6 @@ from exhibitors.services import directory_changed
 from expo import caching
 from expo.models import Expo, User
 from expo.services import ExpoError
-from pavilions.models import StallAllocation
 from pavilions.services import floor_plan_changed
 
 from . import certificates, judging, leaderboards
@@ -92,46 +91,3 @@ def results_publish(*, expo: Expo, site_url: str, category: Category | None = No
             certificates.certificate_enqueue(result_id=result.pk, site_url=site_url)
         transaction.on_commit(results_changed)
     return len(locked)
-
-
-def _with_stalls(results: QuerySet[Result]) -> QuerySet[Result]:
-    return results.select_related("category", "candidate__exhibitor").prefetch_related(
-        Prefetch(
-            "candidate__exhibitor__stall_allocations",
-            queryset=StallAllocation.objects.select_related("stall").order_by("stall__code"),
-        )
-    )
-
-
-def results_of_expo(*, expo: Expo | None) -> QuerySet[Result]:
-    """Every result of ``expo``, approved or published, by category and rank, with the winner's stalls."""
-    if expo is None:
-        return Result.objects.none()
-    return _with_stalls(Result.objects.filter(category__expo=expo)).order_by(
-        "category__order", "category__name", "rank"
-    )
-
-
-def published_results(*, expo: Expo | None) -> QuerySet[Result]:
-    return results_of_expo(expo=expo).filter(published_at__isnull=False)
-
-
-def running_order(*, expo: Expo | None) -> list[tuple[Category, list[Result]]]:
-    """The ceremony's running order: category by category, runners-up from the last, then the winners from the
-    last to the first."""
-    order: dict[int, tuple[Category, list[Result]]] = {}
-    for result in results_of_expo(expo=expo):
-        order.setdefault(result.category_id, (result.category, []))[1].append(result)
-    return [
-        (category, sorted(results, key=lambda r: (r.place == Result.Place.WINNER, -r.rank)))
-        for category, results in order.values()
-    ]
-
-
-def categories_for_results(*, expo: Expo | None) -> QuerySet[Category]:
-    """The categories of ``expo`` with their rounds and results, for the secretariat's results page."""
-    if expo is None:
-        return Category.objects.none()
-    return Category.objects.filter(expo=expo).prefetch_related(
-        "rounds", Prefetch("results", queryset=Result.objects.select_related("candidate__exhibitor"))
-    )

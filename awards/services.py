@@ -3,24 +3,32 @@
 Eligibility is decided by ``awards.eligibility`` (the one place the rules live) from what
 ``selectors.eligibility_inputs`` reads; a candidacy keeps the answer and each failing rule's reason. A trade
 body or an exhibitor may put forward only an eligible exhibitor; staff may put forward anyone, see the reasons,
-and override the rules with a reason that is kept (``EligibilityOverride``).
+and override the rules with a reason that is kept (``EligibilityOverride``). When the secretariat saves a
+category's rules, every candidate of the category is checked again (``category_rules_save``): a changed answer is
+recorded in the candidate's history, and an override stays in force over it.
 """
 
 import dataclasses
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from exhibitors.models import Exhibitor
 from expo import images
 from expo.forms import image_messages
-from expo.models import TradeBody, User
+from expo.models import Cluster, Sector, TradeBody, User
 from expo.services import ExpoError
 
 from . import eligibility, selectors
 from .models import Candidate, Category, EligibilityOverride, EvidenceFile
+
+# The reasons kept on a candidate's historical rows (in English: the history is a record, not a page).
+RULES_CHANGED = "Checked again: the category's rules changed"
+CHECKED_AGAIN = "Checked again by the secretariat"
 
 MAX_EVIDENCE_FILES = 5
 
@@ -147,14 +155,54 @@ def _evidence_add(*, candidate: Candidate, item: Evidence, by: User, written: li
     evidence.save()
 
 
-def candidate_eligibility_refresh(*, candidate: Candidate) -> Candidate:
-    """Check ``candidate`` against its category's rules again (after the rules or the exhibitor changed)."""
-    result = eligibility_check(category=candidate.category, exhibitor=candidate.exhibitor)
-    Candidate.objects.filter(pk=candidate.pk).update(
-        rules_eligible=result.eligible, rules_reasons=_stored_reasons(result), eligibility_checked_at=timezone.now()
-    )
-    candidate.refresh_from_db()
-    return candidate
+def candidates_eligibility_refresh(
+    *, category: Category, by: User | None, reason: str, candidate_ids: set[int] | None = None
+) -> list[Candidate]:
+    """Check the candidates of ``category`` (those of ``candidate_ids`` only, when given) against its rules again,
+    after the rules or the exhibitors changed. Returns those whose answer changed, each change kept in the history
+    with ``by`` and ``reason``; an override decided by the secretariat stays in force over the new answer. A fixed
+    number of queries, however many candidates."""
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = selectors.candidates_to_check(category=category, candidate_ids=candidate_ids)
+        rules, applicants = selectors.eligibility_inputs_of(
+            category=category, exhibitors=[candidate.exhibitor for candidate in candidates]
+        )
+        changed = []
+        for candidate in candidates:
+            result = eligibility.check(rules, applicants[candidate.exhibitor_id])
+            reasons = _stored_reasons(result)
+            candidate.eligibility_checked_at = now
+            if (candidate.rules_eligible, candidate.rules_reasons) != (result.eligible, reasons):
+                candidate.rules_eligible, candidate.rules_reasons, candidate.updated_at = result.eligible, reasons, now
+                changed.append(candidate)
+        changed_ids = {candidate.pk for candidate in changed}
+        bulk_update_with_history(
+            changed,
+            Candidate,
+            ["rules_eligible", "rules_reasons", "eligibility_checked_at", "updated_at"],
+            default_user=by,
+            default_change_reason=reason,
+            default_date=now,
+        )
+        # An unchanged answer is no event of the candidacy's history: only the time of the check is kept.
+        Candidate.objects.filter(pk__in=[c.pk for c in candidates if c.pk not in changed_ids]).update(
+            eligibility_checked_at=now
+        )
+    return changed
+
+
+def category_rules_save(
+    *, category: Category, clusters: Iterable[Cluster], sectors: Iterable[Sector], by: User
+) -> list[Candidate]:
+    """Save ``category`` with its cluster and sector rules (the secretariat's edit in the admin), then check its
+    candidates against the rules as they now are. Returns the candidates whose eligibility by the rules changed;
+    each change is in their history with ``by``, and overrides stay in force."""
+    with transaction.atomic():
+        category.save()
+        category.clusters.set(clusters)
+        category.sectors.set(sectors)
+        return candidates_eligibility_refresh(category=category, by=by, reason=RULES_CHANGED)
 
 
 def candidate_override_eligibility(*, candidate: Candidate, eligible: bool | None, reason: str, by: User) -> Candidate:

@@ -19,7 +19,7 @@ from expo import caching, exports
 from expo import selectors as core_selectors
 from expo.staff import staff_page
 
-from .. import certificates, judging, leaderboards, results
+from .. import certificates, judging, leaderboards, results, selectors
 from ..models import Category, Result
 
 LEADERBOARD_PERMISSION = "awards.view_scoresheet"  # reading scores: the secretariat, never a juror
@@ -77,7 +77,7 @@ def staff_results(request):
     expo = core_selectors.expo_current_for(request)
     context = {
         "expo": expo,
-        "categories": list(results.categories_for_results(expo=expo)),
+        "categories": list(selectors.categories_for_results(expo=expo)),
         "form": ApproveForm(initial={"mode": Result.Mode.NORMALISED}),
     }
     return render(request, "awards/staff/results.html", context)
@@ -124,17 +124,17 @@ def staff_results_publish(request):
 @staff_page(RESULTS_PERMISSION)
 def staff_running_order(request):
     expo = core_selectors.expo_current_for(request)
-    return render(request, "awards/staff/running_order.html", {"expo": expo, "order": results.running_order(expo=expo)})
+    return render(
+        request, "awards/staff/running_order.html", {"expo": expo, "order": selectors.running_order(expo=expo)}
+    )
 
 
 @require_safe
 def public_awards(request):
     def build():
         expo = core_selectors.expo_current_for(request)
-        order: dict[int, tuple[Category, list[Result]]] = {}
-        for result in results.published_results(expo=expo):
-            order.setdefault(result.category_id, (result.category, []))[1].append(result)
-        return render(request, "awards/public.html", {"expo": expo, "categories": list(order.values())})
+        categories = selectors.published_by_category(expo=expo)
+        return render(request, "awards/public.html", {"expo": expo, "categories": categories})
 
     return caching.cached_public_page(request, version_key=results.AWARDS_VERSION_KEY, build=build)
 

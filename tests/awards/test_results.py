@@ -181,3 +181,67 @@ def test_public_page_and_running_order_queries_constant_in_the_number_of_results
     Result.objects.update(published_at=timezone.now())
     assert Result.objects.count() == 6
     assert [count(url) for url in urls] == before
+
+
+def test_results_reads_are_selectors_and_the_results_module_only_writes():
+    """``awards.results`` approves and publishes; what the pages read of the results is in ``awards.selectors``."""
+    import inspect
+
+    from awards import results, selectors
+
+    writes = {
+        name
+        for name, value in vars(results).items()
+        if inspect.isfunction(value) and value.__module__ == results.__name__
+    }
+    assert writes == {"results_approve", "results_publish", "results_changed"}
+    for read in (
+        "results_of_expo",
+        "published_results",
+        "published_by_category",
+        "running_order",
+        "categories_for_results",
+    ):
+        assert callable(getattr(selectors, read)), read
+
+
+def test_selectors_give_the_running_order_and_the_published_winners_by_category(expo, category, scored, secretary):
+    from django.utils import timezone
+
+    from awards import results, selectors
+
+    results.results_approve(category=category, mode="normalised", by=secretary)
+    order = selectors.running_order(expo=expo)
+    assert [(c, [r.candidate.exhibitor.name for r in rs]) for c, rs in order] == [
+        (category, ["Gujranwala Fans", "Sialkot Surgical Works"])
+    ]
+    assert selectors.published_by_category(expo=expo) == []
+    Result.objects.filter(rank=1).update(published_at=timezone.now())
+    [(published_category, [winner])] = selectors.published_by_category(expo=expo)
+    assert (published_category, winner.candidate.exhibitor.name) == (category, "Sialkot Surgical Works")
+
+
+def test_staff_results_and_rounds_pages_queries_constant_in_categories_and_results(
+    client, expo, category, scored, secretary
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretary)
+    _approve(client, category)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Best export newcomer" in response.content.decode()
+        return len(queries)
+
+    urls = [reverse("awards_staff_results"), reverse("awards_staff_rounds")]
+    before = [count(url) for url in urls]
+    for name in ("Micro enterprise of the year", "Export excellence"):
+        other = AwardCategoryFactory(expo=expo, name=name, runners_up=1)
+        scored_round(other, names=[f"{name} {n}" for n in range(3)])
+        _approve(client, other)
+    assert Result.objects.count() == 6
+    assert [count(url) for url in urls] == before
