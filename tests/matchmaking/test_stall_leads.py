@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from matchmaking import stall_leads
 from matchmaking.models import Lead, LeadEvent
 from tests.factories import BoothStaffFactory, register_visitor
+from visitors import links
 from visitors.badges import badge_payload
 from visitors.forms import RegistrationForm
 from visitors.services import badge_issue, registration_create
@@ -200,6 +201,29 @@ def test_the_registration_form_records_the_choice_to_share(expo, ticked, shares)
     registration, _created = registration_create(expo=expo, **form.person(), site_url="http://testserver/")
 
     assert registration.share_contact_with_exhibitors is shares
+
+
+def test_a_visitor_who_withdraws_consent_is_hidden_from_the_exhibitor_at_once(
+    client, member_client, exhibitor, sharing_visitor
+):
+    stall_leads.stall_lead_capture(
+        exhibitor=exhibitor, code=sharing_visitor.badge.number, scan_id=uuid.uuid4(), by=None
+    )
+    leads_url = reverse("stall_leads", args=[exhibitor.pk])
+    assert "sana@lahore-retail.example.pk" in member_client.get(leads_url).content.decode()
+    token = links.manage_token(sharing_visitor)
+
+    client.post(reverse("registration_share_contact", args=[token]), {"share": "0"})
+
+    assert "sana@lahore-retail.example.pk" not in member_client.get(leads_url).content.decode()
+    manage = client.get(reverse("registration_manage", args=[token])).content.decode()
+    assert "see only your name and organisation" in manage
+    client.post(reverse("registration_share_contact", args=[token]), {"share": "1"})
+    assert "sana@lahore-retail.example.pk" in member_client.get(leads_url).content.decode()
+
+
+def test_consent_cannot_be_changed_without_the_manage_link(client):
+    assert client.post(reverse("registration_share_contact", args=["forged"]), {"share": "1"}).status_code == 404
 
 
 # --- Who may -------------------------------------------------------------------------------------------------

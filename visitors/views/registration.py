@@ -26,7 +26,7 @@ from expo import caching
 from expo import selectors as core_selectors
 from expo.views import HOME_VERSION_KEY
 
-from .. import links, ratelimit, selectors, services
+from .. import consent, links, ratelimit, selectors, services
 from ..forms import ChangeDaysForm, RegistrationForm
 from ..models import Registration
 
@@ -209,6 +209,19 @@ def registration_cancel(request, token: str):
     return redirect("registration_manage", token)
 
 
+@require_POST
+def registration_share_contact(request, token: str):
+    """The visitor gives or withdraws their consent to exhibitors seeing their email and phone."""
+    registration = _registration(token)
+    share = request.POST.get("share") == "1"
+    consent.contact_sharing_set(registration=registration, share=share)
+    if share:
+        messages.success(request, _("Exhibitors who scan your badge now see your email and phone."))
+    else:
+        messages.success(request, _("Exhibitors now see only your name and organisation."))
+    return redirect("registration_manage", token)
+
+
 @require_safe
 def registration_badge(request, token: str):
     registration = _registration(token)
@@ -226,6 +239,7 @@ urlpatterns = [
     path("register/done/<str:token>/", registration_done, name="registration_done"),
     path("register/manage/<str:token>/", registration_manage, name="registration_manage"),
     path("register/manage/<str:token>/cancel/", registration_cancel, name="registration_cancel"),
+    path("register/manage/<str:token>/share-contact/", registration_share_contact, name="registration_share_contact"),
     path("register/manage/<str:token>/badge.pdf", registration_badge, name="registration_badge"),
     path("register/confirm/<str:token>/", registration_change, name="registration_change"),
 ]
