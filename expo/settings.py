@@ -312,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
     "expo.requeue_stale_emails": {"task": "expo.requeue_stale_emails", "schedule": 300.0},
     "visitors.requeue_lost_batches": {"task": "visitors.requeue_lost_batches", "schedule": 300.0},
     "visitors.sync_booth_staff_badges": {"task": "visitors.sync_booth_staff_badges", "schedule": 300.0},
+    # Hourly: a registration change whose link expired can no longer be applied, and holds what someone typed.
+    "visitors.purge_expired_registration_changes": {
+        "task": "visitors.purge_expired_registration_changes",
+        "schedule": 3600.0,
+    },
     # Every minute, so that the reminder shortly before a meeting leaves within a minute of being due.
     "matchmaking.send_reminders": {"task": "matchmaking.send_reminders", "schedule": 60.0},
     # Hourly: a follow-up step falls due once a day (at 09:00 in the expo's zone) and waits for the next run.

@@ -32,6 +32,11 @@ def requeue_lost_batches() -> int:
     return services.badge_batches_requeue()
 
 
+@shared_task(name="visitors.purge_expired_registration_changes")
+def purge_expired_registration_changes() -> int:
+    return services.registration_changes_purge_expired()
+
+
 @shared_task(name="visitors.print_badges", bind=True, max_retries=2)
 def print_badges(self, batch_id: int) -> None:
     try:

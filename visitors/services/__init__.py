@@ -32,6 +32,7 @@ from .registration import (
     registration_cancel,
     registration_change_confirm,
     registration_change_days,
+    registration_changes_purge_expired,
     registration_create,
 )
 from .revocation import badge_revocation_lift, badge_revoke
@@ -64,6 +65,7 @@ __all__ = [
     "registration_category_decide",
     "registration_change_confirm",
     "registration_change_days",
+    "registration_changes_purge_expired",
     "registration_create",
     "registration_email_again",
     "scan_record",

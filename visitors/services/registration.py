@@ -318,3 +318,21 @@ def registration_cancel(*, registration: Registration) -> Registration:
         registration_email(registration, Email.CANCELLED)
         _promote(registration.expo, freed, caps)
     return registration
+
+
+def registration_changes_purge_expired(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
+    """Delete the pending changes whose link has expired (``links.CHANGE_LINK_VALID_FOR``): nobody can apply them
+    any more, and they hold the personal details someone typed. Deletes ``batch_size`` at a time, each batch in its
+    own short transaction, so that a large backlog never locks many rows at once. Safe to run twice, or from two
+    workers at once. Returns how many were deleted."""
+    from .. import links
+
+    expired = RegistrationChange.objects.filter(created_at__lte=(now or timezone.now()) - links.CHANGE_LINK_VALID_FOR)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                return deleted
+            count, _by_model = RegistrationChange.objects.filter(pk__in=ids).delete()
+            deleted += count
