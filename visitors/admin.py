@@ -234,7 +234,9 @@ class BadgeAdmin(admin.ModelAdmin):
             request,
             self,
             title=title,
-            explanation=_("The reason is kept in each badge's history, with your name."),
+            explanation=_(
+                "The reason is kept in each badge's history, with your name, and emailed to the badge's holder."
+            ),
             columns=[_("Badge"), _("Name"), _("Organisation")],
             rows=[(badge.pk, [badge.number, badge.full_name, badge.organisation]) for badge in queryset],
             form=form,

@@ -1,11 +1,13 @@
-"""The emails a registration's holder is sent: each queued through the outbox in the same transaction as the change
-it tells of, in the registration's language."""
+"""The emails a badge's holder is sent: each queued through the outbox in the same transaction as the change it tells
+of, in the registration's language."""
 
 from enum import StrEnum
 
+from django.conf import settings
+
 from expo import services as core
 
-from ..models import Badge, Registration
+from ..models import Badge, BadgeRevocation, Registration
 from .common import BADGE_ATTACHMENT, CategoryStatus, Status
 
 
@@ -50,3 +52,38 @@ def registration_email(registration: Registration, kind: str, *, change_url: str
             "change_url": change_url,
         },
     )
+
+
+def badge_revocation_email(badge: Badge, *, revocation: BadgeRevocation) -> bool:
+    """Tell the badge's holder that staff revoked it, or lifted the revocation, with the reason staff gave and where
+    to ask: a holder turned away at the gate without a word would only learn it there. Sent to the registration's
+    address in its language, or to a booth staff member's address if the exhibitor gave one; False when the holder
+    has no address to write to (a badge staff issued by hand, booth staff without an email)."""
+    from .. import links
+
+    registration = badge.registration
+    if registration is not None:
+        to, language = registration.email, registration.language
+    elif badge.booth_staff is not None and badge.booth_staff.email:
+        to, language = badge.booth_staff.email, settings.LANGUAGE_CODE
+    else:
+        return False
+    core.email_queue(
+        to=to,
+        template="visitor_badge_revocation",
+        language=language,
+        context={
+            "badge": badge,
+            "expo": badge.expo,
+            "revoked": revocation.revoked,
+            "reason": revocation.reason,
+            # Lifted, the badge may still stay shut: its registration is cancelled.
+            "opens_gate": not badge.revoked,
+        },
+        secret_context={
+            "manage_url": links.manage_url(registration)
+            if registration is not None and registration.status != Status.CANCELLED
+            else "",
+        },
+    )
+    return True

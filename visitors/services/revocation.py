@@ -1,4 +1,5 @@
-"""Staff revoking a badge and lifting the revocation, each with a reason kept in ``BadgeRevocation``.
+"""Staff revoking a badge and lifting the revocation, each with a reason kept in ``BadgeRevocation`` and emailed to
+the holder.
 
 The holder's own cancellation is a different thing and never lifts a staff revocation."""
 
@@ -9,6 +10,7 @@ from expo.models import User
 
 from ..models import Badge, BadgeRevocation
 from .common import RegistrationError, Status
+from .emails import badge_revocation_email
 
 
 def _reason(reason: str) -> str:
@@ -20,7 +22,7 @@ def _reason(reason: str) -> str:
 
 def badge_revoke(*, badge: Badge, reason: str, by: User | None) -> Badge:
     """Staff take the badge out of use: no gate lets it in until staff lift the revocation, whatever its holder
-    does with the registration. The reason is kept with who gave it."""
+    does with the registration. The reason is kept with who gave it and emailed to the holder."""
     reason = _reason(reason)
     with transaction.atomic():
         badge = Badge.objects.select_for_update().get(pk=badge.pk)
@@ -28,12 +30,14 @@ def badge_revoke(*, badge: Badge, reason: str, by: User | None) -> Badge:
             return badge
         badge.staff_revoked = badge.revoked = True
         badge.save(update_fields=["staff_revoked", "revoked"])
-        BadgeRevocation.objects.create(badge=badge, revoked=True, reason=reason, by=by)
+        revocation = BadgeRevocation.objects.create(badge=badge, revoked=True, reason=reason, by=by)
+        badge_revocation_email(badge, revocation=revocation)
     return badge
 
 
 def badge_revocation_lift(*, badge: Badge, reason: str, by: User | None) -> Badge:
-    """Staff lift their revocation: the badge opens the gate again unless its registration is cancelled."""
+    """Staff lift their revocation: the badge opens the gate again unless its registration is cancelled. The holder
+    is told, with the reason."""
     reason = _reason(reason)
     with transaction.atomic():
         badge = Badge.objects.select_for_update(of=("self",)).select_related("registration").get(pk=badge.pk)
@@ -42,5 +46,6 @@ def badge_revocation_lift(*, badge: Badge, reason: str, by: User | None) -> Badg
         badge.staff_revoked = False
         badge.revoked = badge.registration is not None and badge.registration.status == Status.CANCELLED
         badge.save(update_fields=["staff_revoked", "revoked"])
-        BadgeRevocation.objects.create(badge=badge, revoked=False, reason=reason, by=by)
+        revocation = BadgeRevocation.objects.create(badge=badge, revoked=False, reason=reason, by=by)
+        badge_revocation_email(badge, revocation=revocation)
     return badge
