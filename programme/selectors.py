@@ -292,8 +292,9 @@ def meeting_breaks(expo) -> list[tuple[datetime.datetime, datetime.datetime, str
 
 def door_sessions(*, expo: Expo, day: datetime.date) -> list[Session]:
     """The sessions of ``expo`` on ``day`` that are still on, by room and then time, for a session door to choose
-    from and to judge scans offline: each with ``rsvp_numbers`` (the badge numbers with a confirmed RSVP) and
-    ``present`` (badge number → first scan's time), in a fixed number of queries."""
+    from and to judge scans offline: each with ``rsvp_numbers`` (the badge numbers with a confirmed RSVP),
+    ``confirmed_rsvps`` (every confirmed RSVP, with a badge yet or not: the places a door holds until the start)
+    and ``present`` (badge number → first scan's time), in a fixed number of queries."""
     from .models import Attendance, Rsvp
 
     start, end = _day_bounds(expo=expo, day=day)
@@ -303,13 +304,15 @@ def door_sessions(*, expo: Expo, day: datetime.date) -> list[Session]:
         .order_by("room__hall__order", "room__hall__code", "room__order", "room__name", "starts_at", "pk")
     )
     for session in sessions:
-        session.rsvp_numbers, session.present = [], {}
+        session.rsvp_numbers, session.confirmed_rsvps, session.present = [], 0, {}
     by_pk = {session.pk: session for session in sessions}
-    confirmed = Rsvp.objects.filter(
-        session__in=sessions, status=Rsvp.Status.CONFIRMED, registration__badge__isnull=False
-    ).values_list("session_id", "registration__badge__number")
+    confirmed = Rsvp.objects.filter(session__in=sessions, status=Rsvp.Status.CONFIRMED).values_list(
+        "session_id", "registration__badge__number"
+    )
     for session_id, number in confirmed:
-        by_pk[session_id].rsvp_numbers.append(number)
+        by_pk[session_id].confirmed_rsvps += 1
+        if number is not None:
+            by_pk[session_id].rsvp_numbers.append(number)
     for session_id, number, at in Attendance.objects.filter(session__in=sessions).values_list(
         "session_id", "badge__number", "scanned_at"
     ):

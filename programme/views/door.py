@@ -100,8 +100,9 @@ def _record(request, scan: dict, *, offline: bool = False) -> tuple[dict, int]:
 @login_required
 @require_safe
 def door_sessions(request):
-    """Today's sessions, by room, with what a door needs to judge scans offline: the badge numbers with a confirmed
-    RSVP and those already checked in. Names are in the gate's day list."""
+    """Today's sessions, by room, with what a door needs to judge scans offline as the server does
+    (``services.attendance_record``): the seats, the start (until which confirmed places are held), the number of
+    confirmed RSVPs, the badge numbers among them and those already checked in. Names are in the gate's day list."""
     expo = access.expo_for_door_staff(request)
     today = timezone.localdate()
     sessions = selectors.door_sessions(expo=expo, day=today)
@@ -117,6 +118,8 @@ def door_sessions(request):
                     "title": session.display_title,
                     "rsvp_required": session.rsvp_required,
                     "seats": session.room.capacity,
+                    "starts_at": session.starts_at.isoformat(),
+                    "confirmed": session.confirmed_rsvps,
                     "rsvps": session.rsvp_numbers,
                     "present": [{"n": number, "at": _time(at)} for number, at in session.present.items()],
                 }

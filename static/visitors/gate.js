@@ -195,8 +195,16 @@
     save(DOOR_LOCAL_KEY, localIn);
   }
 
+  // Seats a door holds, as the server does, for the confirmed RSVPs who have not come yet: until the session starts
+  // (by the door's clock); from then every empty seat is free. A confirmed RSVP without a badge yet is held too.
+  function heldSeats(session, inRoom) {
+    if (!session.rsvp_required || !(Date.now() < Date.parse(session.starts_at))) return 0;
+    var coming = session.rsvps.filter(function (n) { return !inRoom[n]; }).length;
+    return coming + (session.confirmed - session.rsvps.length);
+  }
+
   // Offline at a door: someone already in is let in again (amber); without a confirmed RSVP to a session that needs
-  // one they are let in and flagged (amber); refused when every seat is taken, as the server refuses.
+  // one they are let in and flagged (amber); refused when no seat is free for them, as the server refuses.
   function judgeDoorOffline(payload, sessionId) {
     return judgeBadge(payload).then(function (judged) {
       if (judged.done) return judged.done;
@@ -210,7 +218,9 @@
       present.forEach(function (c) { inRoom[c.n] = true; });
       Object.keys(mine).forEach(function (n) { inRoom[n] = true; });
       var taken = Object.keys(inRoom).length;
-      if (session && !confirmed && taken >= session.seats) return { verdict: "refused", message: data.msgDoorFull };
+      if (session && !confirmed && taken + heldSeats(session, inRoom) >= session.seats) {
+        return { verdict: "refused", message: data.msgDoorFull };
+      }
       noteDoorCheckIn(sessionId, judged.number);
       var message = format(data.msgDoorWelcome, { name: judged.badge.name, session: session ? session.title : "" });
       var flagged = session && session.rsvp_required && !confirmed;

@@ -344,8 +344,10 @@ def test_malformed_bodies_are_400_and_save_nothing(client, gate_staff, talk, vis
 def test_the_door_list_has_todays_sessions_by_room_with_rsvps_and_check_ins(
     client, gate_staff, expo, hall, talk, workshop, visitor
 ):
-    booked = register_visitor(expo)
+    booked, no_badge_yet = register_visitor(expo), register_visitor(expo)
     services.rsvp_create(session=workshop, registration=booked)
+    services.rsvp_create(session=workshop, registration=no_badge_yet)
+    no_badge_yet.badge.delete()
     _session(expo, hall, day=expo.start_date + datetime.timedelta(days=1), title="Tomorrow")
     gone = _session(expo, hall, title="Called off")
     services.session_cancel(session=gone)
@@ -358,6 +360,9 @@ def test_the_door_list_has_todays_sessions_by_room_with_rsvps_and_check_ins(
     assert [session["title"] for session in data["sessions"]] == ["Export readiness for SMEs", workshop.title]
     by_title = {session["title"]: session for session in data["sessions"]}
     assert by_title[workshop.title]["rsvps"] == [booked.badge.number]
+    # What an offline door needs to hold the places of confirmed RSVPs until the start, a badge or not.
+    assert by_title[workshop.title]["confirmed"] == 2
+    assert datetime.datetime.fromisoformat(by_title[workshop.title]["starts_at"]) == workshop.starts_at
     assert by_title[workshop.title]["rsvp_required"] is True
     assert by_title["Export readiness for SMEs"]["present"][0]["n"] == visitor.badge.number
     assert by_title["Export readiness for SMEs"]["seats"] == 60
