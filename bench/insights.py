@@ -209,8 +209,9 @@ def seed(*, registrations: int, meetings: int, leads: int, exhibitors: int, rng:
     )
 
 
-def measure(client, url: str, repeat: int, *, uncached: bool) -> tuple[float, int]:
-    """The median milliseconds of ``repeat`` requests and the queries of the last one."""
+def measure(client, url: str, repeat: int, *, uncached: bool, slowest: int = 0) -> tuple[float, int]:
+    """The median milliseconds of ``repeat`` requests and the queries of the last one (its ``slowest`` queries
+    printed, with their milliseconds)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -226,6 +227,8 @@ def measure(client, url: str, repeat: int, *, uncached: bool) -> tuple[float, in
             times.append((time.perf_counter() - began) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
+        print(f"    {float(query['time']) * 1000:8.1f} ms  {query['sql'][:400]}")
     return statistics.median(times), len(captured)
 
 
@@ -237,6 +240,7 @@ def main() -> int:
     parser.add_argument("--exhibitors", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--slowest", type=int, default=0, help="print each section's slowest queries, uncached")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-insights-") as workdir:
@@ -286,7 +290,7 @@ def main() -> int:
             print(f"{'section':<12} {'uncached ms':>12} {'× bare':>8} {'queries':>8} {'cached ms':>10} {'queries':>8}")
             for section in SECTIONS.values():
                 url = reverse("insights_section", args=[section.key])
-                cold, cold_queries = measure(client, url, args.repeat, uncached=True)
+                cold, cold_queries = measure(client, url, args.repeat, uncached=True, slowest=args.slowest)
                 warm, warm_queries = measure(client, url, args.repeat, uncached=False)
                 print(
                     f"{section.key:<12} {cold:>12.1f} {cold / bare:>8.1f} {cold_queries:>8} "

@@ -96,7 +96,10 @@ def report_status(request, pk: int):
 def report_download(request, pk: int):
     made = get_object_or_404(EditionReport.objects.select_related("expo"), pk=pk, status=EditionReport.Status.DONE)
     return FileResponse(
-        made.pdf.open("rb"), content_type="application/pdf", filename=f"edition-report-{made.expo.year}-{made.pk}.pdf"
+        made.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"edition-report-{made.expo.year}-{made.pk}.pdf",
     )
 
 

@@ -25,7 +25,8 @@ from .meetings import meeting_tables
 from .support import support_tables
 from .visitors import visitor_tables
 
-# Bumped to drop every cached figure at once; otherwise figures are at most ``caching.TIMEOUT`` old.
+# The version in the key of every cached figure. The figures read every app's data, which changes too often to
+# follow version by version: an entry simply expires after ``caching.TIMEOUT``, so a figure is at most that old.
 VERSION_KEY = "insights:version"
 
 
