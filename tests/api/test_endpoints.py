@@ -180,6 +180,19 @@ def test_cursor_pagination_walks_every_row_once(client, world, settings):
     assert len(back["results"]) == 50
 
 
+def test_out_of_range_ids_and_years_find_nothing(client, world):
+    assert client.get(f"{API}exhibitors/99999999999999999999/").status_code == 404
+    assert client.get(f"{API}editions/99999/").status_code == 404
+    assert get(client, "exhibitors/", expo=9223372036854775807, cluster=9223372036854775807)["results"] == []
+
+
+def test_programme_of_an_edition_being_prepared_is_not_found(client, world):
+    coming = world["coming"]
+    assert client.get(f"{API}sessions/{coming.sessions.get().pk}/").status_code == 404
+    assert client.get(f"{API}rooms/{coming.sessions.get().room_id}/").status_code == 404
+    assert get(client, "sessions/", expo=2090)["results"] == []
+
+
 def test_a_malformed_cursor_or_filter_is_dropped(client, world):
     everything = get(client, "exhibitors/")
     assert get(client, "exhibitors/", cursor="%%%not-base64", cluster="abc", women_led="maybe") == everything
