@@ -4,22 +4,15 @@ The cluster, sector and province filters narrow exhibitors, nominations and meet
 """
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from exhibitors.models import Exhibitor, Nomination, SizeClass
 from expo.models import Expo
-from matchmaking.models import MeetingRequest
 from visitors.models import CheckIn, Registration
 
 from ..filters import Filters
 from ..tables import Chart, Table, share
-from .meetings import FUNNEL, with_meetings
-
-
-def _coalesce(field: str) -> Coalesce:
-    """A meeting request's ``field`` of its exhibitor side."""
-    return Coalesce(f"receiver__exhibitor__{field}", f"sender__exhibitor__{field}")
+from .meetings import funnel_by
 
 
 def _per_edition(queryset, **counts) -> dict[int, dict]:
@@ -48,16 +41,7 @@ def edition_tables(expo: Expo, filters: Filters) -> list[Table]:
         .annotate(n=Count("badge_id", distinct=True))
         .order_by()
     )
-    requests = _per_edition(
-        with_meetings(MeetingRequest.objects)
-        .annotate(
-            cluster_id=_coalesce("cluster_id"),
-            sector_id=_coalesce("cluster__sector_id"),
-            province=_coalesce("province"),
-        )
-        .filter(filters.q(cluster="cluster_id", sector="sector_id", province="province")),
-        **FUNNEL,
-    )
+    requests = funnel_by(None, filters, "expo_id")
     empty: dict = {}
     rows = []
     for pk, year in editions:

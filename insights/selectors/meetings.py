@@ -5,7 +5,7 @@ counts requests with a meeting placed and not cancelled (held and no-shows inclu
 both sides were seen at.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -16,12 +16,14 @@ from ..filters import Filters
 from ..tables import Chart, Table, share
 
 HELD = "held"
+STAGES = ("requested", "accepted", "scheduled", "held")
 
 
-def requests_of(expo: Expo, filters: Filters):
-    """The expo's meeting requests with the cluster, sector and province of their exhibitor side."""
+def requests_of(expo: Expo | None, filters: Filters):
+    """The expo's meeting requests (every edition's for ``None``) with the cluster, sector and province of their
+    exhibitor side."""
     return (
-        MeetingRequest.objects.filter(expo=expo)
+        MeetingRequest.objects.filter(**({"expo": expo} if expo else {}))
         .annotate(
             cluster_id=Coalesce("receiver__exhibitor__cluster_id", "sender__exhibitor__cluster_id"),
             sector_id=Coalesce("receiver__exhibitor__cluster__sector_id", "sender__exhibitor__cluster__sector_id"),
@@ -32,10 +34,11 @@ def requests_of(expo: Expo, filters: Filters):
     )
 
 
-def meetings_of(expo: Expo, filters: Filters):
-    """The expo's meetings placed and not cancelled, with the cluster of their exhibitor side."""
+def meetings_of(expo: Expo | None, filters: Filters):
+    """The expo's meetings placed and not cancelled (every edition's for ``None``), with the cluster of their
+    exhibitor side."""
     return (
-        Meeting.objects.filter(expo=expo)
+        Meeting.objects.filter(**({"expo": expo} if expo else {}))
         .exclude(state=Meeting.State.CANCELLED)
         .annotate(
             cluster_id=Coalesce("request__receiver__exhibitor__cluster_id", "request__sender__exhibitor__cluster_id"),
@@ -43,38 +46,41 @@ def meetings_of(expo: Expo, filters: Filters):
                 "request__receiver__exhibitor__cluster__sector_id", "request__sender__exhibitor__cluster__sector_id"
             ),
             province=Coalesce("request__receiver__exhibitor__province", "request__sender__exhibitor__province"),
+            cluster_name=Coalesce(
+                "request__receiver__exhibitor__cluster__name", "request__sender__exhibitor__cluster__name"
+            ),
         )
         .filter(filters.q(cluster="cluster_id", sector="sector_id", province="province"))
     )
 
 
-def with_meetings(requests):
-    """``requests`` marked with whether a standing meeting was placed for each and whether it was held: a
-    subquery each, so that no join repeats a request per meeting (a moved meeting leaves a cancelled one)."""
-    meetings = Meeting.objects.filter(request=OuterRef("pk"))
-    return requests.annotate(
-        has_meeting=Exists(meetings.exclude(state=Meeting.State.CANCELLED)),
-        was_held=Exists(meetings.filter(state=HELD)),
-    )
-
-
-# Counted over ``with_meetings`` requests.
-FUNNEL = {
-    "requested": Count("pk"),
-    "accepted": Count("pk", filter=Q(status=MeetingRequest.Status.ACCEPTED)),
-    "scheduled": Count("pk", filter=Q(has_meeting=True)),
-    "held": Count("pk", filter=Q(was_held=True)),
-}
+def funnel_by(expo: Expo, filters: Filters, key: str) -> dict:
+    """``key`` (an annotation of ``requests_of``/``meetings_of``: ``cluster_name``, ``expo_id``) → requested,
+    accepted, scheduled and held. Two grouped queries: requests, then meetings, each counted where it is (a
+    request has one standing meeting at most, a database constraint), with no join repeating a request."""
+    funnel: dict = {}
+    for row in (
+        requests_of(expo, filters)
+        .values(key)
+        .annotate(requested=Count("pk"), accepted=Count("pk", filter=Q(status=MeetingRequest.Status.ACCEPTED)))
+        .order_by()
+    ):
+        funnel[row[key]] = {"requested": row["requested"], "accepted": row["accepted"], "scheduled": 0, "held": 0}
+    for row in (
+        meetings_of(expo, filters)
+        .values(key)
+        .annotate(scheduled=Count("pk"), held=Count("pk", filter=Q(state=HELD)))
+        .order_by()
+    ):
+        entry = funnel.setdefault(row[key], {"requested": 0, "accepted": 0, "scheduled": 0, "held": 0})
+        entry.update(scheduled=row["scheduled"], held=row["held"])
+    return funnel
 
 
 def meeting_tables(expo: Expo, filters: Filters) -> list[Table]:
-    requests = with_meetings(requests_of(expo, filters))
-    totals = requests.aggregate(**FUNNEL)
-    per_cluster = (
-        requests.values("cluster_name")
-        .annotate(**FUNNEL)
-        .order_by("-requested", F("cluster_name").asc(nulls_last=True))
-    )
+    per_cluster = funnel_by(expo, filters, "cluster_name")
+    totals = {stage: sum(entry[stage] for entry in per_cluster.values()) for stage in STAGES}
+    ordered = sorted(per_cluster.items(), key=lambda item: (-item[1]["requested"], item[0] is None, item[0] or ""))
     return [
         Table(
             "meeting-figures",
@@ -94,14 +100,14 @@ def meeting_tables(expo: Expo, filters: Filters) -> list[Table]:
             [_("Cluster"), _("Requested"), _("Accepted"), _("Scheduled"), _("Held"), _("Held share (%)")],
             [
                 [
-                    row["cluster_name"] or _("No exhibitor side"),
+                    name or _("No exhibitor side"),
                     row["requested"],
                     row["accepted"],
                     row["scheduled"],
                     row["held"],
                     share(row["held"], row["requested"]),
                 ]
-                for row in per_cluster
+                for name, row in ordered
             ],
             Chart(series=(1, 2, 3, 4), horizontal=True),
         ),

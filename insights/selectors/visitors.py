@@ -8,7 +8,7 @@ visitors, who register for the whole show.
 
 import zoneinfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractHour
 from django.utils.translation import gettext as _
 
@@ -28,16 +28,19 @@ def visitor_checkins_of(expo: Expo):
     return CheckIn.objects.filter(badge__expo=expo, badge__registration__isnull=False)
 
 
-def came_by(expo: Expo, field: str) -> dict:
-    """``field`` of the registration → people who checked in at least once, from the check-ins (fewer rows than
-    the registrations, and no join that repeats a registration per day)."""
-    return dict(
-        visitor_checkins_of(expo)
-        .exclude(badge__registration__status=Registration.Status.CANCELLED)
-        .values_list(f"badge__registration__{field}")
-        .annotate(n=Count("badge_id", distinct=True))
-        .order_by()
-    )
+def came_by_category_and_country(expo: Expo) -> dict[tuple[str, str], int]:
+    """(category, country) → registered people who checked in at least once. A semi-join on the check-ins (no
+    join repeats a person per day); a person has one category and one country, so the pairs add up to either."""
+    came = Exists(CheckIn.objects.filter(badge__registration=OuterRef("pk")))
+    rows = registrations_of(expo).filter(came).values_list("category", "country").annotate(n=Count("pk")).order_by()
+    return {(category, country): n for category, country, n in rows}
+
+
+def _sum_by(pairs: dict, position: int) -> dict:
+    summed: dict = {}
+    for key, n in pairs.items():
+        summed[key[position]] = summed.get(key[position], 0) + n
+    return summed
 
 
 def interest_by_cluster(expo: Expo) -> dict[int, int]:
@@ -66,8 +69,9 @@ def visitor_tables(expo: Expo, filters: Filters) -> list[Table]:
         confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
     )
-    came_by_category = came_by(expo, "category")
-    totals["came"] = sum(came_by_category.values())
+    came = came_by_category_and_country(expo)
+    came_by_category, came_by_country = _sum_by(came, 0), _sum_by(came, 1)
+    totals["came"] = sum(came.values())
     key_figures = Table(
         "visitor-figures",
         _("Visitors: key figures"),
@@ -108,7 +112,6 @@ def visitor_tables(expo: Expo, filters: Filters) -> list[Table]:
 
     categories = dict(Category.choices)
     by_category = registrations.values_list("category").annotate(n=Count("pk")).order_by("-n", "category")
-    came_by_country = came_by(expo, "country")
     by_country = registrations.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
     through = Registration.interests.through
     interest = (
