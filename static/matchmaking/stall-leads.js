@@ -19,29 +19,11 @@
   var queueCount = document.getElementById("stall-queue");
   var answers = document.getElementById("stall-answers");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var KEY = data.queueKey;
   var FIELDS = ["rating", "interest_product", "quantity", "next_step", "note"];
-  var syncing = false;
+  var queue = ExpoScanQueue.open(data.queueKey, showQueueCount);
 
-  function load() {
-    try {
-      return JSON.parse(localStorage.getItem(KEY)) || [];
-    } catch (e) {
-      return [];
-    }
-  }
-  function save(queue) {
-    localStorage.setItem(KEY, JSON.stringify(queue));
-    queueCount.textContent = String(queue.length);
-  }
-
-  function uuid4() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  function showQueueCount() {
+    queueCount.textContent = String(queue.scans().length);
   }
 
   function setOnline(online) {
@@ -69,37 +51,26 @@
     answers.insertBefore(line, answers.firstChild);
   }
 
+  // A scan the server answered, with a lead or a refusal, leaves the queue.
   function sync() {
-    var queue = load();
-    if (syncing || !queue.length) return Promise.resolve();
-    syncing = true;
-    var batch = queue.slice(0, 200);
-    return fetch(data.syncUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify({ scans: batch }),
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error("sync " + response.status);
-        return response.json();
-      })
-      .then(function (json) {
-        setOnline(true);
-        var done = {};
-        (json.results || []).forEach(function (item) {
-          done[item.scan_id] = true;
-          answer(item);
-        });
-        var last = (json.results || [])[json.results.length - 1];
-        if (last) show(last.ok ? "success" : "danger", last.message);
-        save(load().filter(function (scan) { return !done[scan.scan_id]; }));
+    return queue
+      .upload(function (batch) {
+        return ExpoScanQueue.postJson(data.syncUrl, { scans: batch }, csrf)
+          .then(function (response) {
+            if (!response.ok) throw new Error("sync " + response.status);
+            return response.json();
+          })
+          .then(function (json) {
+            setOnline(true);
+            var results = json.results || [];
+            results.forEach(answer);
+            var last = results[results.length - 1];
+            if (last) show(last.ok ? "success" : "danger", last.message);
+            return results.map(function (item) { return item.scan_id; });
+          });
       })
       .catch(function () {
         setOnline(false);
-      })
-      .then(function () {
-        syncing = false;
       });
   }
 
@@ -109,11 +80,9 @@
       show("warning", data.msgNoCode);
       return;
     }
-    var scan = { code: value, scan_id: uuid4(), scanned_at: new Date().toISOString() };
+    var scan = { code: value, scan_id: ExpoScanQueue.uuid4(), scanned_at: new Date().toISOString() };
     FIELDS.forEach(function (name) { scan[name] = form.elements[name].value; });
-    var queue = load();
-    queue.push(scan);
-    save(queue);
+    queue.add(scan);
     form.reset();
     show("info", data.msgQueued);
     sync();
@@ -129,7 +98,7 @@
     event.preventDefault();
   });
 
-  save(load());
+  showQueueCount();
   setOnline(navigator.onLine);
   window.addEventListener("online", function () { setOnline(true); sync(); });
   window.addEventListener("offline", function () { setOnline(false); });

@@ -23,39 +23,20 @@
   var queueCount = document.getElementById("gate-queue");
   var listInfo = document.getElementById("gate-list-info");
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var QUEUE_KEY = "expo-gate-queue";
+  var gateQueue = ExpoScanQueue.open("expo-gate-queue", refreshQueueCount);
   var LIST_KEY = "expo-gate-day-list";
   var LOCAL_IN_KEY = "expo-gate-local-checkins";
   var modeSelect = document.getElementById("gate-mode");
   var sessionSelect = document.getElementById("door-session");
   var MODE_KEY = "expo-gate-mode";
-  var DOOR_QUEUE_KEY = "expo-door-queue";
+  var doorQueue = ExpoScanQueue.open("expo-door-queue", refreshQueueCount);
   var DOOR_LIST_KEY = "expo-door-sessions";
   var DOOR_LOCAL_KEY = "expo-door-local-checkins";
   var DOOR_SESSION_KEY = "expo-door-session";
   var publicKey = null;
-  var syncing = {};
-
-  function load(key, fallback) {
-    try {
-      var value = JSON.parse(localStorage.getItem(key));
-      return value === null ? fallback : value;
-    } catch (e) {
-      return fallback;
-    }
-  }
-  function save(key, value) {
-    localStorage.setItem(key, JSON.stringify(value));
-  }
-
-  function uuid4() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
+  var load = ExpoScanQueue.load;
+  var save = ExpoScanQueue.save;
+  var uuid4 = ExpoScanQueue.uuid4;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
@@ -74,7 +55,7 @@
   }
 
   function refreshQueueCount() {
-    queueCount.textContent = String(load(QUEUE_KEY, []).length + load(DOOR_QUEUE_KEY, []).length);
+    queueCount.textContent = String(gateQueue.scans().length + doorQueue.scans().length);
   }
 
   // --- The day list and the public key ------------------------------------------------
@@ -272,22 +253,10 @@
   // --- Scanning -----------------------------------------------------------------------
 
   function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify(body),
-    }).then(function (response) {
+    return ExpoScanQueue.postJson(url, body, csrf).then(function (response) {
       if (response.status >= 500) throw new Error("server " + response.status);
       return response.json().then(function (json) { return { status: response.status, json: json }; });
     });
-  }
-
-  function queueScan(key, scan) {
-    var queue = load(key, []);
-    queue.push(scan);
-    save(key, queue);
-    refreshQueueCount();
   }
 
   function handleDoor(payload) {
@@ -309,7 +278,7 @@
         setOnline(false);
         return judgeDoorOffline(payload, sessionId).then(function (judged) {
           // A door uploads the scans of the people it let in; those it turned away are not recorded.
-          if (judged.verdict !== "refused") queueScan(DOOR_QUEUE_KEY, scan);
+          if (judged.verdict !== "refused") doorQueue.add(scan);
           show(judged.verdict, judged.message);
         });
       });
@@ -326,32 +295,28 @@
       })
       .catch(function () {
         setOnline(false);
-        queueScan(QUEUE_KEY, scan);
+        gateQueue.add(scan);
         return judgeOffline(payload).then(function (judged) { show(judged.verdict, judged.message); });
       });
   }
 
-  function syncQueue(key, url) {
-    var queue = load(key, []);
-    if (!url || syncing[key] || !queue.length) return;
-    syncing[key] = true;
-    var batch = queue.slice(0, 200);
-    post(url, { scans: batch })
-      .then(function (answer) {
-        setOnline(true);
-        if (answer.status !== 200) return;
-        var done = {};
-        batch.forEach(function (scan) { done[scan.scan_id] = true; });
-        save(key, load(key, []).filter(function (scan) { return !done[scan.scan_id]; }));
-        refreshQueueCount();
+  // The server takes a whole batch or none of it.
+  function syncQueue(queue, url) {
+    if (!url) return;
+    queue
+      .upload(function (batch) {
+        return post(url, { scans: batch }).then(function (answer) {
+          setOnline(true);
+          if (answer.status !== 200) return [];
+          return batch.map(function (scan) { return scan.scan_id; });
+        });
       })
-      .catch(function () { setOnline(false); })
-      .then(function () { syncing[key] = false; });
+      .catch(function () { setOnline(false); });
   }
 
   function sync() {
-    syncQueue(QUEUE_KEY, data.syncUrl);
-    syncQueue(DOOR_QUEUE_KEY, data.doorSyncUrl);
+    syncQueue(gateQueue, data.syncUrl);
+    syncQueue(doorQueue, data.doorSyncUrl);
   }
 
   input.addEventListener("keydown", function (event) {
