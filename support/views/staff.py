@@ -93,74 +93,70 @@ def _site_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
+def _act(request, pk: int, form_class, form_name: str, act, done: str, error_field: str | None = None):
+    """One of the request page's forms posted: ``act(support_request, cleaned_data)`` applies it and the page says
+    ``done``; a form it refuses, or a ``services.SupportError`` (shown on ``error_field``, or above the form), shows
+    the page again with that form bound to the input."""
+    support_request = access.request_for_staff(pk, today=timezone.localdate())
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(support_request, form.cleaned_data)
+        except services.SupportError as error:
+            form.add_error(error_field, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(support_request)
+    return _detail(request, support_request, **{form_name: form})
+
+
 @require_POST
 @staff_page(access.QUEUE_PERMISSION)
 def request_assign(request, pk: int):
-    support_request = access.request_for_staff(pk, today=timezone.localdate())
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, support_request, assign_form=form)
-    try:
+    def assign(support_request, data):
         services.support_request_assign(
             request=support_request,
-            owner=form.cleaned_data["owner"],
-            team=form.cleaned_data["team"],
+            owner=data["owner"],
+            team=data["team"],
             by=request.user,
             site_url=_site_url(request),
         )
-    except services.SupportError as error:
-        form.add_error(None, str(error))
-        return _detail(request, support_request, assign_form=form)
-    messages.success(request, _("The request is assigned."))
-    return redirect(support_request)
+
+    return _act(request, pk, AssignForm, "assign_form", assign, _("The request is assigned."))
 
 
 @require_POST
 @staff_page(access.QUEUE_PERMISSION)
 def request_status(request, pk: int):
-    support_request = access.request_for_staff(pk, today=timezone.localdate())
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, support_request, status_form=form)
-    try:
+    def set_status(support_request, data):
         services.support_request_status_set(
             request=support_request,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
+            status=data["status"],
+            note=data["note"],
             by=request.user,
             site_url=_site_url(request),
         )
-    except services.SupportError as error:
-        form.add_error("status", str(error))
-        return _detail(request, support_request, status_form=form)
-    messages.success(request, _("The status is changed and the exhibitor is told by email."))
-    return redirect(support_request)
+
+    done = _("The status is changed and the exhibitor is told by email.")
+    return _act(request, pk, StatusForm, "status_form", set_status, done, error_field="status")
 
 
 @require_POST
 @staff_page(access.QUEUE_PERMISSION)
 def request_outcome(request, pk: int):
-    support_request = access.request_for_staff(pk, today=timezone.localdate())
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, support_request, outcome_form=form)
-    services.support_request_outcome_record(
-        request=support_request, outcome=form.cleaned_data["outcome"], by=request.user
-    )
-    messages.success(request, _("The outcome is recorded."))
-    return redirect(support_request)
+    def record(support_request, data):
+        services.support_request_outcome_record(request=support_request, outcome=data["outcome"], by=request.user)
+
+    return _act(request, pk, OutcomeForm, "outcome_form", record, _("The outcome is recorded."))
 
 
 @require_POST
 @staff_page(access.QUEUE_PERMISSION)
 def request_note(request, pk: int):
-    support_request = access.request_for_staff(pk, today=timezone.localdate())
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, support_request, note_form=form)
-    services.support_note_add(request=support_request, text=form.cleaned_data["text"], by=request.user)
-    messages.success(request, _("The note is added."))
-    return redirect(support_request)
+    def add(support_request, data):
+        services.support_note_add(request=support_request, text=data["text"], by=request.user)
+
+    return _act(request, pk, NoteForm, "note_form", add, _("The note is added."))
 
 
 urlpatterns = [
