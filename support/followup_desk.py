@@ -37,7 +37,15 @@ class DeskFilters:
     newer_than_days: int | None = None
 
 
-def _by_age(rows: QuerySet, filters: DeskFilters, now: datetime.datetime) -> QuerySet:
+def _narrowed(rows: QuerySet, filters: DeskFilters, now: datetime.datetime, *, cluster: str, province: str) -> QuerySet:
+    """``rows`` (leads or support requests) narrowed by what both lists filter on; ``cluster`` and ``province``
+    name the row's lookups for them."""
+    if filters.cluster is not None:
+        rows = rows.filter(**{cluster: filters.cluster})
+    if filters.province:
+        rows = rows.filter(**{province: filters.province})
+    if filters.stage:
+        rows = rows.filter(status=filters.stage)
     if filters.older_than_days is not None:
         rows = rows.filter(created_at__lte=now - datetime.timedelta(days=filters.older_than_days))
     if filters.newer_than_days is not None:
@@ -47,29 +55,19 @@ def _by_age(rows: QuerySet, filters: DeskFilters, now: datetime.datetime) -> Que
 
 def desk_leads(*, expo: Expo | None, filters: DeskFilters, now: datetime.datetime) -> QuerySet[Lead]:
     """The expo's leads passing ``filters``, oldest first (the longest waiting for news), with what a row shows."""
-    leads = Lead.objects.filter(expo=expo)
-    if filters.cluster is not None:
-        leads = leads.filter(exhibitor__cluster_id=filters.cluster)
-    if filters.province:
-        leads = leads.filter(exhibitor__province=filters.province)
-    if filters.stage:
-        leads = leads.filter(status=filters.stage)
+    leads = _narrowed(
+        Lead.objects.filter(expo=expo), filters, now, cluster="exhibitor__cluster_id", province="exhibitor__province"
+    )
     if filters.min_value is not None:
         leads = leads.filter(value_amount__gte=filters.min_value)
-    leads = _by_age(leads, filters, now)
     return leads.select_related("exhibitor__cluster", "registration", "counterpart").order_by("created_at", "pk")
 
 
 def desk_requests(*, expo: Expo | None, filters: DeskFilters, now: datetime.datetime) -> QuerySet[SupportRequest]:
     """The expo's support requests passing ``filters`` (stage: their status), oldest first, marked ``overdue``."""
-    requests = SupportRequest.objects.filter(expo=expo)
-    if filters.cluster is not None:
-        requests = requests.filter(enterprise__cluster_id=filters.cluster)
-    if filters.province:
-        requests = requests.filter(province=filters.province)
-    if filters.stage:
-        requests = requests.filter(status=filters.stage)
-    requests = _by_age(requests, filters, now)
+    requests = _narrowed(
+        SupportRequest.objects.filter(expo=expo), filters, now, cluster="enterprise__cluster_id", province="province"
+    )
     requests = requests.select_related("enterprise__cluster", "exhibitor", "team", "owner")
     return with_overdue(requests, today=timezone.localdate(now)).order_by("created_at", "pk")
 
