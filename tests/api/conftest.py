@@ -35,6 +35,23 @@ from tests.factories import (
     TradeBodyFactory,
 )
 
+API = "/api/v1/"
+# Every endpoint the API lists at its root.
+ENDPOINTS = [
+    "editions",
+    "sectors",
+    "clusters",
+    "exhibitors",
+    "products",
+    "halls",
+    "pavilions",
+    "stalls",
+    "rooms",
+    "sessions",
+    "speakers",
+    "award-winners",
+]
+
 # Private values planted in the hidden and private fields; no answer of the API may contain any of them.
 SECRETS = {
     "ntn": "7654321",

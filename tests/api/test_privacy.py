@@ -8,25 +8,9 @@ import pytest
 from rest_framework import serializers as drf_serializers
 
 from api import privacy, serializers
-from tests.api.conftest import SECRETS
+from tests.api.conftest import API, ENDPOINTS, SECRETS
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/"
-ENDPOINTS = [
-    "editions",
-    "sectors",
-    "clusters",
-    "exhibitors",
-    "products",
-    "halls",
-    "pavilions",
-    "stalls",
-    "rooms",
-    "sessions",
-    "speakers",
-    "award-winners",
-]
 
 
 def api_serializers() -> list[type[drf_serializers.ModelSerializer]]:
