@@ -21,6 +21,11 @@ def _image() -> serializers.ImageField:
     return serializers.ImageField(read_only=True, allow_null=True, use_url=True)
 
 
+def _edition_year(source: str) -> serializers.IntegerField:
+    """The year of the row's edition, read through ``source``: the API names editions by their year."""
+    return serializers.IntegerField(source=source, read_only=True, help_text="The edition's year.")
+
+
 class EditionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expo
@@ -48,7 +53,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 
 
 class ExhibitorBriefSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("expo.year")
 
     class Meta:
         model = Exhibitor
@@ -71,7 +76,7 @@ class ExhibitorProductSerializer(ProductSerializer):
 
 
 class ExhibitorSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("expo.year")
     cluster = ClusterBriefSerializer(read_only=True)
     sector = SectorSerializer(source="cluster.sector", read_only=True)
     export_ready = serializers.SerializerMethodField(help_text="Exports now and then or regularly.")
@@ -148,7 +153,7 @@ class ExhibitorDetailSerializer(ExhibitorSerializer):
 
 
 class HallSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("expo.year")
 
     class Meta:
         model = Hall
@@ -156,7 +161,7 @@ class HallSerializer(serializers.ModelSerializer):
 
 
 class PavilionSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="hall.expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("hall.expo.year")
     clusters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -166,7 +171,7 @@ class PavilionSerializer(serializers.ModelSerializer):
 
 class StallSerializer(serializers.ModelSerializer):
     hall = serializers.IntegerField(source="pavilion.hall_id", read_only=True)
-    expo = serializers.IntegerField(source="pavilion.hall.expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("pavilion.hall.expo.year")
     occupant = serializers.SerializerMethodField(help_text="The listed exhibitor standing there, if any.")
 
     class Meta:
@@ -185,7 +190,7 @@ class StallSerializer(serializers.ModelSerializer):
 
 
 class RoomSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="hall.expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("hall.expo.year")
 
     class Meta:
         model = Room
@@ -202,7 +207,7 @@ class SessionSpeakerSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("expo.year")
     cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
     sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     clusters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -231,7 +236,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("expo.year")
     photo_thumbnail = _image()
     sessions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -247,7 +252,7 @@ class AwardCategorySerializer(serializers.ModelSerializer):
 
 
 class AwardWinnerSerializer(serializers.ModelSerializer):
-    expo = serializers.IntegerField(source="category.expo.year", read_only=True, help_text="The edition's year.")
+    expo = _edition_year("category.expo.year")
     category = AwardCategorySerializer(read_only=True)
     exhibitor = serializers.SerializerMethodField(help_text="The exhibitor honoured; its id only when it is listed.")
 
