@@ -244,17 +244,57 @@ def _placement_value(inst: Instance, candidates, locked) -> int:
 
 
 def _trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
-    """An upper bound on the preferences: ``count`` of those with a candidate placed on their best
-    blocks, and every pair of neighbouring stalls rewarded."""
+    """An upper bound on the preferences, without any LP: ``count`` of those with a candidate
+    placed on their best blocks, the women pavilion's reward counted at most once per stall of
+    a women pavilion; each pair of neighbouring stalls in a pavilion rewarded at most as often as
+    the clusters and trade bodies who could go there can make pairs (``_NeighbourCaps``), and
+    every pair across pavilions rewarded."""
     w = inst.weights
+    women = inst.scaled(w.women_pavilion_choice)
+
+    def in_women(exhibitor_id, block):
+        pavilion = inst.pavilions.get(block.pavilion_id)
+        return inst.by_id[exhibitor_id].women_pavilion and pavilion is not None and pavilion.kind == "women"
+
+    # Without the women pavilion's reward (less one, for rounding), which is counted apart.
     best = sorted(
-        (max(0, max(inst.linear(inst.by_id[e], b) for b in blocks)) for e, blocks in candidates.items() if blocks),
+        (
+            max(0, max(inst.linear(inst.by_id[e], b) - (women - 1 if in_women(e, b) else 0) for b in blocks))
+            for e, blocks in candidates.items()
+            if blocks
+        ),
         reverse=True,
     )
     total = sum(best[: max(0, count)])
+    women_stalls = {s for e, blocks in candidates.items() for b in blocks if in_women(e, b) for s in b.stalls}
+    choosers = sum(1 for e, blocks in candidates.items() if any(in_women(e, b) for b in blocks))
+    total += women * min(choosers, len(women_stalls), max(0, count))
     for exhibitor_id, block in locked.items():
         total += inst.linear(inst.by_id[exhibitor_id], block)
-    total += inst.scaled(w.same_cluster_adjacent + w.trade_body_near) * len(inst.adjacent_pairs)
+
+    pair_terms = (
+        (lambda e: e.cluster_id, inst.scaled(w.same_cluster_adjacent), True),
+        (lambda e: e.trade_body_id, inst.scaled(w.trade_body_near), True),
+    )
+    blocks_in = defaultdict(list)
+    for exhibitor_id, blocks in candidates.items():
+        for block in blocks:
+            blocks_in[block.pavilion_id, exhibitor_id].append(block)
+    for exhibitor_id, block in locked.items():
+        blocks_in[block.pavilion_id, exhibitor_id].append(block)
+    caps = _NeighbourCaps(inst, blocks_in, pair_terms)
+    pairs_in = defaultdict(int)
+    across = 0
+    for a, b in inst.adjacent_pairs:
+        if inst.stalls[a].pavilion_id == inst.stalls[b].pavilion_id:
+            pairs_in[inst.stalls[a].pavilion_id] += 1
+        else:
+            across += 1
+    capped = defaultdict(int)
+    for key in caps.groups():
+        capped[key[0], key[2]] += caps.of(key)[1]
+    for term, (_, weight, _) in enumerate(pair_terms):
+        total += weight * (across + sum(min(n, capped[term, p]) for p, n in pairs_in.items()))
     total += inst.scaled(w.trade_body_same_pavilion) * len(inst.exhibitors)
     return total
 
@@ -635,70 +675,24 @@ class _Model:
 
     def _cap_rewards(self, choices, pair_terms):
         """At most as many rewarded pairs of one cluster (or trade body) in a pavilion as its
-        exhibitors who could go there can make: for each two of them, the most stall edges their
-        blocks there could share. Always true, so nothing is lost; but the LP relaxation, which
-        otherwise lets every neighbouring pair of a mixed pavilion share some cluster fractionally,
-        is held to what the exhibitors could really do (in the women pavilion, a cluster with one
-        chooser makes no pair; in a cluster pavilion, a trade body with two members one or two).
+        exhibitors who could go there can make (``_NeighbourCaps``). Always true, so nothing is
+        lost; but the LP relaxation, which otherwise lets every neighbouring pair of a mixed
+        pavilion share some cluster fractionally, is held to what the exhibitors could really do
+        (in the women pavilion, a cluster with one chooser makes no pair; in a cluster pavilion, a
+        trade body with two members one or two).
         """
-        inst = self.inst
         blocks_in = defaultdict(list)  # (pavilion, exhibitor) → its blocks there
         placed_in = defaultdict(list)  # (pavilion, exhibitor) → its booleans there
         for exhibitor_id, block, x in choices:
             blocks_in[block.pavilion_id, exhibitor_id].append(block)
             placed_in[block.pavilion_id, exhibitor_id].append(x)
-        shared, interned = {}, {}
-
-        def share(first, second):
-            """The most stall edges two disjoint blocks, one of each list, have in common."""
-            key = (min(first, second), max(first, second))
-            if key not in shared:
-                a_blocks, b_blocks = interned_blocks[first], interned_blocks[second]
-                shared[key] = max(
-                    (
-                        sum(1 for s in a.stalls for t in inst.adjacent[s] if t in b.stalls)
-                        for a in a_blocks
-                        for b in b_blocks
-                        if set(a.stalls).isdisjoint(b.stalls)
-                    ),
-                    default=0,
-                )
-            return shared[key]
-
-        def leaving(blocks):
-            """The most stall edges one of the blocks has to stalls outside it."""
-            return max(sum(1 for s in b.stalls for t in inst.adjacent[s] if t not in b.stalls) for b in blocks)
-
-        interned_blocks = []
-        members = defaultdict(list)  # (term, value, pavilion) → [(blocks of each exhibitor there, booleans)]
-        for (pavilion_id, exhibitor_id), blocks in blocks_in.items():
-            exhibitor = inst.by_id[exhibitor_id]
-            blocks_id = interned.setdefault(tuple(blocks), len(interned))
-            for term, (attribute, weight, _) in enumerate(pair_terms):
-                if weight > 0:
-                    members[term, attribute(exhibitor), pavilion_id].append(
-                        (blocks_id, placed_in[pavilion_id, exhibitor_id])
-                    )
-        interned_blocks.extend(sorted(interned, key=interned.get))
+        caps = _NeighbourCaps(self.inst, blocks_in, pair_terms)
         for key, ys in sorted(self.rewarded.items(), key=lambda item: str(item[0])):
-            group = members[key]
-            # Each pair of exhibitors shares a few edges at most; each exhibitor has a few leaving
-            # its block, and only when it is in the pavilion. Twice the pairs are at most the ends.
-            kinds = sorted({a for a, _ in group})
-            shares = {(a, b): share(a, b) for a in kinds for b in kinds}
-            per_kind = defaultdict(int)
-            for a, _ in group:
-                per_kind[a] += 1
-            ends = []
-            for a, xs in group:
-                others = sum(n * shares[a, b] for b, n in per_kind.items()) - shares[a, a]
-                ends.append((min(leaving(interned_blocks[a]), others), xs))
-            pairs = sum(n * (n - 1) // 2 * shares[a, a] for a, n in per_kind.items())
-            pairs += sum(per_kind[a] * per_kind[b] * shares[a, b] for a, b in itertools.combinations(kinds, 2))
-            cap = min(pairs, sum(end for end, _ in ends) // 2)
+            ends, cap = caps.of(key)
             if cap < len(ys):
                 self.model.Add(sum(ys) <= cap)
-            self.model.Add(2 * sum(ys) <= sum(end * x for end, xs in ends for x in xs))
+            # Twice the pairs are at most the ends, each counted as far as its exhibitor is there.
+            self.model.Add(2 * sum(ys) <= sum(end * x for e, end in ends for x in placed_in[key[2], e]))
 
     def _pair(self, s, t, adjacent, covering, together, pair_terms):
         model = self.model
@@ -833,3 +827,66 @@ def _improve(inst: Instance, candidates, locked, assignment, big, det_budget, li
         else:
             quiet += 1
     return current, used
+
+
+class _NeighbourCaps:
+    """How many pairs of neighbouring stalls one cluster (or trade body) can hold in a pavilion,
+    given the exhibitors who could go there: for each two of them, the most stall edges their
+    blocks there could share; and each one has at most the edges leaving its block, and at most
+    what it could share with all the others (its *ends*). Twice the pairs are at most the ends.
+
+    ``blocks_in``: (pavilion, exhibitor) → its blocks there. Exhibitors with the same blocks are
+    counted once per kind, so a large cluster costs no more than a small one.
+    """
+
+    def __init__(self, inst: Instance, blocks_in, pair_terms):
+        self.inst = inst
+        self.kinds: dict[tuple, int] = {}
+        self.shared: dict[tuple[int, int], int] = {}
+        self.members = defaultdict(list)  # (term, value, pavilion) → [(exhibitor, kind)]
+        for (pavilion_id, exhibitor_id), blocks in sorted(blocks_in.items()):
+            exhibitor = inst.by_id[exhibitor_id]
+            kind = self.kinds.setdefault(tuple(blocks), len(self.kinds))
+            for term, (attribute, weight, _) in enumerate(pair_terms):
+                if weight > 0:
+                    self.members[term, attribute(exhibitor), pavilion_id].append((exhibitor_id, kind))
+        self.blocks = sorted(self.kinds, key=self.kinds.get)
+
+    def _share(self, a: int, b: int) -> int:
+        key = (min(a, b), max(a, b))
+        if key not in self.shared:
+            adjacent = self.inst.adjacent
+            self.shared[key] = max(
+                (
+                    sum(1 for s in first.stalls for t in adjacent[s] if t in second.stalls)
+                    for first in self.blocks[a]
+                    for second in self.blocks[b]
+                    if set(first.stalls).isdisjoint(second.stalls)
+                ),
+                default=0,
+            )
+        return self.shared[key]
+
+    def _leaving(self, a: int) -> int:
+        adjacent = self.inst.adjacent
+        return max(sum(1 for s in b.stalls for t in adjacent[s] if t not in b.stalls) for b in self.blocks[a])
+
+    def of(self, key) -> tuple[list[tuple[int, int]], int]:
+        """([(exhibitor, its ends)], the most pairs) for (term, value, pavilion)."""
+        group = self.members.get(key, [])
+        per_kind = defaultdict(int)
+        for _, kind in group:
+            per_kind[kind] += 1
+        kinds = sorted(per_kind)
+        shares = {(a, b): self._share(a, b) for a in kinds for b in kinds}
+        leaving = {a: self._leaving(a) for a in kinds}
+        ends = []
+        for exhibitor_id, a in group:
+            others = sum(n * shares[a, b] for b, n in per_kind.items()) - shares[a, a]
+            ends.append((exhibitor_id, min(leaving[a], others)))
+        pairs = sum(n * (n - 1) // 2 * shares[a, a] for a, n in per_kind.items())
+        pairs += sum(per_kind[a] * per_kind[b] * shares[a, b] for a, b in itertools.combinations(kinds, 2))
+        return ends, min(pairs, sum(end for _, end in ends) // 2)
+
+    def groups(self):
+        return sorted(self.members, key=str)

@@ -935,6 +935,28 @@ def test_the_preference_bound_is_never_below_the_optimum(seed):
     assert constant is not None
     assert relaxed is not None
     assert best <= relaxed
+    assert best <= solve._trivial_bound(inst, candidates, {}, int(count))
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_simple_preference_bound_is_never_below_the_optimum_with_a_women_pavilion(seed):
+    exhibitors, stalls, _ = preference_instance(seed)
+    rng = random.Random(seed)
+    pavilions = [cluster_pavilion(1, (1, 2), "Shared"), PavilionSpec(2, "Women", "women", frozenset())]
+    exhibitors = [replace(e, women_pavilion=rng.random() < 0.5) for e in exhibitors]
+    result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
+    count, rank = int(result.stage("count").value), round(result.stage("rank").value * 100)
+    best = best_preferences(exhibitors, stalls, pavilions, count=count, rank=rank)
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {p.id: 18.0 for p in pavilions})
+    candidates = {
+        e.id: [b for p in inst.eligible_pavilions(e) for b in blocks.get(p, ()) if inst.fits(b, e.requested_area)]
+        for e in exhibitors
+    }
+
+    assert best <= solve._trivial_bound(inst, candidates, {}, count)
+    assert best <= round(result.stage("preferences").bound * 100)
 
 
 def test_the_preference_bound_counts_only_the_neighbours_the_exhibitors_could_make():
