@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from expo.models import OutboundEmail
-from tests.factories import ClusterFactory, ExpoFactory, register_visitor
+from tests.factories import ClusterFactory, ExhibitorFactory, ExpoFactory, register_visitor
+from tests.support.conftest import LeadFactory
 from visitors import links
 from visitors.models import Badge, DayCapacity, Registration, RegistrationChange
 
@@ -277,6 +278,18 @@ def test_after_registration_closes_the_manage_link_drops_days_but_adds_none(clie
     assert dropping.status_code == 302
     days = dict(registration.days.values_list("date", "status"))
     assert days == {expo.start_date: "confirmed", expo.end_date: "cancelled"}
+
+
+def test_manage_link_leads_a_visitor_scanned_at_a_stall_to_their_contacts_with_exhibitors(client, expo):
+    registration = register_visitor(expo)
+    LeadFactory(exhibitor=ExhibitorFactory(nomination__expo=expo, name="Hilal Surgical"), registration=registration)
+    token = links.manage_token(registration)
+    contacts = reverse("visitor_leads", args=[token])
+
+    page = client.get(reverse("registration_manage", args=[token])).content.decode()
+
+    assert f'href="{contacts}"' in page
+    assert "Hilal Surgical" in client.get(contacts).content.decode()
 
 
 def test_manage_link_of_one_registration_cannot_open_another(client, expo):
