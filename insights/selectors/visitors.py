@@ -8,7 +8,7 @@ visitors, who register for the whole show.
 
 import zoneinfo
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractHour
 from django.utils.translation import gettext as _
 
@@ -36,9 +36,10 @@ def came_by_category_and_country(expo: Expo) -> dict[tuple[str, str], int]:
     return {(category, country): n for category, country, n in rows}
 
 
-def _sum_by(pairs: dict, position: int) -> dict:
+def _sum_by(counts: dict, position: int) -> dict:
+    """Counts keyed by tuples, summed by the tuple's element at ``position``."""
     summed: dict = {}
-    for key, n in pairs.items():
+    for key, n in counts.items():
         summed[key[position]] = summed.get(key[position], 0) + n
     return summed
 
@@ -64,11 +65,19 @@ def _with_came(registered, came: dict, labels: dict) -> list[list]:
 def visitor_tables(expo: Expo, filters: Filters) -> list[Table]:
     registrations = registrations_of(expo)
     checkins = visitor_checkins_of(expo)
-    totals = registrations.aggregate(
-        n=Count("pk"),
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
-    )
+    # One pass over the registrations, grouped by category, country and status; the totals and each breakdown
+    # are sums of its few rows.
+    grouped = {
+        (category, country, status): n
+        for category, country, status, n in registrations.values_list("category", "country", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    totals = {
+        "n": sum(grouped.values()),
+        "confirmed": sum(n for key, n in grouped.items() if key[2] == Registration.Status.CONFIRMED),
+        "waitlisted": sum(n for key, n in grouped.items() if key[2] == Registration.Status.WAITLISTED),
+    }
     came = came_by_category_and_country(expo)
     came_by_category, came_by_country = _sum_by(came, 0), _sum_by(came, 1)
     totals["came"] = sum(came.values())
@@ -111,8 +120,8 @@ def visitor_tables(expo: Expo, filters: Filters) -> list[Table]:
     hour_rows = [[f"{hour:02d}:00", hours[hour]] for hour in sorted(hours)]
 
     categories = dict(Category.choices)
-    by_category = registrations.values_list("category").annotate(n=Count("pk")).order_by("-n", "category")
-    by_country = registrations.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
+    by_category = sorted(_sum_by(grouped, 0).items(), key=lambda item: (-item[1], item[0]))
+    by_country = sorted(_sum_by(grouped, 1).items(), key=lambda item: (-item[1], item[0]))
     through = Registration.interests.through
     interest = (
         through.objects.filter(registration__expo=expo)
