@@ -8,7 +8,7 @@ another participant's request is a 404 too.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils import timezone
 from exhibitors import selectors as exhibitor_selectors
 from exhibitors.models import Exhibitor
 from expo.models import Expo, User
+from pavilions.models import StallAllocation
 from visitors import links
 from visitors.models import Registration
 
@@ -24,6 +25,7 @@ from .models import (
     MATCHMAKING_CATEGORIES,
     MatchmakingSettings,
     Meeting,
+    MeetingAttendance,
     MeetingRequest,
     Participant,
     SchedulerRun,
@@ -291,8 +293,10 @@ class AgendaItem:
 
 def agenda_of(*, participant: Participant) -> list[AgendaItem]:
     """The participant's scheduled meetings in time order: who, when, where, and the other side's contact (the
-    meeting is agreed). A constant number of queries whatever the number of meetings."""
-    meetings = (
+    meeting is agreed). A constant number of queries whatever the number of meetings: the meetings (whether this
+    side is recorded is a subquery), the other sides' clusters, and the stalls of the meetings at a stall; each
+    of the last two only for what the agenda shows, read once for all the meetings."""
+    meetings = list(
         Meeting.objects.filter(seats__participant=participant, state__in=Meeting.STANDING)
         .select_related(
             "slot",
@@ -301,37 +305,40 @@ def agenda_of(*, participant: Participant) -> list[AgendaItem]:
             "request__sender__registration",
             "request__receiver__exhibitor",
             "request__receiver__registration",
-            "no_show",
         )
-        .prefetch_related(
-            "attendances",
-            "request__sender__exhibitor__stall_allocations__stall",
-            "request__receiver__exhibitor__stall_allocations__stall",
-            "request__sender__clusters",
-            "request__receiver__clusters",
+        .annotate(
+            recorded_here=Exists(MeetingAttendance.objects.filter(meeting=OuterRef("pk"), participant=participant))
         )
         .order_by("slot__start", "pk")
     )
-    items = []
+    others = [
+        meeting.request.receiver if meeting.request.sender_id == participant.pk else meeting.request.sender
+        for meeting in meetings
+    ]
+    prefetch_related_objects(others, "clusters")
+    # The exhibitor whose stall hosts a meeting at the stall: the sender's if it is one, else the receiver's.
+    hosts = {
+        meeting.pk: meeting.request.sender.exhibitor_id or meeting.request.receiver.exhibitor_id
+        for meeting in meetings
+        if meeting.at_stall
+    }
+    stall_codes: dict[int, list[str]] = {}
+    if any(hosts.values()):
+        allocations = StallAllocation.objects.filter(exhibitor_id__in=set(hosts.values()) - {None})
+        for exhibitor_id, code in allocations.values_list("exhibitor_id", "stall__code"):
+            stall_codes.setdefault(exhibitor_id, []).append(code)
     now = timezone.now()
-    for meeting in meetings:
-        request = meeting.request
-        other = request.receiver if request.sender_id == participant.pk else request.sender
-        exhibitor = request.sender.exhibitor or request.receiver.exhibitor
-        codes = ()
-        if meeting.at_stall and exhibitor is not None:
-            codes = tuple(sorted(allocation.stall.code for allocation in exhibitor.stall_allocations.all()))
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                other=other,
-                stall_codes=codes,
-                contact=contact_of(other),
-                i_am_recorded=any(seen.participant_id == participant.pk for seen in meeting.attendances.all()),
-                over=meeting.slot.end <= now,
-            )
+    return [
+        AgendaItem(
+            meeting=meeting,
+            other=other,
+            stall_codes=tuple(sorted(stall_codes.get(hosts.get(meeting.pk), ()))),
+            contact=contact_of(other),
+            i_am_recorded=meeting.recorded_here,
+            over=meeting.slot.end <= now,
         )
-    return items
+        for meeting, other in zip(meetings, others, strict=True)
+    ]
 
 
 def cancelled_meetings_of(*, participant: Participant) -> list[Meeting]:

@@ -105,12 +105,18 @@ def exact_optimum(instance: Instance) -> int:
 
 import pytest  # noqa: E402 - the fixtures below are for the Django tests, kept apart from the pure ones above
 
+from matchmaking import services  # noqa: E402
+from matchmaking.models import Slot as SlotRow  # noqa: E402 - the pure scheduler's Slot is imported above
+from matchmaking.models import Table  # noqa: E402
+from pavilions.models import StallAllocation  # noqa: E402
 from tests.factories import (  # noqa: E402
     ExhibitorFactory,
     ExhibitorMembershipFactory,
     ExhibitorParticipantFactory,
     ExpoFactory,
+    MeetingRequestFactory,
     SlotFactory,
+    StallFactory,
     TableFactory,
     VisitorParticipantFactory,
     confirmed_buyer,
@@ -177,3 +183,24 @@ def other_buyer(expo):
         expo, full_name="Aziz Aliyev", email="aziz@baku.example.az", organisation="Baku Trade"
     )
     return VisitorParticipantFactory(expo=expo, registration=registration, organisation="Baku Trade")
+
+
+@pytest.fixture
+def slots(expo):
+    return list(SlotRow.objects.filter(expo=expo).order_by("start"))
+
+
+@pytest.fixture
+def booked(expo, buyer, exhibitor_participant, slots):
+    """The buyer meets Hilal Surgical at table 1 in the first slot, and Sialkot Steel at its stall in the third."""
+    at_table = MeetingRequestFactory(sender=buyer, receiver=exhibitor_participant, status="accepted")
+    stall_exhibitor = ExhibitorParticipantFactory(exhibitor__nomination__expo=expo, organisation="Sialkot Steel")
+    StallAllocation.objects.create(
+        stall=StallFactory(code="H1-B-007", pavilion__hall__expo=expo), exhibitor=stall_exhibitor.exhibitor
+    )
+    at_stall = MeetingRequestFactory(sender=buyer, receiver=stall_exhibitor, status="accepted", at_stall=True)
+    table = Table.objects.filter(expo=expo).order_by("number").first()
+    return [
+        services.meeting_book(meeting_request=at_table, slot=slots[0], table=table, by=None),
+        services.meeting_book(meeting_request=at_stall, slot=slots[2], table=None, by=None),
+    ]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matchmaking import services
-from matchmaking.models import Slot, Table
+from matchmaking.models import Table
 from pavilions.models import StallAllocation
 from tests.factories import (
     ExhibitorParticipantFactory,
@@ -27,27 +27,6 @@ KARACHI = ZoneInfo("Asia/Karachi")
 
 def visitor_url(participant, name):
     return reverse(f"mm_visitor_{name}", args=[links.manage_token(participant.registration)])
-
-
-@pytest.fixture
-def slots(expo):
-    return list(Slot.objects.filter(expo=expo).order_by("start"))
-
-
-@pytest.fixture
-def booked(expo, buyer, exhibitor_participant, slots):
-    """The buyer meets Hilal Surgical at table 1 in the first slot, and another exhibitor at its stall in the third."""
-    at_table = MeetingRequestFactory(sender=buyer, receiver=exhibitor_participant, status="accepted")
-    stall_exhibitor = ExhibitorParticipantFactory(exhibitor__nomination__expo=expo, organisation="Sialkot Steel")
-    StallAllocation.objects.create(
-        stall=StallFactory(code="H1-B-007", pavilion__hall__expo=expo), exhibitor=stall_exhibitor.exhibitor
-    )
-    at_stall = MeetingRequestFactory(sender=buyer, receiver=stall_exhibitor, status="accepted", at_stall=True)
-    table = Table.objects.filter(expo=expo).order_by("number").first()
-    return [
-        services.meeting_book(meeting_request=at_table, slot=slots[0], table=table, by=None),
-        services.meeting_book(meeting_request=at_stall, slot=slots[2], table=None, by=None),
-    ]
 
 
 def test_buyer_agenda_shows_who_when_where_and_the_contact(client, buyer, booked, slots):
@@ -112,21 +91,24 @@ def test_member_of_another_exhibitor_gets_404(client, outsider, exhibitor_partic
 
 
 def test_agenda_query_count_does_not_grow_with_meetings(client, expo, buyer, slots):
-    def book(slot):
-        request = MeetingRequestFactory(
-            sender=buyer, receiver=ExhibitorParticipantFactory(exhibitor__nomination__expo=expo), status="accepted"
-        )
-        services.meeting_book(meeting_request=request, slot=slot, table=Table.objects.first(), by=None)
+    def book(slot, *, at_stall=False):
+        receiver = ExhibitorParticipantFactory(exhibitor__nomination__expo=expo)
+        StallAllocation.objects.create(stall=StallFactory(pavilion__hall__expo=expo), exhibitor=receiver.exhibitor)
+        request = MeetingRequestFactory(sender=buyer, receiver=receiver, status="accepted", at_stall=at_stall)
+        table = None if at_stall else Table.objects.first()
+        services.meeting_book(meeting_request=request, slot=slot, table=table, by=None)
 
-    book(slots[0])
+    book(slots[0], at_stall=True)
     with CaptureQueriesContext(connection) as few:
         client.get(visitor_url(buyer, "agenda"))
-    for slot in slots[1:]:
-        book(slot)
+    book(slots[1])
+    book(slots[2], at_stall=True)
+    book(slots[3])
     with CaptureQueriesContext(connection) as many:
         page = client.get(visitor_url(buyer, "agenda")).content.decode()
 
     assert page.count('data-testid="mm-meeting-') == 4
+    assert page.count('href="/floor-plan/?q=') == 2
     assert len(few.captured_queries) == len(many.captured_queries)
 
 

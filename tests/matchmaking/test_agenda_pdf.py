@@ -8,9 +8,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from matchmaking import services
-from matchmaking.models import Slot, Table
-from pavilions.models import StallAllocation
-from tests.factories import ExhibitorParticipantFactory, MeetingRequestFactory, StallFactory
 from visitors import links
 
 pytestmark = pytest.mark.django_db
@@ -26,27 +23,6 @@ def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(b"".join(response)))
     return "\n".join(page.extract_text() for page in reader.pages)
-
-
-@pytest.fixture
-def slots(expo):
-    return list(Slot.objects.filter(expo=expo).order_by("start"))
-
-
-@pytest.fixture
-def booked(expo, buyer, exhibitor_participant, slots):
-    """The buyer meets Hilal Surgical at table 1 in the first slot, and Sialkot Steel at its stall in the third."""
-    at_table = MeetingRequestFactory(sender=buyer, receiver=exhibitor_participant, status="accepted")
-    stall_exhibitor = ExhibitorParticipantFactory(exhibitor__nomination__expo=expo, organisation="Sialkot Steel")
-    StallAllocation.objects.create(
-        stall=StallFactory(code="H1-B-007", pavilion__hall__expo=expo), exhibitor=stall_exhibitor.exhibitor
-    )
-    at_stall = MeetingRequestFactory(sender=buyer, receiver=stall_exhibitor, status="accepted", at_stall=True)
-    table = Table.objects.filter(expo=expo).order_by("number").first()
-    return [
-        services.meeting_book(meeting_request=at_table, slot=slots[0], table=table, by=None),
-        services.meeting_book(meeting_request=at_stall, slot=slots[2], table=None, by=None),
-    ]
 
 
 def test_visitor_downloads_their_agenda_with_who_when_where_and_the_contact(client, buyer, booked, slots):
