@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -248,9 +247,9 @@ class ConflictFlagAdmin(ReadOnlyHistoryAdmin):
                 flag.candidate.category.name,
                 flag.get_source_display(),
                 flag.detail,
-                timezone.localtime(flag.raised_at).replace(tzinfo=None),
+                flag.raised_at,
                 flag.raised_by.email if flag.raised_by else "",
-                timezone.localtime(flag.cleared_at).replace(tzinfo=None) if flag.cleared_at else "",
+                flag.cleared_at or "",
                 flag.cleared_by.email if flag.cleared_by else "",
                 flag.clear_reason,
             ]

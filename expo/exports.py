@@ -4,14 +4,17 @@ A spreadsheet program runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` 
 one that begins with a tab or carriage return) as a formula: a gate named ``=HYPERLINK(…)`` would become
 a live link in staff's attendance sheet. In CSV such a text gets an apostrophe in front, which the
 program shows and never evaluates; in XLSX every text is stored as a text cell, never as a formula, and
-keeps its value. Numbers, dates and empty cells are written as they are.
+keeps its value. Numbers and empty cells are written as they are; a date and time is written in the
+portal's time zone, to the second, so every export reads times the same way.
 """
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -23,11 +26,20 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[object]
 
 
+def _local_time(value: object) -> object:
+    """A date and time as people at the expo read it: local, without a zone (XLSX has none), to the second."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    if timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
 def neutralise(value: object) -> object:
     """A CSV cell's value made safe: a text that would start a formula gets an apostrophe in front."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
-    return value
+    return _local_time(value)
 
 
 def csv_content(rows: Iterable[Row]) -> bytes:
@@ -41,7 +53,7 @@ def csv_content(rows: Iterable[Row]) -> bytes:
 
 def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
     if not isinstance(value, str):
-        return WriteOnlyCell(sheet, value=value)
+        return WriteOnlyCell(sheet, value=_local_time(value))
     if not value:
         return WriteOnlyCell(sheet, value=None)
     # Control characters are not allowed in the file format; openpyxl would refuse the whole workbook.

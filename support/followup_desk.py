@@ -187,7 +187,7 @@ def lead_rows(leads: Iterable[Lead], *, now: datetime.datetime) -> Iterator[Row]
             lead.get_status_display(),
             lead.value_amount,
             lead.value_currency,
-            timezone.localtime(lead.created_at).replace(tzinfo=None),
+            lead.created_at,
             _age_days(lead.created_at, now),
         ]
 
@@ -224,7 +224,7 @@ def request_rows(requests: Iterable[SupportRequest], *, now: datetime.datetime) 
             request.owner.get_full_name() if request.owner_id else "",
             request.due_on,
             _("yes") if request.overdue else "",
-            timezone.localtime(request.created_at).replace(tzinfo=None),
+            request.created_at,
             _age_days(request.created_at, now),
             request.description,
             request.outcome,

@@ -1,6 +1,7 @@
 """Every CSV and XLSX the portal hands out goes through ``expo.exports``: no cell runs as a formula."""
 
 import csv
+import datetime
 import io
 import uuid
 import zipfile
@@ -72,6 +73,17 @@ def test_xlsx_drops_control_characters_the_format_cannot_hold():
     content = exports.xlsx_content([("sheet", [["North\x01 gate"]])])
 
     assert xlsx_cells(content, "sheet") == [[("North gate", "s")]]
+
+
+def test_times_are_written_in_the_expo_time_zone_to_the_second_in_csv_and_xlsx(settings):
+    settings.TIME_ZONE = "Asia/Karachi"
+    asked = datetime.datetime(2026, 12, 2, 12, 50, 27, 875158, tzinfo=datetime.UTC)
+
+    rows = list(csv.reader(io.StringIO(exports.csv_content([[asked]]).decode("utf-8-sig"))))
+    workbook = load_workbook(io.BytesIO(exports.xlsx_content([("sheet", [[asked]])])))
+
+    assert rows == [["2026-12-02 17:50:27"]]
+    assert workbook["sheet"]["A1"].value == datetime.datetime(2026, 12, 2, 17, 50, 27)
 
 
 def test_responses_are_downloads_the_browser_does_not_sniff():
