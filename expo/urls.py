@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("language/<str:code>/", views.language_switch, name="language_switch"),
     path("accounts/", include("allauth.urls")),
     path("admin/login/", views.admin_login, name="admin_login"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -122,6 +123,12 @@ def admin_login(request):
     next_url = request.GET.get("next", reverse("admin:index"))
     # Encoded, so that the value cannot carry a second parameter (``/admin/&next=https://elsewhere``).
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+@require_GET
+def favicon(request):
+    """The site's icon where a browser looks for it unasked: on answers with no page around them (JSON, files)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET

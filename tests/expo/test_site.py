@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -93,6 +94,13 @@ def test_pages_send_a_content_security_policy(client):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_favicon_ico_leads_to_the_site_icon_for_answers_without_a_page(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
 
 
 def test_healthz_reports_database_cache_and_broker(client):
