@@ -22,18 +22,18 @@ budget ran out first); (3) the weighted preferences (``Weights``), keeping (1) a
 beside all the better ranked already placed, then (3). Each stage reports its value, bound and
 greedy value (``Stage``).
 
-Method (``solve``): a greedy pass; then CP-SAT on the packing model by types and pavilion
-patterns (``packing.FlowPacking``: how many exhibitors of each type each pavilion takes, and
-which of the pavilion's most-filled ways to use its blocks it follows; no preference terms) for
-(1), hinted by the greedy pass, with GLOP's LP bound of that model when CP-SAT does not prove
-it; then (2) on the same model; then (3) exactly when the model is small
-(``EXACT_VARIABLES``), else by re-solving neighbourhoods of pavilions. In strict rank order each
-exhibitor's "fits beside the better ranked" is decided on the same model under assumptions.
-The preferences' bound is the tightest of CP-SAT's (when it solved the stage's model), the LP
-relaxation of that model (GLOP, up to ``LP_VARIABLES``), tightened by caps on the neighbour
-pairs each cluster and trade body could make in a pavilion, and a simple one. The stage's model
-keeps the count and the rank value as constraints (in strict rank order, the very exhibitors
-placed), so the bound holds for every allocation the earlier stages allow.
+Method (``solve``, ``packing``, ``preferences``): a greedy pass; then CP-SAT on the packing
+model by types and pavilion patterns (``packing.FlowPacking``: how many exhibitors of each type
+each pavilion takes, and which of the pavilion's most-filled ways to use its blocks it follows;
+no preference terms) for (1), hinted by the greedy pass, with GLOP's LP bound of that model
+when CP-SAT does not prove it; then (2) on the same model; then (3) exactly when the model is
+small (``EXACT_VARIABLES``), else by re-solving neighbourhoods of pavilions. In strict rank
+order each exhibitor's "fits beside the better ranked" is decided on the same model under
+assumptions. The preferences' bound is the tightest of CP-SAT's (when it solved the stage's
+model), the LP relaxation of that model (GLOP, up to ``LP_VARIABLES``), tightened by caps on
+the neighbour pairs each cluster and trade body could make in a pavilion, and a simple one. The
+stage's model keeps the count and the rank value as constraints (in strict rank order, the very
+exhibitors placed), so the bound holds for every allocation the earlier stages allow.
 
 Determinism: inputs are sorted by id, the greedy pass and the neighbourhoods go by id, CP-SAT
 runs with a fixed seed and one worker by default, and every solve stops on CP-SAT's

@@ -27,6 +27,7 @@ from pavilions.allocator import (
     describe,
     explain,
     packing,
+    preferences,
     solve,
 )
 from pavilions.allocator import rules as allocator_rules
@@ -384,8 +385,8 @@ def test_allocate_moves_one_exhibitor_to_free_a_pair():
 
     assert placed(greedy) == {1: (4,), 2: (1, 2)}
     assert placed(solved) == {1: (4,), 2: (1, 2)}
-    preferences = solved.stage("preferences")
-    assert preferences.value == greedy.stage("preferences").value == preferences.bound
+    preference_stage = solved.stage("preferences")
+    assert preference_stage.value == greedy.stage("preferences").value == preference_stage.bound
     assert solved.status == "optimal"
 
 
@@ -532,12 +533,12 @@ def test_allocate_by_neighbourhoods_keeps_every_hard_rule_and_the_count(seed):
 @contextlib.contextmanager
 def _large_models():
     """Every instance counts as large, so its preferences are improved by neighbourhoods."""
-    saved = solve.EXACT_VARIABLES
-    solve.EXACT_VARIABLES = 0
+    saved = preferences.EXACT_VARIABLES
+    preferences.EXACT_VARIABLES = 0
     try:
         yield
     finally:
-        solve.EXACT_VARIABLES = saved
+        preferences.EXACT_VARIABLES = saved
 
 
 # ---------------------------------------------------------------------------------------------
@@ -916,11 +917,11 @@ def test_the_preference_bound_is_never_below_the_optimum(seed):
 
     count, rank = result.stage("count").value, round(result.stage("rank").value * 100)
     best = best_preferences(exhibitors, stalls, pavilions, count=count, rank=rank)
-    preferences = result.stage("preferences")
+    preference_stage = result.stage("preferences")
     assert result.stage("count").proven
     assert result.stage("rank").proven
-    assert round(preferences.value * 100) <= best <= round(preferences.bound * 100)
-    assert preferences.proven == (preferences.value == preferences.bound)
+    assert round(preference_stage.value * 100) <= best <= round(preference_stage.bound * 100)
+    assert preference_stage.proven == (preference_stage.value == preference_stage.bound)
 
     inst = Instance(exhibitors, stalls, pavilions, Weights())
     blocks = inst.blocks({s.id for s in stalls}, {p.id: 18.0 for p in pavilions})
@@ -930,12 +931,12 @@ def test_the_preference_bound_is_never_below_the_optimum(seed):
     }
     current = {p.exhibitor_id: inst.block(p.stall_ids) for p in result.placements}
     placed_now = {e: candidates[e] for e in current}
-    model = solve._preference_model(inst, candidates, {}, placed_now, strict_rank=False)
-    constant, relaxed = solve._relaxed_bound(inst, model, {}, current)
+    model = preferences.preference_model(inst, candidates, {}, placed_now, strict_rank=False)
+    constant, relaxed = preferences.relaxed_bound(inst, model, {}, current)
     assert constant is not None
     assert relaxed is not None
     assert best <= relaxed
-    assert best <= solve._trivial_bound(inst, candidates, {}, int(count))
+    assert best <= preferences.trivial_bound(inst, candidates, {}, int(count))
 
 
 @settings(deadline=None, max_examples=25)
@@ -955,7 +956,7 @@ def test_the_simple_preference_bound_is_never_below_the_optimum_with_a_women_pav
         for e in exhibitors
     }
 
-    assert best <= solve._trivial_bound(inst, candidates, {}, count)
+    assert best <= preferences.trivial_bound(inst, candidates, {}, count)
     assert best <= round(result.stage("preferences").bound * 100)
 
 
@@ -970,8 +971,8 @@ def test_the_preference_bound_counts_only_the_neighbours_the_exhibitors_could_ma
     candidates = {e.id: [b for b in blocks[1] if inst.fits(b, e.requested_area)] for e in exhibitors}
     current = {e.id: inst.block((e.id,)) for e in exhibitors}  # 1 2 | 3 4: both bodies side by side
 
-    model = solve._preference_model(inst, candidates, {}, {e: candidates[e] for e in current}, strict_rank=False)
-    _, relaxed = solve._relaxed_bound(inst, model, {}, current)
+    model = preferences.preference_model(inst, candidates, {}, {e: candidates[e] for e in current}, strict_rank=False)
+    _, relaxed = preferences.relaxed_bound(inst, model, {}, current)
 
     best = best_preferences(exhibitors, stalls, pavilions, count=4, rank=4 * 5000)
     assert best == solve.assignment_score(inst, current, 0)
