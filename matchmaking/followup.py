@@ -230,7 +230,9 @@ def _recipients(lead: Lead, side: str, members: dict[int, list[str]]) -> tuple[l
         ]
         return people, visitor_name
     if registration is not None:
-        return [Recipient(registration.email, registration.language, visitor_name)], lead.exhibitor.name
+        # The visitor is greeted as a person; the organisation only when no name was given.
+        greeting = registration.full_name or visitor_name
+        return [Recipient(registration.email, registration.language, greeting)], lead.exhibitor.name
     if lead.counterpart_id and lead.counterpart.exhibitor_id:
         people = members.get(lead.counterpart.exhibitor_id, [])
         return [Recipient(address, settings.LANGUAGE_CODE, visitor_name) for address in people], lead.exhibitor.name

@@ -516,7 +516,7 @@ class NextStep(models.TextChoices):
     INVESTMENT = "investment", _("Investment")
     FINANCING = "financing", _("Financing")
     EXPORT_PARTNERSHIP = "export_partnership", _("Export partnership")
-    NONE = "none", _("None")
+    NONE = "none", _("No next step")
 
 
 class Currency(models.TextChoices):

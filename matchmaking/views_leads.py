@@ -29,8 +29,8 @@ def _private(response):
     return response
 
 
-def _outcome_page(request, *, lead, form, context: dict):
-    history = outcome_selectors.lead_history(lead) if lead is not None else []
+def _outcome_page(request, *, lead, form, viewer: str, context: dict):
+    history = outcome_selectors.lead_history(lead, viewer=viewer) if lead is not None else []
     contact = lead_access.contact_of(lead) if lead is not None and context.get("exhibitor") else None
     return _private(
         render(
@@ -68,7 +68,7 @@ def exhibitor_lead_outcome(request, exhibitor_pk: int, pk: int):
             messages.success(request, _("The outcome is recorded."))
             return redirect("lead_outcome", exhibitor_pk, pk)
     context = {"exhibitor": lead.exhibitor, "tab": "leads"}
-    return _outcome_page(request, lead=lead, form=form, context=context)
+    return _outcome_page(request, lead=lead, form=form, viewer=LeadEvent.Side.EXHIBITOR, context=context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,7 +105,8 @@ def meeting_outcome(request, actor, meeting_pk: int):
         "met": exhibitor.name if not actor.is_exhibitor else None,
         "started": started,
     }
-    return _outcome_page(request, lead=lead, form=form, context=context)
+    viewer = LeadEvent.Side.EXHIBITOR if actor.is_exhibitor else LeadEvent.Side.VISITOR
+    return _outcome_page(request, lead=lead, form=form, viewer=viewer, context=context)
 
 
 @require_safe
@@ -130,7 +131,7 @@ def visitor_lead_outcome(request, token: str, pk: int):
             messages.success(request, _("The outcome is recorded."))
             return redirect("visitor_lead_outcome", token, pk)
     context = {"registration": registration, "token": token, "met": lead.exhibitor.name}
-    return _outcome_page(request, lead=lead, form=form, context=context)
+    return _outcome_page(request, lead=lead, form=form, viewer=LeadEvent.Side.VISITOR, context=context)
 
 
 def _refused(request, error: MatchmakingError):

@@ -116,6 +116,17 @@ def test_the_texts_and_days_are_the_expos_data_in_english_and_urdu(lead, steps, 
     assert "اردو متن" in to_buyer.body_text
 
 
+def test_the_visitor_is_greeted_by_name_and_by_organisation_only_without_one(lead, steps, buyer_registration):
+    send_at(after_expo(7))
+    type(buyer_registration).objects.filter(pk=buyer_registration.pk).update(full_name="")
+    send_at(after_expo(30))
+
+    by_name, by_organisation = followup_emails().filter(to=buyer_registration.email)
+    assert "Dear Wanjiru Kamau," in by_name.body_text
+    assert "Dear Wanjiru Kamau," in by_name.body_html
+    assert "Dear Nairobi Med Supplies," in by_organisation.body_text
+
+
 def test_a_closed_lead_gets_no_more(lead, steps):
     send_at(after_expo(7))
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.LOST, closed_at=timezone.now())
@@ -156,7 +167,7 @@ def test_a_one_click_answer_updates_the_lead_once(client, lead, steps):
     )
     page = client.get(url).content.decode()
     assert "Your answer is recorded" in page
-    assert "USD 15000.00" in page
+    assert "USD 15,000 ·" in page
     assert send_at(after_expo(30)) == 0  # won: no more follow-ups
 
 

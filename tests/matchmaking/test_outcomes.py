@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matchmaking import outcomes, services
+from matchmaking import outcomes, services, stall_leads
 from matchmaking.models import Lead, LeadEvent, Slot, Table
 from matchmaking.services import MatchmakingError
-from tests.factories import ExhibitorFactory, MeetingRequestFactory
+from support.followup_desk import leads_mark_lost, leads_note_add
+from tests.factories import ExhibitorFactory, ExhibitorMembershipFactory, MeetingRequestFactory
 from visitors import links
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,121 @@ def test_the_visitors_contacts_page_reads_the_same_queries_for_one_lead_or_many(
         page = client.get(url)
     assert len(re.findall(r"/leads/\d+/", page.content.decode())) == 4
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+@pytest.fixture
+def shared_history(exhibitor, buyer_registration, staff_with_mfa):
+    """A lead whose history holds something private of each side: the booth member's stall note (the scanner
+    named), the exhibitor's outcome note and rating, the visitor's own note, and a staff note."""
+    scanner = ExhibitorMembershipFactory(
+        exhibitor=exhibitor, user__full_name="Imran Qureshi", user__email="imran@hilal.example.pk"
+    ).user
+    lead = stall_lead(exhibitor, buyer_registration, captured_by=scanner)
+    stall_leads.stall_lead_update(lead=lead, by=scanner, note="Haggles hard, start 20% above list", rating="hot")
+    outcomes.lead_outcome_record(
+        lead=lead,
+        side="exhibitor",
+        by=scanner,
+        status="talks",
+        next_step="quote",
+        rating="hot",
+        interest_product="Forceps",
+        value_amount=Decimal("250000"),
+        value_currency="PKR",
+        note="Our margin is thin at this price",
+    )
+    outcomes.lead_outcome_record(
+        lead=lead,
+        side="visitor",
+        by=None,
+        status="talks",
+        next_step="quote",
+        rating="hot",
+        interest_product="Forceps",
+        value_amount=Decimal("250000"),
+        value_currency="PKR",
+        note="Compare with the Sialkot rival first",
+    )
+    leads_note_add(leads=[lead], note="Staff: check their export licence", by=staff_with_mfa)
+    return lead, scanner
+
+
+EXHIBITOR_PRIVATE = ("Haggles hard", "Our margin is thin", "Imran Qureshi", "imran@hilal.example.pk", "Hot")
+VISITOR_PRIVATE = "Compare with the Sialkot rival"
+STAFF_PRIVATE = "check their export licence"
+
+
+def history_of(page: str) -> str:
+    return page.split('data-testid="lead-history"', 1)[1]
+
+
+def test_the_visitor_sees_changes_and_own_notes_never_the_exhibitors_or_staffs(client, shared_history, token):
+    lead, _scanner = shared_history
+
+    page = client.get(reverse("visitor_lead_outcome", args=[token, lead.pk])).content.decode()
+
+    history = history_of(page)
+    for private in (*EXHIBITOR_PRIVATE, STAFF_PRIVATE):
+        assert private not in page
+    assert VISITOR_PRIVATE in history
+    assert "· the exhibitor</span>" in history
+    assert "· you</span>" in history
+    assert "New → <strong>In talks</strong>" in history  # what the exhibitor changed, and when
+    assert "PKR 250,000" in history
+
+    leads_mark_lost(leads=[lead], note="Staff: dormant for months", by=None)
+    history = history_of(client.get(reverse("visitor_lead_outcome", args=[token, lead.pk])).content.decode())
+    assert "SMEDA staff" in history
+    assert "<strong>Lost</strong>" in history
+    assert "dormant" not in history
+
+
+def test_the_exhibitor_sees_its_notes_and_members_never_the_visitors_or_staffs(
+    client, shared_history, exhibitor, member
+):
+    lead, _scanner = shared_history
+    client.force_login(member)
+
+    outcome = client.get(reverse("lead_outcome", args=[exhibitor.pk, lead.pk])).content.decode()
+    stall_page = client.get(reverse("stall_lead", args=[exhibitor.pk, lead.pk])).content.decode()
+
+    for page in (history_of(outcome), stall_page.split('data-testid="lead-events"', 1)[1]):
+        assert "Haggles hard" in page
+        assert "Our margin is thin" in page
+        assert "Imran Qureshi" in page
+        assert VISITOR_PRIVATE not in page
+        assert STAFF_PRIVATE not in page
+        assert "the visitor" not in page  # the visitor's note-only changes: nothing of theirs to show
+
+
+def test_another_visitor_and_another_exhibitor_see_nothing_of_the_history(
+    client, shared_history, other_buyer, outsider
+):
+    lead, _scanner = shared_history
+    other_token = links.manage_token(other_buyer.registration)
+
+    assert client.get(reverse("visitor_lead_outcome", args=[other_token, lead.pk])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("lead_outcome", args=[lead.exhibitor_id, lead.pk])).status_code == 404
+    assert client.get(reverse("stall_lead", args=[lead.exhibitor_id, lead.pk])).status_code == 404
+
+
+def test_values_are_grouped_without_needless_decimals_and_no_next_step_reads_as_such(
+    client, exhibitor, member, buyer_registration, token
+):
+    lead = stall_lead(exhibitor, buyer_registration)
+    record(lead, next_step="none", value_amount=Decimal("1234567.50"), value_currency="USD")
+    client.force_login(member)
+
+    exhibitor_page = client.get(reverse("lead_outcome", args=[exhibitor.pk, lead.pk])).content.decode()
+    visitor_page = client.get(reverse("visitor_lead_outcome", args=[token, lead.pk])).content.decode()
+
+    for page in (exhibitor_page, visitor_page):
+        status_line = page.split('data-testid="lead-status"', 1)[1].split("</p>", 1)[0]
+        assert "USD 1,234,567.50" in status_line
+        assert "Next step: No next step" in " ".join(status_line.split())
+        assert "USD 1,234,567.50" in history_of(page)
+    assert "Next step: No next step" in history_of(exhibitor_page)  # the exhibitor's own line
+    record(lead, value_amount=Decimal("250000"), value_currency="PKR")
+    page = client.get(reverse("visitor_lead_outcome", args=[token, lead.pk])).content.decode()
+    assert "PKR 250,000<" in page
