@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import ExpoFactory, GateFactory, register_visitor
 from visitors import badges, demo, links, services
-from visitors.models import Badge, DayCapacity, Gate, Registration
+from visitors.models import Badge, CheckIn, DayCapacity, Gate, Registration, Scan
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,24 @@ def test_demo_loads_capacities_gates_and_registrations_twice_safely():
     assert Gate.objects.filter(expo=expo).count() == 3
     assert DayCapacity.objects.filter(expo=expo).count() == 2 * len(expo.days)
     assert Badge.objects.filter(expo=expo).count() == first["badges"]
+
+
+def test_demo_lets_most_visitors_in_at_the_gates_on_their_days_during_opening_hours():
+    expo = ExpoFactory()
+    demo.load(expo=expo)
+    checkins = list(CheckIn.objects.filter(badge__expo=expo).select_related("badge__registration", "scan"))
+    demo.load(expo=expo)
+
+    assert CheckIn.objects.filter(badge__expo=expo).count() == Scan.objects.count() == len(checkins)
+    came = {checkin.badge.registration_id for checkin in checkins}
+    assert 0.5 * Registration.objects.filter(expo=expo).count() <= len(came) < Registration.objects.count()
+    zone = ZoneInfo(expo.time_zone)
+    for checkin in checkins:
+        local = checkin.scanned_at.astimezone(zone)
+        assert local.date() == checkin.day
+        assert checkin.day in checkin.badge.registration.days.values_list("date", flat=True)
+        assert datetime.time(8) <= local.time() <= datetime.time(17)
+        assert (checkin.scan.outcome, checkin.scan.offline, checkin.scan.scanned_at) == ("welcome", True, local)
 
 
 def test_demo_registrations_email_absolute_links_like_real_ones():
