@@ -12,12 +12,14 @@ scheduler runs only while nothing is published.
 
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from exhibitors.models import Exhibitor, ExhibitorProduct
 from expo.demo import ADMIN_EMAIL
 from expo.models import Expo, Sector, User
+from visitors import demo as visitors_demo
 from visitors import services as visitor_services
 from visitors.demo import SITE_URL
 from visitors.models import Category, Registration
@@ -302,32 +304,63 @@ def _attendance(expo: Expo, admin: User) -> None:
 
 
 # Visitors who stopped at a stall: (exhibitor, which of the demo's visitors (``visitors.demo``, in registration
-# order), shares their contact, rating, product, quantity, next step, note).
+# order), shares their contact, rating, product, quantity, next step, note, which day of the expo, the time there).
 STALL_LEADS = [
-    ("Hilal Surgical", 0, True, "hot", "Dissecting forceps", "2,000 a quarter", "quote", "Hospital chain buyer."),
-    ("Hilal Surgical", 1, False, "warm", "Needle holders", "", "sample", "Asked for a catalogue."),
-    ("Hilal Surgical", 2, True, "cold", "", "", "none", "Student project on surgical steel."),
+    (
+        "Hilal Surgical",
+        0,
+        True,
+        "hot",
+        "Dissecting forceps",
+        "2,000 a quarter",
+        "quote",
+        "Hospital chain buyer.",
+        0,
+        datetime.time(11, 20),
+    ),
+    (
+        "Hilal Surgical",
+        1,
+        False,
+        "warm",
+        "Needle holders",
+        "",
+        "sample",
+        "Asked for a catalogue.",
+        0,
+        datetime.time(15, 45),
+    ),
+    ("Hilal Surgical", 2, True, "cold", "", "", "none", "Student project on surgical steel.", 1, datetime.time(12, 10)),
 ]
 
 
 def _stall_leads(expo: Expo) -> None:
-    """A few leads scanned at a demo stall, with and without the visitor's consent to share their contact. The
+    """A few leads scanned at a demo stall, with and without the visitor's consent to share their contact, at the
+    moments of the expo they were captured (so the follow-up sequence counts its days from them, as in life). The
     scan ids are derived from the pair, so a second load finds them already there."""
     visitors = list(
         Registration.objects.filter(expo=expo, participant__isnull=True, badge__isnull=False).order_by("pk")[:3]
     )
-    for name, index, shares, rating, product, quantity, next_step, note in STALL_LEADS:
+    zone = ZoneInfo(expo.time_zone)
+    for name, index, shares, rating, product, quantity, next_step, note, day, at in STALL_LEADS:
         exhibitor = Exhibitor.objects.filter(expo=expo, name=name).first()
         if exhibitor is None or index >= len(visitors):
             continue
         visitor = visitors[index]
         Registration.objects.filter(pk=visitor.pk).update(share_contact_with_exhibitors=shares)
+        scanned_at = datetime.datetime.combine(expo.days[day], at, tzinfo=zone)
+        # Scanned at a stall, so let in at the gate that day (unless already), an hour before.
+        visitors_demo.gate_checkin(
+            badge=visitor.badge, gate=expo.gates.order_by("name").first(), at=scanned_at - datetime.timedelta(hours=1)
+        )
         stall_leads.stall_lead_capture(
             exhibitor=exhibitor,
             code=visitor.badge.number,
             scan_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-stall-lead:{exhibitor.pk}:{visitor.pk}"),
             by=None,
             note=note,
+            scanned_at=scanned_at,
+            now=scanned_at,  # the phone uploaded the scan at the stall, not when the demo loads
             rating=rating,
             interest_product=product,
             quantity=quantity,
@@ -355,6 +388,7 @@ def load(*, expo: Expo) -> dict[str, int]:
     follow_up_steps_seed(expo)
     _attendance(expo, admin)
     _stall_leads(expo)
+    visitors_demo.gate_checkins(expo=expo)  # the buyers registered here came to the expo too
     return {
         "meeting_slots": Slot.objects.filter(expo=expo, kind=Slot.Kind.MEETING).count(),
         "lounge_tables": Table.objects.filter(expo=expo).count(),

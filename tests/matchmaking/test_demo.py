@@ -4,13 +4,15 @@ that their participants open."""
 
 import datetime
 import itertools
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from matchmaking import selectors
+from matchmaking import followup, selectors
 from matchmaking.models import (
+    FollowUpEmail,
     Lead,
     Meeting,
     MeetingBreak,
@@ -22,7 +24,7 @@ from matchmaking.models import (
     Table,
 )
 from visitors import links
-from visitors.models import Registration
+from visitors.models import CheckIn, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +123,32 @@ def test_demo_buyers_have_profiles_requests_in_every_state_and_agendas(client):
     leads = Lead.objects.filter(exhibitor__name="Hilal Surgical", source="stall_scan")
     assert leads.count() == 3
     assert {lead.registration.share_contact_with_exhibitors for lead in leads} == {True, False}
+
+
+def test_demo_stall_leads_were_captured_on_the_expo_days_and_follow_up_sends_one_step_at_a_time():
+    call_command("load_demo")
+    expo = Lead.objects.first().expo
+    zone = ZoneInfo(expo.time_zone)
+    leads = list(Lead.objects.filter(source="stall_scan").prefetch_related("events"))
+
+    for lead in leads:
+        captured = timezone.localtime(lead.created_at, zone)
+        assert captured.date() in expo.days
+        assert datetime.time(10) <= captured.time() <= datetime.time(17)
+        assert [event.at for event in lead.events.all()] == [lead.created_at]
+        # Scanned at a stall: let in at a gate that day, before.
+        checkin = CheckIn.objects.get(badge__registration=lead.registration, day=captured.date())
+        assert checkin.scanned_at < lead.created_at
+
+    def after_expo(days: int) -> datetime.datetime:
+        return datetime.datetime.combine(expo.end_date + datetime.timedelta(days=days), datetime.time(10), zone)
+
+    followup.follow_ups_send(now=after_expo(8))
+    assert set(FollowUpEmail.objects.values_list("step__days_after", flat=True)) == {7}
+    assert FollowUpEmail.objects.count() == 2 * len(leads)
+    # A run long after (the demo loaded months on) sends the step then due, not every step it missed.
+    followup.follow_ups_send(now=after_expo(200))
+    followup.follow_ups_send(now=after_expo(200))
+    assert sorted(FollowUpEmail.objects.values_list("step__days_after", flat=True)) == sorted(
+        [7] * 2 * len(leads) + [180] * 2 * len(leads)
+    )
