@@ -209,9 +209,11 @@ def seed(*, registrations: int, meetings: int, leads: int, exhibitors: int, rng:
     )
 
 
-def measure(client, url: str, repeat: int, *, uncached: bool, slowest: int = 0) -> tuple[float, int]:
+def measure(
+    client, url: str, repeat: int, *, uncached: bool, slowest: int = 0, explain: bool = False
+) -> tuple[float, int]:
     """The median milliseconds of ``repeat`` requests and the queries of the last one (its ``slowest`` queries
-    printed, with their milliseconds)."""
+    printed, with their milliseconds, and with ``explain`` their plan as PostgreSQL ran it)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -229,6 +231,10 @@ def measure(client, url: str, repeat: int, *, uncached: bool, slowest: int = 0) 
             raise SystemExit(f"{url} answered {response.status_code}")
     for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
         print(f"    {float(query['time']) * 1000:8.1f} ms  {query['sql'][:400]}")
+        if explain:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                print("\n".join(f"        {line}" for (line,) in cursor.fetchall()))
     return statistics.median(times), len(captured)
 
 
@@ -241,6 +247,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--slowest", type=int, default=0, help="print each section's slowest queries, uncached")
+    parser.add_argument("--explain", action="store_true", help="print the plan of each of those slowest queries")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-insights-") as workdir:
@@ -281,8 +288,8 @@ def main() -> int:
             log(f"seeded in {time.perf_counter() - began:.0f} s")
             from django.db import connection
 
-            with connection.cursor() as cursor:  # fresh statistics, as autovacuum would have made them
-                cursor.execute("ANALYZE")
+            with connection.cursor() as cursor:  # fresh statistics and visibility map, as autovacuum would make them
+                cursor.execute("VACUUM ANALYZE")
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(User.objects.filter(is_superuser=True).first())
             bare, _ = measure(client, "/bench/bare/", 200, uncached=False)
@@ -290,7 +297,9 @@ def main() -> int:
             print(f"{'section':<12} {'uncached ms':>12} {'× bare':>8} {'queries':>8} {'cached ms':>10} {'queries':>8}")
             for section in SECTIONS.values():
                 url = reverse("insights_section", args=[section.key])
-                cold, cold_queries = measure(client, url, args.repeat, uncached=True, slowest=args.slowest)
+                cold, cold_queries = measure(
+                    client, url, args.repeat, uncached=True, slowest=args.slowest, explain=args.explain
+                )
                 warm, warm_queries = measure(client, url, args.repeat, uncached=False)
                 print(
                     f"{section.key:<12} {cold:>12.1f} {cold / bare:>8.1f} {cold_queries:>8} "

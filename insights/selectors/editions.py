@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from exhibitors.models import Exhibitor, Nomination, SizeClass
 from expo.models import Expo
-from visitors.models import CheckIn, Registration
+from visitors.models import Registration
 
 from ..filters import Filters
 from ..tables import Chart, Table, share
 from .meetings import funnel_by
+from .visitors import registrations_who_came
 
 
 def _per_edition(queryset, **counts) -> dict[int, dict]:
@@ -33,13 +34,12 @@ def edition_tables(expo: Expo, filters: Filters) -> list[Table]:
         ),
         n=Count("pk"),
     )
-    registrations = _per_edition(Registration.objects.exclude(status=Registration.Status.CANCELLED), n=Count("pk"))
-    came = dict(
-        CheckIn.objects.filter(badge__registration__isnull=False)
-        .exclude(badge__registration__status=Registration.Status.CANCELLED)
-        .values_list("badge__expo_id")
-        .annotate(n=Count("badge_id", distinct=True))
-        .order_by()
+    # Registered and who came in one pass over the registrations (who came: a conditional count over a hashed
+    # subquery of the check-ins, no join and no DISTINCT).
+    registrations = _per_edition(
+        Registration.objects.exclude(status=Registration.Status.CANCELLED),
+        n=Count("pk"),
+        came=Count("pk", filter=Q(pk__in=registrations_who_came())),
     )
     requests = funnel_by(None, filters, "expo_id")
     empty: dict = {}
@@ -56,7 +56,7 @@ def edition_tables(expo: Expo, filters: Filters) -> list[Table]:
                 share(exhibitor.get("micro", 0), exhibitor.get("n", 0)),
                 nominations.get(pk, empty).get("n", 0),
                 registration.get("n", 0),
-                came.get(pk, 0),
+                registration.get("came", 0),
                 request.get("requested", 0),
                 request.get("accepted", 0),
                 request.get("scheduled", 0),
