@@ -153,7 +153,12 @@ def export(request, exhibitor_pk: int, kind: str):
     if kind not in ("csv", "xlsx"):
         raise Http404
     _exhibitor, rows = lead_access.leads_for(request.user, exhibitor_pk)
-    notes = LeadEvent.objects.filter(kind=LeadEvent.Kind.NOTE).exclude(note="").order_by("at", "pk")
+    # The exhibitor's own notes only: the visitor's and SMEDA staff's notes are theirs.
+    notes = (
+        LeadEvent.objects.filter(kind=LeadEvent.Kind.NOTE, side=LeadEvent.Side.EXHIBITOR)
+        .exclude(note="")
+        .order_by("at", "pk")
+    )
     rows = rows.prefetch_related(Prefetch("events", queryset=notes))
     filename = f"leads-{timezone.localdate():%Y-%m-%d}.{kind}"
     if kind == "csv":

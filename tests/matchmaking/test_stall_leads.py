@@ -338,6 +338,20 @@ def test_exports_escape_formulas(member_client, exhibitor, expo):
     assert name.data_type == "s"
 
 
+def test_export_carries_the_exhibitors_own_notes_only(member_client, exhibitor, sharing_visitor):
+    lead = stall_leads.stall_lead_capture(
+        exhibitor=exhibitor, code=sharing_visitor.badge.number, scan_id=uuid.uuid4(), by=None, note="Booth note"
+    ).lead
+    for side, note in ((LeadEvent.Side.STAFF, "SMEDA internal"), (LeadEvent.Side.VISITOR, "Visitor private")):
+        LeadEvent.objects.create(lead=lead, side=side, kind=LeadEvent.Kind.NOTE, note=note)
+
+    content = member_client.get(reverse("stall_leads_export", args=[exhibitor.pk, "csv"])).content.decode("utf-8-sig")
+
+    assert "Booth note" in content
+    assert "SMEDA internal" not in content
+    assert "Visitor private" not in content
+
+
 def test_list_and_export_queries_do_not_grow_with_leads(member_client, exhibitor, expo, sharing_visitor):
     stall_leads.stall_lead_capture(
         exhibitor=exhibitor, code=sharing_visitor.badge.number, scan_id=uuid.uuid4(), by=None, note="a"
