@@ -38,6 +38,7 @@ from expo.services import email_queue
 
 from . import outcomes
 from .models import FollowUpEmail, FollowUpOptOut, FollowUpStep, Lead, LeadEvent
+from .sequence_defaults import follow_up_steps_seed
 from .services import MatchmakingError
 
 ANSWER_SALT = "matchmaking.followup.answer"
@@ -305,11 +306,21 @@ def _send_chunk(*, step: FollowUpStep, due_at: datetime.datetime, after: int, op
     return leads[-1].pk, queued
 
 
+def _sequences_seed() -> None:
+    """Give an expo with leads but no follow-up steps at all (created after the sequence's migration) the default
+    sequence, so that its leads are followed up; staff stop a sequence by unticking its steps, not deleting them."""
+    has_leads = Exists(Lead.objects.filter(expo=OuterRef("pk")))
+    has_steps = Exists(FollowUpStep.objects.filter(expo=OuterRef("pk")))
+    for expo in Expo.objects.filter(has_leads).exclude(has_steps).order_by("pk"):
+        follow_up_steps_seed(expo)
+
+
 def follow_ups_send(*, now: datetime.datetime) -> int:
     """Queue every follow-up email due at ``now`` not claimed yet; the number of emails queued.
 
     Safe to run twice and from two workers at once: each (lead, step, side) is claimed once.
     """
+    _sequences_seed()
     count = 0
     for step in due_steps(now):
         due_at = step_due_at(step)

@@ -60,6 +60,16 @@ def lead(expo, exhibitor, member, buyer_registration, steps):
     )
 
 
+def test_an_expo_made_after_the_sequence_existed_gets_the_default_steps_at_its_first_run(
+    expo, exhibitor, member, buyer_registration
+):
+    FollowUpStep.objects.filter(expo=expo).delete()
+    Lead.objects.create(expo=expo, exhibitor=exhibitor, registration=buyer_registration, created_at=after_expo(-1))
+
+    assert send_at(after_expo(7)) == 2
+    assert sorted(FollowUpStep.objects.filter(expo=expo).values_list("days_after", flat=True)) == [7, 30, 90, 180]
+
+
 def forge(payload: dict) -> str:
     """A link's payload written by hand, as someone altering a link would."""
     return signing.b64_encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
