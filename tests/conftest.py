@@ -129,6 +129,26 @@ def staff_groups_ensure() -> None:
     Group.objects.get_or_create(name=awards.JURORS)[0].permissions.add(
         *awards_permissions.filter(codename__in=awards.JUROR_PERMISSIONS)
     )
+    support = importlib.import_module("support.migrations.0002_support_desk_role")
+    support_desk = Group.objects.get(name=roles.SUPPORT_DESK)
+    support_models = Permission.objects.filter(content_type__app_label="support")
+    support_desk.permissions.add(*support_models.filter(content_type__model__in=support.SUPPORT_DESK_MODELS))
+    for app_label, codename in support.LOOKUPS:
+        support_desk.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    desk.permissions.add(*support_models.filter(codename=support.FOLLOWUP_PERMISSION))
+    insights = importlib.import_module("insights.migrations.0002_management_role")
+    Group.objects.get(name=roles.MANAGEMENT).permissions.add(
+        *Permission.objects.filter(content_type__app_label="insights", codename__in=insights.MANAGEMENT_PERMISSIONS)
+    )
+
+
+def demo_load(*args: str) -> None:
+    """``manage.py load_demo`` as ``make run`` calls it after migrating: with the staff groups the demo's people
+    join in place (a transactional test may have emptied them)."""
+    from django.core.management import call_command
+
+    staff_groups_ensure()
+    call_command("load_demo", *args)
 
 
 def add_to_role(user, role: str, *, mfa: bool = True) -> None:

@@ -2,9 +2,9 @@
 scored by the jury in both rounds, the rounds closed, and the winners and runners-up approved and published."""
 
 import pytest
-from django.core.management import call_command
 
 from awards.models import Assignment, Candidate, Category, Criterion, Result, Round, ScoreSheet
+from tests.conftest import demo_load
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,9 @@ def _counts():
 
 
 def test_demo_awards_load_twice_with_eligible_candidates():
-    call_command("load_demo")
+    demo_load()
     counts = _counts()
-    call_command("load_demo")
+    demo_load()
 
     assert _counts() == counts
     assert counts[:4] == (3, 6, 24, 5)
@@ -34,7 +34,7 @@ def test_demo_awards_load_twice_with_eligible_candidates():
 
 
 def test_demo_jury_scored_every_candidate_in_both_rounds_and_closed_them():
-    call_command("load_demo")
+    demo_load()
 
     assert not Round.objects.filter(closed_at__isnull=True).exists()
     for round_ in Round.objects.all():
@@ -48,7 +48,7 @@ def test_demo_jury_scored_every_candidate_in_both_rounds_and_closed_them():
 
 
 def test_demo_results_are_published_with_winners_and_runners_up(client):
-    call_command("load_demo")
+    demo_load()
 
     published = Result.objects.filter(published_at__isnull=False, approved_by__isnull=False)
     assert sorted(published.values_list("category__name", "place", "candidate__exhibitor__name")) == [

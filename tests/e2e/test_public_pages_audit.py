@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
@@ -23,7 +22,7 @@ from matchmaking.models import Meeting, MeetingRequest, Participant, SchedulerRu
 from pavilions.models import Hall
 from programme.models import Room, Session
 from tests.awards.jury import assign, juror_with_account
-from tests.conftest import add_to_role
+from tests.conftest import add_to_role, demo_load
 from tests.factories import MembershipFactory, UserFactory, register_visitor
 from tests.realstack import require
 from visitors import links
@@ -41,7 +40,7 @@ EMPTY_REGISTRATION = {"category": "", "full_name": "", "email": "not an email", 
 @pytest.fixture
 def demo_expo() -> Expo:
     """The demo expo, its registration opened and its days moved ahead."""
-    call_command("load_demo")
+    demo_load()
     today = timezone.localdate()
     demo_start = Expo.objects.get().start_date
     Expo.objects.update(

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from expo import roles
-from tests.conftest import staff_member, totp_code
+from tests.conftest import staff_groups_ensure, staff_member, totp_code
 from tests.factories import PASSWORD, ExhibitorFactory, ExhibitorMembershipFactory, ExpoFactory
-from tests.support.conftest import RoutingRuleFactory, SupportTeamFactory, support_desk_ensure
+from tests.support.conftest import RoutingRuleFactory, SupportTeamFactory
 
 
 def _sign_in(page, user, *, code: bool = False) -> None:
@@ -24,7 +24,7 @@ def _sign_in(page, user, *, code: bool = False) -> None:
 def test_exhibitor_asks_for_support_and_the_desk_answers(page, live_server, console):
     from support.models import SupportRequest
 
-    support_desk_ensure()
+    staff_groups_ensure()
     expo = ExpoFactory()
     exhibitor = ExhibitorFactory(nomination__expo=expo, name="Sialkot Surgical Works")
     member = ExhibitorMembershipFactory(exhibitor=exhibitor).user

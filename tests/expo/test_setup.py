@@ -11,6 +11,7 @@ from django.core.management import call_command
 from expo.demo import ADMIN_EMAIL
 from expo.models import Cluster, Expo, Sector, TradeBody, User
 from expo.roles import STAFF_ROLES
+from tests.conftest import demo_load
 from tests.realstack import ROOT
 from visitors import qr
 
@@ -79,15 +80,15 @@ def _snapshot():
         "sectors": list(Sector.objects.order_by("slug").values_list("slug", "name", "name_ur")),
         "clusters": list(Cluster.objects.order_by("name").values_list("name", "city", "province", "sector__slug")),
         "trade_bodies": list(TradeBody.objects.order_by("name").values_list("name", "short_name", "kind", "city")),
-        "users": list(User.objects.values_list("email", "is_staff", "is_superuser")),
+        "users": list(User.objects.order_by("email").values_list("email", "is_staff", "is_superuser")),
     }
 
 
 @pytest.mark.django_db
 def test_demo_data_loads_expo_2026_and_running_it_twice_leaves_the_same_rows(capsys):
-    call_command("load_demo")
+    demo_load()
     first = _snapshot()
-    call_command("load_demo")
+    demo_load()
 
     assert _snapshot() == first
     expo = Expo.objects.get(is_current=True)
@@ -117,7 +118,7 @@ def test_demo_data_if_empty_leaves_an_existing_database_alone(capsys):
         is_current=True,
     )
 
-    call_command("load_demo", "--if-empty")
+    demo_load("--if-empty")
 
     assert list(Expo.objects.values_list("year", flat=True)) == [2031]
     assert "already loaded" in capsys.readouterr().out

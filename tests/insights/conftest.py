@@ -36,24 +36,10 @@ from tests.factories import (
 )
 
 
-def management_ensure() -> None:
-    """The Management group and its permission as migration 0002 makes them (emptied by a transactional test)."""
-    import importlib
-
-    from django.contrib.auth.models import Permission
-
-    staff_groups_ensure()
-    migration = importlib.import_module("insights.migrations.0002_management_role")
-    group, _ = Group.objects.get_or_create(name=roles.MANAGEMENT)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="insights", codename__in=migration.MANAGEMENT_PERMISSIONS)
-    )
-
-
 @pytest.fixture
 def manager(db):
     """A member of the Management role with an authenticator (not an admin user): the owner in permission tests."""
-    management_ensure()
+    staff_groups_ensure()
     user = with_totp(UserFactory())
     user.groups.add(Group.objects.get(name=roles.MANAGEMENT))
     return user
@@ -62,7 +48,7 @@ def manager(db):
 @pytest.fixture
 def other_staff(db):
     """Staff of another role (the registration desk) with an authenticator: must see nothing here."""
-    management_ensure()
+    staff_groups_ensure()
     user = with_totp(UserFactory())
     user.groups.add(Group.objects.get(name=roles.REGISTRATION_DESK))
     return user

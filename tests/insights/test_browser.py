@@ -7,16 +7,15 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from expo import roles
-from tests.conftest import totp_code, with_totp
+from tests.conftest import staff_groups_ensure, totp_code, with_totp
 from tests.e2e.conftest import console  # noqa: F401 - the fixture collecting browser errors, shared
 from tests.factories import PASSWORD, UserFactory
-from tests.insights.conftest import management_ensure
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_reads_the_charts_filters_the_view_and_downloads_the_report(page, live_server, request):
     errors = request.getfixturevalue("console")
-    management_ensure()
+    staff_groups_ensure()
     request.getfixturevalue("edition")
     manager = with_totp(UserFactory())
     manager.groups.add(Group.objects.get(name=roles.MANAGEMENT))

@@ -1,11 +1,11 @@
 """The demo programme of Expo 2026 loads with the demo command, twice without duplicates, and shows publicly."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from programme.models import Room, Session, Speaker
+from tests.conftest import demo_load
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +13,9 @@ WORKSHOP = "Bananas in Pakistan's Bio-economy: Transforming Waste into Textile"
 
 
 def test_demo_programme_loads_twice_and_is_shown(client):
-    call_command("load_demo")
+    demo_load()
     counts = (Room.objects.count(), Session.objects.count(), Speaker.objects.count())
-    call_command("load_demo")
+    demo_load()
 
     assert (Room.objects.count(), Session.objects.count(), Speaker.objects.count()) == counts == (3, 5, 4)
     opening = Session.objects.get(title="Opening ceremony")

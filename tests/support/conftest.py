@@ -2,16 +2,13 @@
 with its own requests (data that must not leak), the support desk's officer, staff of another role, teams and
 their routing rules."""
 
-import importlib
-
 import factory
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from expo import roles
 from expo.models import Province
 from support.models import Kind, RoutingRule, SupportRequest, SupportTeam
-from tests.conftest import staff_member
+from tests.conftest import staff_groups_ensure, staff_member
 from tests.factories import ExhibitorFactory, ExhibitorMembershipFactory, ExpoFactory
 
 
@@ -58,23 +55,6 @@ class LeadFactory(factory.django.DjangoModelFactory):
     interest_product = "Forceps"
 
 
-def support_desk_ensure() -> None:
-    """Put back the support desk's group and permissions as migration 0002 grants them (a transactional test
-    elsewhere may have emptied the tables)."""
-    migration = importlib.import_module("support.migrations.0002_support_desk_role")
-    desk, _ = Group.objects.get_or_create(name=roles.SUPPORT_DESK)
-    desk.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="support", content_type__model__in=migration.SUPPORT_DESK_MODELS
-        )
-    )
-    for app_label, codename in migration.LOOKUPS:
-        desk.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-    Group.objects.get_or_create(name=roles.MATCHMAKING_DESK)[0].permissions.add(
-        *Permission.objects.filter(content_type__app_label="support", codename=migration.FOLLOWUP_PERMISSION)
-    )
-
-
 @pytest.fixture
 def expo(db):
     return ExpoFactory(year=2026, name="SME Cluster Expo 2026")
@@ -115,14 +95,14 @@ def other_member(other_exhibitor):
 @pytest.fixture
 def officer(db):
     """A member of the support desk with an authenticator."""
-    support_desk_ensure()
+    staff_groups_ensure()
     return staff_member(roles.SUPPORT_DESK, email="officer@smeda.example.pk", full_name="Ayesha Malik")
 
 
 @pytest.fixture
 def gate_staff(db):
     """Staff of another role, with an authenticator: no business at the support desk."""
-    support_desk_ensure()
+    staff_groups_ensure()
     return staff_member(roles.GATE_STAFF, email="gate@smeda.example.pk")
 
 

@@ -1,17 +1,17 @@
 """The demo support desk loads with the demo command, twice without duplicates, its requests routed by its rules."""
 
 import pytest
-from django.core.management import call_command
 
 from support.models import RoutingRule, SupportRequest, SupportTeam
+from tests.conftest import demo_load
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_support_desk_loads_twice_with_routed_requests():
-    call_command("load_demo")
+    demo_load()
     counts = (SupportTeam.objects.count(), RoutingRule.objects.count(), SupportRequest.objects.count())
-    call_command("load_demo")
+    demo_load()
 
     assert (SupportTeam.objects.count(), RoutingRule.objects.count(), SupportRequest.objects.count()) == counts
     assert counts == (7, 10, 3)

@@ -18,9 +18,9 @@ from expo import roles
 from expo.models import OutboundEmail
 from matchmaking.models import Lead, LeadEvent
 from support.models import SupportNote, SupportRequest
-from tests.conftest import staff_member
+from tests.conftest import staff_groups_ensure, staff_member
 from tests.factories import ExhibitorFactory, ExpoFactory, register_visitor
-from tests.support.conftest import LeadFactory, SupportRequestFactory, support_desk_ensure
+from tests.support.conftest import LeadFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _ago(days: int) -> datetime.datetime:
 
 @pytest.fixture
 def matchmaking_desk(db):
-    support_desk_ensure()
+    staff_groups_ensure()
     return staff_member(roles.MATCHMAKING_DESK, email="b2b@smeda.example.pk")
 
 
