@@ -22,7 +22,7 @@ from expo.models import Expo, Sector, User
 from visitors import demo as visitors_demo
 from visitors import services as visitor_services
 from visitors.demo import SITE_URL
-from visitors.models import Category, Registration
+from visitors.models import Category, CheckIn, Registration
 
 from . import attendance, scheduler, selectors, services, slots, stall_leads
 from .models import (
@@ -349,10 +349,19 @@ def _stall_leads(expo: Expo) -> None:
         visitor = visitors[index]
         Registration.objects.filter(pk=visitor.pk).update(share_contact_with_exhibitors=shares)
         scanned_at = datetime.datetime.combine(expo.days[day], at, tzinfo=zone)
-        # Scanned at a stall, so let in at the gate that day (unless already), an hour before.
-        visitors_demo.gate_checkin(
-            badge=visitor.badge, gate=expo.gates.order_by("name").first(), at=scanned_at - datetime.timedelta(hours=1)
+        # Scanned at a stall, so let in at the gate that day: an hour before, or, if the visitors' demo let them in
+        # later than that, scanned an hour after they came.
+        came = (
+            CheckIn.objects.filter(badge=visitor.badge, day=expo.days[day]).values_list("scanned_at", flat=True).first()
         )
+        if came is not None:
+            scanned_at = max(scanned_at, came + datetime.timedelta(hours=1))
+        else:
+            visitors_demo.gate_checkin(
+                badge=visitor.badge,
+                gate=expo.gates.order_by("name").first(),
+                at=scanned_at - datetime.timedelta(hours=1),
+            )
         stall_leads.stall_lead_capture(
             exhibitor=exhibitor,
             code=visitor.badge.number,

@@ -89,15 +89,20 @@ def gate_checkins(*, expo: Expo) -> int:
     times ``_came`` gives. Returns how many scans were new."""
     zone = ZoneInfo(expo.time_zone)
     gates = list(expo.gates.order_by("name"))
-    badges = Badge.objects.filter(expo=expo, revoked=False).prefetch_related("registration__days").order_by("pk")
+    # Keyed by the holder's place in name order, not the row's id: ids depend on what the database held before.
+    badges = (
+        Badge.objects.filter(expo=expo, revoked=False)
+        .prefetch_related("registration__days")
+        .order_by("full_name", "pk")
+    )
     written = 0
-    for badge in badges:
+    for position, badge in enumerate(badges):
         registered = {d.date for d in badge.registration.days.all()} if badge.registration_id else set(expo.days)
         for index, day in enumerate(expo.days):
-            came = _came(badge.pk, index, booth_staff=badge.registration_id is None)
+            came = _came(position, index, booth_staff=badge.registration_id is None)
             if came is not None and day in registered:
                 when = datetime.datetime.combine(day, came, tzinfo=zone)
-                written += gate_checkin(badge=badge, gate=gates[badge.pk % len(gates)], at=when)
+                written += gate_checkin(badge=badge, gate=gates[position % len(gates)], at=when)
     return written
 
 

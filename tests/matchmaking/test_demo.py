@@ -7,7 +7,6 @@ import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from matchmaking import followup, selectors
@@ -23,6 +22,7 @@ from matchmaking.models import (
     Slot,
     Table,
 )
+from tests.conftest import demo_load
 from visitors import links
 from visitors.models import CheckIn, Registration
 
@@ -42,9 +42,9 @@ def _counts():
 
 
 def test_demo_matchmaking_loads_twice_without_duplicates_around_lunch_and_the_ceremonies():
-    call_command("load_demo")
+    demo_load()
     counts = _counts()
-    call_command("load_demo")
+    demo_load()
 
     assert _counts() == counts
     assert Table.objects.count() == 20
@@ -71,7 +71,7 @@ def test_demo_matchmaking_loads_twice_without_duplicates_around_lunch_and_the_ce
 
 
 def test_demo_buyers_have_profiles_requests_in_every_state_and_agendas(client):
-    call_command("load_demo")
+    demo_load()
 
     kenya = Participant.objects.get(registration__email="wanjiku.otieno@example.ke")
     assert (kenya.registration.category, kenya.registration.category_status) == ("buyer", "confirmed")
@@ -126,7 +126,7 @@ def test_demo_buyers_have_profiles_requests_in_every_state_and_agendas(client):
 
 
 def test_demo_stall_leads_were_captured_on_the_expo_days_and_follow_up_sends_one_step_at_a_time():
-    call_command("load_demo")
+    demo_load()
     expo = Lead.objects.first().expo
     zone = ZoneInfo(expo.time_zone)
     leads = list(Lead.objects.filter(source="stall_scan").prefetch_related("events"))
