@@ -14,7 +14,7 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from awards.models import Category, Certificate, Result, Round
+from awards.models import Certificate, Result, Round
 from exhibitors.models import Exhibitor, ExhibitorMembership
 from expo import roles
 from expo.models import Expo, TradeBody
@@ -109,24 +109,16 @@ def public_paths(demo_expo) -> list[str]:
 
 
 def _awards_public_paths(expo: Expo) -> list[str]:
-    """The demo expo's awards once published: a category with its winner (with a certificate) and runner-up on the
-    awards page, the certificate's verification page and that of a forged link."""
-    category = Category.objects.get(expo=expo, name="Micro enterprise of the year")
-    now = timezone.now()
-    places = [Result.Place.WINNER, Result.Place.RUNNER_UP]
-    results = [
-        Result.objects.create(
-            category=category,
-            candidate=candidate,
-            rank=rank,
-            place=place,
-            score=8.5 - rank,
-            approved_at=now,
-            published_at=now,
-        )
-        for rank, (candidate, place) in enumerate(zip(category.candidates.order_by("pk"), places, strict=True), 1)
-    ]
-    certificate = Certificate.objects.create(result=results[0], number=f"AW{expo.year}-{results[0].pk:05d}")
+    """The demo expo's published awards: a category with its winner and runner-up on the awards page, the winner's
+    certificate's verification page (made here when the demo ran no worker) and that of a forged link."""
+    winner = Result.objects.get(
+        category__expo=expo, category__name="Micro enterprise of the year", place=Result.Place.WINNER
+    )
+    assert winner.published_at is not None
+    assert Result.objects.filter(category=winner.category, place=Result.Place.RUNNER_UP).exists()
+    certificate, _made = Certificate.objects.get_or_create(
+        result=winner, defaults={"number": f"AW{expo.year}-{winner.pk:05d}"}
+    )
     return ["/awards/", f"/awards/certificates/{certificate.public_id}/", FORGED_CERTIFICATE]
 
 
@@ -180,11 +172,13 @@ def _matchmaking_signed_in_paths() -> dict:
 
 
 def _awards_juror_paths() -> dict:
-    """A juror of the demo expo on the panel of Export excellence's final round, assigned its candidate: their list
-    of candidates (with the form to declare a conflict) and the candidate's scoring page with its rubric."""
+    """A juror of the demo expo on the panel of Export excellence's final round, assigned a candidate: their list
+    of candidates (with the form to declare a conflict) and the candidate's scoring page with its rubric. The demo
+    has closed its rounds; this one is opened again, as it was while the jury scored."""
     round = Round.objects.get(category__name="Export excellence", kind=Round.Kind.FINAL)
+    Round.objects.filter(pk=round.pk).update(closed_at=None, closed_by=None)
     juror = juror_with_account(round.category.expo, round=round, name="Ayesha Malik")
-    candidate = round.category.candidates.get()
+    candidate = round.category.candidates.order_by("pk").first()
     assign(juror, candidate, round)
     return {juror.user: ["/awards/jury/", f"/awards/jury/rounds/{round.pk}/candidates/{candidate.pk}/"]}
 
