@@ -16,6 +16,7 @@ Standard library only; everything listens on 127.0.0.1 and every run is bounded.
 """
 
 import argparse
+import base64
 import datetime
 import glob
 import json
@@ -389,6 +390,8 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": postgres.url,
             "SECRET_KEY": secrets.token_urlsafe(50),
+            # A fresh badge signing key: any 32 random bytes are an Ed25519 private key (the demo signs badges).
+            "EXPO_BADGE_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
             "DJANGO_DEBUG": "0",
             "ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
