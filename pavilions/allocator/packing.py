@@ -290,8 +290,15 @@ class FlowPacking:
         return assignment
 
     def _chosen(self, used, flow) -> dict[int, list[Block]]:
-        """Per type, the blocks its exhibitors take: each class's used blocks dealt out to its types
-        in order, as many as each takes there."""
+        """Per type, the blocks its exhibitors take."""
+        chosen = defaultdict(list)
+        for (t, _), blocks in self.dealt(used, flow).items():
+            chosen[t].extend(blocks)
+        return chosen
+
+    def dealt(self, used, flow) -> dict[tuple[int, int], list[Block]]:
+        """Per (type, class), the blocks its exhibitors take there: each class's used blocks dealt
+        out to its types in order, as many as each takes there."""
         blocks_used = defaultdict(list)
         for k, block, x in self.uses:
             if used(x):
@@ -301,12 +308,12 @@ class FlowPacking:
                 if used(z):
                     for k, block in blocks:
                         blocks_used[k].append(block)
-        chosen = defaultdict(list)
+        dealt = {}
         for t, k, y in self.flows:
             n = flow(y)
-            chosen[t].extend(blocks_used[k][:n])
+            dealt[t, k] = blocks_used[k][:n]
             del blocks_used[k][:n]
-        return chosen
+        return dealt
 
     def read(self, solver) -> dict[int, Block]:
         return self._assign(self._chosen(solver.BooleanValue, solver.Value))

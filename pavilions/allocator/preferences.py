@@ -5,10 +5,16 @@ import math
 import time
 from collections import defaultdict
 
+from .by_pavilion import PavilionChoice
 from .greedy import assignment_score
 from .instance import Instance
 from .packing import cp_solver, floor_bound, lp_relaxations
-from .specs import EXACT_VARIABLES, LP_VARIABLES, SCALE, Stage
+from .specs import BY_PAVILION_VARIABLES, EXACT_VARIABLES, LP_VARIABLES, SCALE, Stage
+
+# Shares of the preference stage's budget: who goes to which pavilion (``PavilionChoice``), then
+# arranging each pavilion; the rest goes to the exact solve or the neighbourhood search.
+CHOICE_SHARE = 0.5
+ARRANGE_SHARE = 0.3
 
 
 def trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
@@ -68,28 +74,45 @@ def trivial_bound(inst: Instance, candidates, locked, count: int) -> int:
 
 
 def preferences_stage(inst: Instance, candidates, locked, assignment, big, budget, limits, *, strict_rank):
-    """(3) the preferences, given the values of the stages before: exactly when the model is small,
-    else by neighbourhoods keeping who is placed. Returns (assignment, stage, work).
+    """(3) the preferences, given the values of the stages before: first who goes to which pavilion
+    (``PavilionChoice``), arranged pavilion by pavilion; then exactly when the model is small, else
+    by neighbourhoods keeping who is placed. Returns (assignment, stage, work).
 
-    The bound is the tightest of: CP-SAT's, when it solved the stage's model; the LP relaxation of
-    that model (GLOP); the simple one (``trivial_bound``). The model keeps the earlier stages as
-    constraints: in count-first order the count and the rank value (any exhibitors giving both may
-    be placed), in strict rank order the very exhibitors placed, as that order chose them.
+    The bound is the tightest of: CP-SAT's, when it solved the stage's model; ``PavilionChoice``'s
+    (up to ``BY_PAVILION_VARIABLES``); the LP relaxation of that model (GLOP), when the model is
+    small or the choice gave none; the simple one (``trivial_bound``). The model keeps the earlier
+    stages as constraints: in count-first order the count and the rank value (any exhibitors giving
+    both may be placed), in strict rank order the very exhibitors placed, as that order chose them.
     """
     cpu = time.process_time()
     placed = {e: candidates[e] for e in assignment if e not in locked}
     current = dict(assignment)
     model = preference_model(inst, candidates, locked, placed, strict_rank=strict_rank)
     bounds = [trivial_bound(inst, placed if strict_rank else candidates, locked, len(placed))]
-    constant, relaxed = relaxed_bound(inst, model, locked, current)
-    if relaxed is not None:
-        bounds.append(relaxed)
     used = 0.0
     variables = len(model.choices) - len(locked)
-    if variables <= EXACT_VARIABLES and budget > 0.01:
+    if variables <= BY_PAVILION_VARIABLES and budget > 0.01:
+        choice = PavilionChoice(inst, candidates, locked, placed, strict_rank=strict_rank)
+        choice.hint(current)
+        by_pavilion, start, spent = choice.solve(det_budget=budget * CHOICE_SHARE, **limits)
+        used += spent
+        if by_pavilion is not None:
+            bounds.append(by_pavilion)
+        if start is not None:
+            arranged, spent = arrange(inst, candidates, locked, start, det_budget=budget * ARRANGE_SHARE, **limits)
+            used += spent
+            if assignment_score(inst, arranged, 0) > assignment_score(inst, current, 0):
+                current = arranged
+    constant = None
+    if variables <= EXACT_VARIABLES or len(bounds) == 1:
+        # Small enough to solve exactly, or no bound by pavilion: the LP relaxation too.
+        constant, relaxed = relaxed_bound(inst, model, locked, current)
+        if relaxed is not None:
+            bounds.append(relaxed)
+    if variables <= EXACT_VARIABLES and budget - used > 0.01:
         model.hint(current)
-        solver, code = model.solve(det_budget=budget, linearization=2, **limits)
-        used = solver.deterministic_time
+        solver, code = model.solve(det_budget=budget - used, linearization=2, **limits)
+        used += solver.deterministic_time
         if model.found(code):
             solved = model.read(solver)
             if constant is None:
@@ -98,11 +121,15 @@ def preferences_stage(inst: Instance, candidates, locked, assignment, big, budge
             if assignment_score(inst, solved, 0) > assignment_score(inst, current, 0):
                 current = solved
             bounds.append(constant + math.floor(solver.BestObjectiveBound() + 1e-6))
-    elif budget > 0.01:
+    elif budget - used > 0.01:
         # Only those placed take part, so the count and the rank value cannot fall.
-        current, used = improve(inst, placed, locked, current, big, budget, limits)
+        placed_now = {e: candidates[e] for e in current if e not in locked}
+        current, spent = improve(inst, placed_now, locked, current, big, budget - used, limits)
+        used += spent
     value = assignment_score(inst, current, 0)
     bound = max(value, min(bounds))
+    # CP-SAT's work counts can differ in the last bits from run to run; a billionth of a unit is plenty.
+    used = round(used, 9)
     stage = Stage("preferences", value / SCALE, bound / SCALE, 0.0, value >= bound, used, time.process_time() - cpu)
     return current, stage, used
 
@@ -324,6 +351,31 @@ class PreferenceModel:
 
     def read(self, solver):
         return {e: b for e, b, x in self.choices if e in self.fixed or solver.BooleanValue(x)}
+
+
+def arrange(inst: Instance, candidates, locked, start, *, det_budget, workers, seed):
+    """``start``'s exhibitors rearranged pavilion by pavilion, each staying in its pavilion, the
+    preferences there as high as the budget allows. Returns (assignment, work used)."""
+    where = defaultdict(list)
+    for exhibitor_id, block in start.items():
+        if exhibitor_id not in locked:
+            where[block.pavilion_id].append(exhibitor_id)
+    assignment, used = dict(start), 0.0
+    sizes = {p: sum(len(candidates[e]) for e in es) for p, es in where.items()}
+    total = sum(sizes.values()) or 1
+    for pavilion_id, exhibitor_ids in sorted(where.items()):
+        fixed = {e: b for e, b in locked.items() if b.pavilion_id == pavilion_id}
+        here = {e: [b for b in candidates[e] if b.pavilion_id == pavilion_id] for e in exhibitor_ids}
+        model = PreferenceModel(inst, here, fixed, must_place=frozenset(exhibitor_ids))
+        model.model.Maximize(sum(model.preference))
+        model.hint(start)
+        solver, code = model.solve(
+            det_budget=det_budget * sizes[pavilion_id] / total, linearization=2, workers=workers, seed=seed
+        )
+        used += solver.deterministic_time
+        if model.found(code):
+            assignment.update(model.read(solver))
+    return assignment, used
 
 
 # A neighbourhood: this many stalls or so, pavilions taken whole; solved exactly in a fraction of a second.

@@ -19,6 +19,10 @@ EXACT_VARIABLES = 2_000
 # Up to this many variables in the preference stage's model, its LP relaxation (GLOP) bounds the
 # preferences; about 9 s of CPU at the demo size (8,300), too long beyond.
 LP_VARIABLES = 20_000
+# Up to this many, the preference stage first chooses who goes to which pavilion
+# (``by_pavilion.PavilionChoice``): proven in about 2 work units at the demo size (8,300); at ten
+# times it (100,000) CP-SAT found no choice at all in 15.
+BY_PAVILION_VARIABLES = 20_000
 # Areas are drawn to the centimetre: 9 m² drawn as 2.999 × 3.001 still counts as 9 m².
 AREA_TOLERANCE = 0.05
 

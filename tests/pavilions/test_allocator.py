@@ -23,6 +23,7 @@ from pavilions.allocator import (
     Unplaced,
     Weights,
     allocate,
+    by_pavilion,
     check_hard_rules,
     describe,
     explain,
@@ -862,8 +863,9 @@ def test_the_lp_bound_on_the_count_is_never_below_the_optimum(seed):
     assert count - 1e-6 <= bound <= sum(1 for blocks in candidates.values() if blocks) + 1e-6
 
 
-def best_preferences(exhibitors, stalls, pavilions, *, count, rank):
-    """The highest preference score of any assignment placing ``count`` exhibitors with rank value ``rank``."""
+def best_preferences(exhibitors, stalls, pavilions, *, count, rank, only=None):
+    """The highest preference score of any assignment placing ``count`` exhibitors with rank value
+    ``rank`` (and, if given, exactly the exhibitors ``only``)."""
     inst = Instance(exhibitors, stalls, pavilions, Weights())
     free = free_stalls(exhibitors, stalls)
     options = [(e, minimal_blocks(e, free, pavilions)) for e in exhibitors if not e.locked_stall_ids]
@@ -872,7 +874,11 @@ def best_preferences(exhibitors, stalls, pavilions, *, count, rank):
     def walk(i, used, chosen):
         nonlocal best
         if i == len(options):
-            if len(chosen) == count and sum(round(inst.by_id[e].rank_score * 100) for e in chosen) == rank:
+            if (
+                len(chosen) == count
+                and sum(round(inst.by_id[e].rank_score * 100) for e in chosen) == rank
+                and (only is None or set(chosen) == set(only))
+            ):
                 score = solve.assignment_score(inst, {e: inst.block(b) for e, b in chosen.items()}, 0)
                 best = score if best is None else max(best, score)
             return
@@ -909,8 +915,9 @@ def preference_instance(seed):
 @settings(deadline=None, max_examples=25)
 @given(st.integers(min_value=0, max_value=10**9))
 def test_the_preference_bound_is_never_below_the_optimum(seed):
-    """Solved by neighbourhoods, so the bound is the LP relaxation's or the simple one, never CP-SAT's
-    own; checked against every assignment with the count and rank value found, and the LP alone too."""
+    """Solved by neighbourhoods, so the bound is the choice by pavilion's, the LP relaxation's or the
+    simple one, never CP-SAT's own on the whole model; checked against every assignment with the
+    count and rank value found, and the LP alone too."""
     exhibitors, stalls, pavilions = preference_instance(seed)
     with _large_models():
         result = allocate(exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST)
@@ -958,6 +965,52 @@ def test_the_simple_preference_bound_is_never_below_the_optimum_with_a_women_pav
 
     assert best <= preferences.trivial_bound(inst, candidates, {}, count)
     assert best <= round(result.stage("preferences").bound * 100)
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(min_value=0, max_value=10**9), st.booleans(), st.booleans())
+def test_the_bound_by_pavilion_is_never_below_the_optimum(seed, women, strict_rank):
+    """Who goes to which pavilion, each pavilion's neighbours bounded by its densest groups: never
+    below the best assignment with the count and rank value found (in strict rank order, of the
+    very exhibitors placed); its solution places as many, as well ranked, on blocks no two share."""
+    exhibitors, stalls, pavilions = preference_instance(seed)
+    if women:
+        rng = random.Random(seed)
+        pavilions = [pavilions[0], PavilionSpec(2, "Women", "women", frozenset())]
+        exhibitors = [replace(e, women_pavilion=rng.random() < 0.5) for e in exhibitors]
+    result = allocate(
+        exhibitors=exhibitors, stalls=stalls, pavilions=pavilions, time_limit=FAST, strict_rank=strict_rank
+    )
+    count, rank = int(result.stage("count").value), round(result.stage("rank").value * 100)
+    only = {p.exhibitor_id for p in result.placements} if strict_rank else None
+    best = best_preferences(exhibitors, stalls, pavilions, count=count, rank=rank, only=only)
+    inst = Instance(exhibitors, stalls, pavilions, Weights())
+    blocks = inst.blocks({s.id for s in stalls}, {p.id: 18.0 for p in pavilions})
+    candidates = {
+        e.id: [b for p in inst.eligible_pavilions(e) for b in blocks.get(p, ()) if inst.fits(b, e.requested_area)]
+        for e in exhibitors
+    }
+    placed_now = {p.exhibitor_id: candidates[p.exhibitor_id] for p in result.placements}
+
+    choice = by_pavilion.PavilionChoice(inst, candidates, {}, placed_now, strict_rank=strict_rank)
+    bound, start, _ = choice.solve(det_budget=5.0, workers=1, seed=0)
+
+    assert best <= bound
+    assert len(start) == count
+    assert sum(inst.rank_weight[e] for e in start) == rank
+    taken = [s for block in start.values() for s in block.stalls]
+    assert len(taken) == len(set(taken))
+    assert all(start[e] in candidates[e] for e in start)
+
+
+def test_the_densest_groups_of_a_double_row():
+    """A double row of 2 × 8 stalls (found by CP-SAT) and of 2 × 5 (by trying every set): k stalls
+    hold at most 3j - 2 neighbouring pairs for k = 2j, 3j - 1 for k = 2j + 1."""
+    for columns in (8, 5):
+        stalls = [stall(2 * c + back + 1, 3.0 * c, 3.0 * back) for c in range(columns) for back in (0, 1)]
+        inst = Instance([], stalls, [cluster_pavilion(1, (1,), "Row")], Weights())
+        expected = [0, 0] + [3 * (k // 2) - (2 if k % 2 == 0 else 1) for k in range(2, 2 * columns + 1)]
+        assert by_pavilion.densest_pairs(inst, [s.id for s in stalls]) == expected
 
 
 def test_the_preference_bound_counts_only_the_neighbours_the_exhibitors_could_make():
