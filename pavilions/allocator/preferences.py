@@ -99,7 +99,8 @@ def preferences_stage(inst: Instance, candidates, locked, assignment, big, budge
         if by_pavilion is not None:
             bounds.append(by_pavilion)
         if start is not None:
-            arranged, spent = arrange(inst, candidates, locked, start, det_budget=budget * ARRANGE_SHARE, **limits)
+            share = budget * (CHOICE_SHARE + ARRANGE_SHARE) - used  # with what the choice left
+            arranged, spent = arrange(inst, candidates, locked, start, det_budget=share, **limits)
             used += spent
             if assignment_score(inst, arranged, 0) > assignment_score(inst, current, 0):
                 current = arranged
@@ -362,17 +363,19 @@ def arrange(inst: Instance, candidates, locked, start, *, det_budget, workers, s
             where[block.pavilion_id].append(exhibitor_id)
     assignment, used = dict(start), 0.0
     sizes = {p: sum(len(candidates[e]) for e in es) for p, es in where.items()}
-    total = sum(sizes.values()) or 1
-    for pavilion_id, exhibitor_ids in sorted(where.items()):
+    left = sum(sizes.values())
+    # Smallest first, each its share of what is left: what a small one leaves goes to the larger.
+    for pavilion_id, exhibitor_ids in sorted(where.items(), key=lambda item: (sizes[item[0]], item[0])):
         fixed = {e: b for e, b in locked.items() if b.pavilion_id == pavilion_id}
         here = {e: [b for b in candidates[e] if b.pavilion_id == pavilion_id] for e in exhibitor_ids}
         model = PreferenceModel(inst, here, fixed, must_place=frozenset(exhibitor_ids))
         model.model.Maximize(sum(model.preference))
         model.hint(start)
         solver, code = model.solve(
-            det_budget=det_budget * sizes[pavilion_id] / total, linearization=2, workers=workers, seed=seed
+            det_budget=(det_budget - used) * sizes[pavilion_id] / left, linearization=2, workers=workers, seed=seed
         )
         used += solver.deterministic_time
+        left -= sizes[pavilion_id]
         if model.found(code):
             assignment.update(model.read(solver))
     return assignment, used
