@@ -20,17 +20,24 @@ from collections import defaultdict
 from .instance import Block, Instance
 from .packing import FlowPacking, cp_solver
 
-# Up to this many stalls, a pavilion's densest groups are found by trying every set of stalls.
+# Up to this many stalls, a pavilion's densest groups are found by trying every set of stalls;
+# up to the second, by CP-SAT (a fifth of a work unit each at most, 2.5 s of CPU for the demo's 34
+# pavilions); beyond, bounded by the stalls' degrees alone.
 ENUMERATED_STALLS = 12
+SOLVED_STALLS = 40
 
 
 def densest_pairs(inst: Instance, stall_ids) -> list[int]:
     """For k = 0..n, the most pairs of adjacent stalls any k of ``stall_ids`` hold (an upper bound
-    when CP-SAT does not prove it within its small budget)."""
+    when CP-SAT does not prove it within its small budget, or for a pavilion of more than
+    ``SOLVED_STALLS``: half the k largest degrees)."""
     stalls = sorted(stall_ids)
     index = {s: i for i, s in enumerate(stalls)}
     edges = [(index[a], index[b]) for a in stalls for b in inst.adjacent[a] if b in index and a < b]
     n = len(stalls)
+    if n > SOLVED_STALLS:
+        degrees = sorted((sum(1 for b in inst.adjacent[a] if b in index) for a in stalls), reverse=True)
+        return [min(len(edges), k * (k - 1) // 2, sum(degrees[:k]) // 2) for k in range(n + 1)]
     if n <= ENUMERATED_STALLS:
         best = [0] * (n + 1)
         for mask in range(1 << n):

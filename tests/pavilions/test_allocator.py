@@ -1005,12 +1005,21 @@ def test_the_bound_by_pavilion_is_never_below_the_optimum(seed, women, strict_ra
 
 def test_the_densest_groups_of_a_double_row():
     """A double row of 2 × 8 stalls (found by CP-SAT) and of 2 × 5 (by trying every set): k stalls
-    hold at most 3j - 2 neighbouring pairs for k = 2j, 3j - 1 for k = 2j + 1."""
+    hold at most 3j - 2 neighbouring pairs for k = 2j, 3j - 1 for k = 2j + 1; by the degrees alone,
+    at least that many, and all the pairs for all the stalls."""
     for columns in (8, 5):
         stalls = [stall(2 * c + back + 1, 3.0 * c, 3.0 * back) for c in range(columns) for back in (0, 1)]
         inst = Instance([], stalls, [cluster_pavilion(1, (1,), "Row")], Weights())
         expected = [0, 0] + [3 * (k // 2) - (2 if k % 2 == 0 else 1) for k in range(2, 2 * columns + 1)]
         assert by_pavilion.densest_pairs(inst, [s.id for s in stalls]) == expected
+        # Above SOLVED_STALLS, only the degrees count: never below the truth.
+        saved, by_pavilion.SOLVED_STALLS = by_pavilion.SOLVED_STALLS, 0
+        try:
+            by_degrees = by_pavilion.densest_pairs(inst, [s.id for s in stalls])
+        finally:
+            by_pavilion.SOLVED_STALLS = saved
+        assert all(bound >= truth for bound, truth in zip(by_degrees, expected, strict=True))
+        assert by_degrees[2 * columns] == expected[2 * columns]
 
 
 def test_the_preference_bound_counts_only_the_neighbours_the_exhibitors_could_make():
